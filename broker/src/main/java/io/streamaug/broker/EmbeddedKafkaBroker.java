@@ -1,0 +1,238 @@
+package io.streamaug.broker;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A single-node KRaft broker (broker and controller in one) on 127.0.0.1, run from the Apache Kafka
+ * jars in this JVM. Its storage is formatted on first start; started again on the same data
+ * directory it keeps its topics and records. Settings are those a one-node cluster needs for
+ * exactly-once (replication factors and ISR of 1).
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+    private static final String CLUSTER_ID_FILE = "streamaug-cluster-id";
+
+    private final KafkaRaftServer server;
+    private final Path dataDir;
+    private final int port;
+    private volatile boolean closed;
+
+    private EmbeddedKafkaBroker(KafkaRaftServer server, Path dataDir, int port) {
+        this.server = server;
+        this.dataDir = dataDir;
+        this.port = port;
+    }
+
+    /**
+     * Starts a broker and waits until it answers.
+     *
+     * @param dataDir   where logs and metadata live (created if missing)
+     * @param port      client port on 127.0.0.1, or 0 for any free port
+     * @param overrides extra broker settings, which win over the defaults
+     * @throws BrokerStartException when the port is taken, the directory is unusable or the broker
+     *                              does not become ready
+     */
+    public static EmbeddedKafkaBroker start(Path dataDir, int port, Map<String, String> overrides) {
+        Path logDir = dataDir.toAbsolutePath().resolve("logs");
+        try {
+            Files.createDirectories(logDir);
+        } catch (IOException e) {
+            throw new BrokerStartException("cannot create data directory " + logDir + ": " + e.getMessage(), e);
+        }
+        int clientPort = port == 0 ? freePort() : checkFree(port);
+        int controllerPort = freePort();
+        Properties props = properties(logDir, clientPort, controllerPort);
+        overrides.forEach(props::setProperty);
+        format(dataDir.toAbsolutePath(), props);
+
+        KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+        long started = System.nanoTime();
+        try {
+            server.startup();
+        } catch (RuntimeException e) {
+            server.shutdown();
+            throw new BrokerStartException("broker failed to start: " + e.getMessage(), e);
+        }
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, dataDir.toAbsolutePath(), clientPort);
+        broker.awaitReady(Duration.ofSeconds(60));
+        LOG.info("Kafka broker ready at {} in {} ms (data in {})", broker.bootstrapServers(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), logDir);
+        return broker;
+    }
+
+    static Properties properties(Path logDir, int clientPort, int controllerPort) {
+        Properties props = new Properties();
+        props.setProperty("process.roles", "broker,controller");
+        props.setProperty("node.id", "1");
+        props.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        props.setProperty("controller.listener.names", "CONTROLLER");
+        props.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + clientPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        props.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + clientPort);
+        props.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.setProperty("inter.broker.listener.name", "PLAINTEXT");
+        props.setProperty("log.dirs", logDir.toString());
+        // One node: every internal topic has one replica, and exactly-once still works.
+        props.setProperty("offsets.topic.replication.factor", "1");
+        props.setProperty("offsets.topic.num.partitions", "6");
+        props.setProperty("transaction.state.log.replication.factor", "1");
+        props.setProperty("transaction.state.log.min.isr", "1");
+        props.setProperty("transaction.state.log.num.partitions", "6");
+        props.setProperty("share.coordinator.state.topic.replication.factor", "1");
+        props.setProperty("share.coordinator.state.topic.min.isr", "1");
+        props.setProperty("group.initial.rebalance.delay.ms", "0");
+        props.setProperty("num.partitions", "1");
+        props.setProperty("auto.create.topics.enable", "false");
+        // Big enough for 224×224×3 float32 prepared records.
+        props.setProperty("message.max.bytes", Integer.toString(8 * 1024 * 1024));
+        props.setProperty("log.retention.hours", "168");
+        return props;
+    }
+
+    private static void format(Path dataDir, Properties props) {
+        Path idFile = dataDir.resolve(CLUSTER_ID_FILE);
+        try {
+            String clusterId;
+            if (Files.exists(idFile)) {
+                clusterId = Files.readString(idFile, StandardCharsets.UTF_8).trim();
+            } else {
+                clusterId = Uuid.randomUuid().toString();
+                Files.writeString(idFile, clusterId, StandardCharsets.UTF_8);
+            }
+            Path config = dataDir.resolve("server.properties");
+            try (OutputStream out = Files.newOutputStream(config)) {
+                props.store(out, "written by streamaug broker; regenerated at every start");
+            }
+            ByteArrayOutputStream output = new ByteArrayOutputStream();
+            int status;
+            try (PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8)) {
+                status = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", config.toString(),
+                    "--ignore-formatted"}, print);
+            }
+            if (status != 0) {
+                throw new BrokerStartException("formatting " + dataDir + " failed: "
+                        + output.toString(StandardCharsets.UTF_8).trim());
+            }
+        } catch (IOException e) {
+            throw new BrokerStartException("cannot prepare data directory " + dataDir + ": " + e.getMessage(), e);
+        } catch (BrokerStartException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new BrokerStartException("formatting " + dataDir + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void awaitReady(Duration timeout) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Admin admin = Admin.create(props)) {
+            while (true) {
+                try {
+                    admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
+                    // The controller must also accept topic creation (metadata published).
+                    admin.listTopics().names().get(5, TimeUnit.SECONDS);
+                    return;
+                } catch (Exception e) {
+                    if (System.nanoTime() > deadline) {
+                        close();
+                        throw new BrokerStartException("broker did not become ready within " + timeout.toSeconds()
+                                + " s: " + e.getMessage(), e);
+                    }
+                    if (e instanceof InterruptedException) {
+                        Thread.currentThread().interrupt();
+                        close();
+                        throw new BrokerStartException("interrupted while waiting for the broker", e);
+                    }
+                }
+            }
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int checkFree(int port) {
+        if (port < 1 || port > 65535) {
+            throw new BrokerStartException("port " + port + " is not in 1..65535");
+        }
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return port;
+        } catch (IOException e) {
+            throw new BrokerStartException("port " + port + " on 127.0.0.1 is in use (another broker?); "
+                    + "stop it or pass another --port");
+        }
+    }
+
+    /** {@code 127.0.0.1:PORT}. */
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Blocks until the broker has shut down. */
+    public void awaitShutdown() {
+        server.awaitShutdown();
+    }
+
+    /** Stops the broker cleanly (controlled shutdown); idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        server.shutdown();
+        server.awaitShutdown();
+    }
+
+    /** The broker could not start; the message says why and what to do. */
+    public static final class BrokerStartException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BrokerStartException(String message) {
+            super(message);
+        }
+
+        BrokerStartException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.streamaug.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamaug.core.Topics;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EmbeddedKafkaBrokerTest {
+
+    @Test
+    void keepsTopicsAndRecordsAcrossARestartOnTheSameDataDir(@TempDir Path dir) throws Exception {
+        List<String> written = List.of("a", "b", "c");
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir, 0, Map.of())) {
+            try (Admin admin = Admin.create(props(broker))) {
+                Topics.DEFAULT.ensure(admin, 2, (short) 1);
+            }
+            Properties p = props(broker);
+            p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+                for (String value : written) {
+                    producer.send(new ProducerRecord<>(Topics.DEFAULT.rawText(), 0, value, value)).get();
+                }
+            }
+        }
+
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir, 0, Map.of())) {
+            try (Admin admin = Admin.create(props(broker))) {
+                assertThat(admin.listTopics().names().get()).contains(Topics.DEFAULT.rawText(), Topics.DEFAULT.stats());
+                var outcomes = Topics.DEFAULT.ensure(admin, 2, (short) 1);
+                assertThat(outcomes).allSatisfy(o -> assertThat(o.created()).isFalse());
+            }
+            assertThat(readAll(broker, Topics.DEFAULT.rawText())).isEqualTo(written);
+        }
+    }
+
+    @Test
+    void createsTheCompactedStatsTopicAndTheDlqWithItsOwnRetention(@TempDir Path dir) throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir, 0, Map.of());
+                Admin admin = Admin.create(props(broker))) {
+            var outcomes = Topics.DEFAULT.ensure(admin, 3, (short) 1);
+            assertThat(outcomes).hasSize(8).allSatisfy(o -> assertThat(o.created()).isTrue());
+            assertThat(outcomes).filteredOn(o -> o.topic().equals(Topics.DEFAULT.rawImages()))
+                    .singleElement().extracting(Topics.Outcome::partitions).isEqualTo(3);
+            assertThat(config(admin, Topics.DEFAULT.stats(), "cleanup.policy")).isEqualTo("compact");
+            assertThat(config(admin, Topics.DEFAULT.datasets(), "cleanup.policy")).isEqualTo("compact");
+            assertThat(config(admin, Topics.DEFAULT.dlq(), "retention.ms"))
+                    .isEqualTo(Long.toString(Duration.ofDays(14).toMillis()));
+        }
+    }
+
+    @Test
+    void refusesAPortThatIsTakenWithAClearMessage(@TempDir Path dir) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            assertThatThrownBy(() -> EmbeddedKafkaBroker.start(dir, taken.getLocalPort(), Map.of()))
+                    .isInstanceOf(EmbeddedKafkaBroker.BrokerStartException.class)
+                    .hasMessageContaining("port " + taken.getLocalPort())
+                    .hasMessageContaining("in use");
+        }
+    }
+
+    private static String config(Admin admin, String topic, String key) throws Exception {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        ConfigEntry entry = admin.describeConfigs(List.of(resource)).all().get().get(resource).get(key);
+        return entry.value();
+    }
+
+    private static Properties props(EmbeddedKafkaBroker broker) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", broker.bootstrapServers());
+        return p;
+    }
+
+    private static List<String> readAll(EmbeddedKafkaBroker broker, String topic) {
+        Properties p = props(broker);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        List<String> values = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (values.size() < 3 && System.currentTimeMillis() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+            }
+        }
+        return values;
+    }
+}

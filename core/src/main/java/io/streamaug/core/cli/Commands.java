@@ -1,0 +1,79 @@
+package io.streamaug.core.cli;
+
+import java.io.PrintWriter;
+import org.apache.kafka.common.KafkaException;
+import picocli.CommandLine;
+
+/**
+ * The exit-code and error-message rules every command follows: a bad flag or value is one line
+ * and exit 2; a {@link UsageException} is one line and exit 2; anything else is one line and
+ * exit 1, with the stack trace only when {@code STREAMAUG_DEBUG} is set.
+ */
+public final class Commands {
+    public static final int EXIT_USAGE = 2;
+    public static final int EXIT_FAILURE = 1;
+
+    private Commands() {
+    }
+
+    /** Installs the error rules on a command line (and all its subcommands). */
+    public static CommandLine configure(CommandLine commandLine) {
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setParameterExceptionHandler((ex, args) -> {
+            CommandLine cmd = ex.getCommandLine();
+            PrintWriter err = cmd.getErr();
+            String name = qualifiedName(cmd);
+            err.println(name + ": " + oneLine(ex.getMessage()) + " (see '" + name + " --help')");
+            err.flush();
+            return EXIT_USAGE;
+        });
+        commandLine.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            PrintWriter err = cmd.getErr();
+            Throwable problem = unwrap(ex);
+            if (problem instanceof UsageException || problem instanceof IllegalArgumentException) {
+                err.println(qualifiedName(cmd) + ": " + oneLine(problem.getMessage()));
+                err.flush();
+                return EXIT_USAGE;
+            }
+            if (System.getenv("STREAMAUG_DEBUG") != null) {
+                problem.printStackTrace(err);
+            }
+            err.println(qualifiedName(cmd) + ": failed: " + describe(problem)
+                    + (System.getenv("STREAMAUG_DEBUG") == null ? " (set STREAMAUG_DEBUG=1 for details)" : ""));
+            err.flush();
+            return EXIT_FAILURE;
+        });
+        return commandLine;
+    }
+
+    private static Throwable unwrap(Throwable ex) {
+        Throwable current = ex;
+        while ((current instanceof java.util.concurrent.ExecutionException
+                || current instanceof java.util.concurrent.CompletionException
+                || current instanceof java.lang.reflect.InvocationTargetException)
+                && current.getCause() != null) {
+            current = current.getCause();
+        }
+        return current;
+    }
+
+    private static String describe(Throwable problem) {
+        String message = problem.getMessage() == null ? "" : ": " + oneLine(problem.getMessage());
+        if (problem instanceof KafkaException || problem instanceof org.apache.kafka.common.errors.ApiException) {
+            return "Kafka error " + problem.getClass().getSimpleName() + message;
+        }
+        return problem.getClass().getSimpleName() + message;
+    }
+
+    private static String qualifiedName(CommandLine cmd) {
+        return cmd.getCommandSpec().qualifiedName(" ");
+    }
+
+    private static String oneLine(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        String flat = message.replaceAll("\\s*\\R\\s*", " ").trim();
+        return flat.isEmpty() ? "unknown error" : flat;
+    }
+}

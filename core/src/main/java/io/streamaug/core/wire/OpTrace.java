@@ -1,0 +1,16 @@
+package io.streamaug.core.wire;
+
+import java.util.Map;
+
+/**
+ * One op applied to a sample with the parameters it drew: enough to replay or explain the output.
+ * Parameter values are JSON scalars or lists (numbers, booleans, strings).
+ */
+public record OpTrace(String op, Map<String, Object> params) {
+    public OpTrace {
+        if (op == null || op.isBlank()) {
+            throw new IllegalArgumentException("op name must not be empty");
+        }
+        params = params == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
+    }
+}
