@@ -1,6 +1,12 @@
 package io.streamaug.core.cli;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import java.util.Map;
 import java.util.Properties;
 import io.streamaug.core.Topics;
@@ -74,6 +80,30 @@ public final class KafkaOptions {
 
     public String bootstrap() {
         return bootstrap;
+    }
+
+    /**
+     * An admin client, after checking that the cluster answers.
+     *
+     * @throws UsageException naming the address and what to do when nothing answers in time
+     */
+    public Admin connect(Duration timeout) {
+        Properties props = clientProperties();
+        props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        Admin admin = Admin.create(props);
+        try {
+            admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return admin;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            admin.close(Duration.ZERO);
+            throw new UsageException("interrupted while connecting to Kafka at " + bootstrap);
+        } catch (ExecutionException | TimeoutException e) {
+            admin.close(Duration.ZERO);
+            throw new UsageException("cannot reach Kafka at " + bootstrap + " within " + timeout.toSeconds()
+                    + " s; start one with './streamaug broker' or pass --bootstrap HOST:PORT");
+        }
     }
 
     /** Base client properties: bootstrap servers plus every {@code --kafka} override (which win). */

@@ -1,0 +1,2 @@
+/** Readers of datasets users already have: Fashion-MNIST IDX files and ImageFolder trees. */
+package io.streamaug.augment.data;

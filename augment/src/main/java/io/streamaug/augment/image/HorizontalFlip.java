@@ -1,0 +1,34 @@
+package io.streamaug.augment.image;
+
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import org.opencv.core.Core;
+import org.opencv.core.Mat;
+
+/** Mirrors the image left to right. */
+public final class HorizontalFlip extends ImageOp<HorizontalFlip.Params> {
+    /** A flip draws nothing beyond the coin toss of {@code p}. */
+    public record Params() {
+    }
+
+    private static final Params PARAMS = new Params();
+
+    public HorizontalFlip(double p) {
+        super(p);
+    }
+
+    @Override
+    protected Params sample(RandomGenerator random, int height, int width, int channels) {
+        return PARAMS;
+    }
+
+    @Override
+    protected void apply(Mat src, Mat dst, Params params) {
+        Core.flip(src, dst, 1);
+    }
+
+    @Override
+    protected Map<String, Object> describe(Params params) {
+        return Map.of();
+    }
+}

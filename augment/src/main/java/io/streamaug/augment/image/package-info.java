@@ -1,0 +1,2 @@
+/** Image decoding, augmentation ops and the pipeline that turns an encoded image into a prepared tensor (OpenCV). */
+package io.streamaug.augment.image;
