@@ -78,7 +78,7 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, ParameterR
     }
 
     /** The broker and how to stop it; JUnit closes it when the root context (the JVM's run) ends. */
-    record Running(TestKafka kafka, Runnable stop) implements ExtensionContext.Store.CloseableResource {
+    record Running(TestKafka kafka, Runnable stop) implements AutoCloseable {
         @Override
         public void close() {
             stop.run();

@@ -100,17 +100,18 @@ public final class PreparedCodec {
         if (bytes == null) {
             throw new MalformedRecordException("prepared record is null (a tombstone?)");
         }
+        for (int i = 0; i < Math.min(MAGIC.length, bytes.length); i++) {
+            if (bytes[i] != MAGIC[i]) {
+                throw new MalformedRecordException("not a prepared record: magic is not 'SAUG'");
+            }
+        }
         if (bytes.length < HEADER_BYTES) {
             throw new MalformedRecordException("prepared record truncated: " + bytes.length
                     + " bytes, the header alone is " + HEADER_BYTES);
         }
         ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        in.position(MAGIC.length);
         try {
-            for (byte b : MAGIC) {
-                if (in.get() != b) {
-                    throw new MalformedRecordException("not a prepared record: magic is not 'SAUG'");
-                }
-            }
             int version = in.get() & 0xff;
             if (version != VERSION) {
                 throw new MalformedRecordException("prepared record version " + version

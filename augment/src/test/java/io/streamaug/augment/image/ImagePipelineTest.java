@@ -1,0 +1,101 @@
+package io.streamaug.augment.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamaug.core.Split;
+import io.streamaug.core.wire.Dtype;
+import io.streamaug.core.wire.Label;
+import io.streamaug.core.wire.PreparedSample;
+import io.streamaug.core.wire.Tensor;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ImagePipelineTest {
+    private static final byte[] GRAY = TestImages.grayPng(4, 6);
+    private static final Normalization NORM = new Normalization(new float[] {0.5f}, new float[] {0.25f}, 3);
+
+    private static ImagePipeline pipeline(double flipP, Dtype dtype) {
+        return new ImagePipeline(42, List.of(new HorizontalFlip(flipP)), NORM, dtype);
+    }
+
+    private static int pixel(Tensor t, int row, int col) {
+        return t.rawData()[row * t.width() + col] & 0xff;
+    }
+
+    @Test
+    void valAndTestRecordsAreNeverAugmented() {
+        try (ImagePipeline pipeline = pipeline(1.0, Dtype.UINT8)) {
+            for (Split split : List.of(Split.VAL, Split.TEST)) {
+                PreparedSample s = pipeline.prepare("x", "d", split, 0, 0, GRAY, Label.of(1));
+                assertThat(s.trace()).isEmpty();
+                assertThat(pixel(s.tensor(), 0, 0)).isZero();
+                assertThat(pixel(s.tensor(), 1, 5)).isEqualTo(11);
+            }
+        }
+    }
+
+    @Test
+    void trainRecordsGoThroughTheOpsAndCarryTheirTrace() {
+        try (ImagePipeline pipeline = pipeline(1.0, Dtype.UINT8)) {
+            PreparedSample s = pipeline.prepare("x", "d", Split.TRAIN, 2, 1, GRAY, Label.of(1));
+            assertThat(s.trace()).extracting(t -> t.op()).containsExactly("HorizontalFlip");
+            assertThat(pixel(s.tensor(), 0, 0)).isEqualTo(5);
+            assertThat(pixel(s.tensor(), 1, 5)).isEqualTo(6);
+            assertThat(s.epoch()).isEqualTo(2);
+            assertThat(s.repeat()).isEqualTo(1);
+            assertThat(s.statsVersion()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void sameSampleIdEpochAndRepeatGiveIdenticalBytesAcrossPipelines() {
+        try (ImagePipeline a = pipeline(0.5, Dtype.UINT8); ImagePipeline b = pipeline(0.5, Dtype.UINT8)) {
+            int flipped = 0;
+            for (int i = 0; i < 2000; i++) {
+                PreparedSample first = a.prepare("id-" + i, "d", Split.TRAIN, i % 3, 0, GRAY, Label.of(0));
+                PreparedSample second = b.prepare("id-" + i, "d", Split.TRAIN, i % 3, 0, GRAY, Label.of(0));
+                assertThat(second).isEqualTo(first);
+                flipped += first.trace().isEmpty() ? 0 : 1;
+            }
+            // p = 0.5 over 2000 independent draws: within ±5 standard deviations (±56).
+            assertThat(flipped).isBetween(944, 1056);
+        }
+    }
+
+    @Test
+    void uint8CarriesTheAffineNormalisationOfTheTrainingStats() {
+        try (ImagePipeline uint8 = pipeline(0, Dtype.UINT8); ImagePipeline float32 = pipeline(0, Dtype.FLOAT32)) {
+            float[] q = uint8.prepare("x", "d", Split.VAL, 0, 0, GRAY, Label.of(0)).tensor().toNormalisedFloats();
+            float[] f = float32.prepare("x", "d", Split.VAL, 0, 0, GRAY, Label.of(0)).tensor().toNormalisedFloats();
+            for (int i = 0; i < q.length; i++) {
+                float expected = (i / 255f - 0.5f) / 0.25f;
+                assertThat(q[i]).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-5f));
+                assertThat(f[i]).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-5f));
+            }
+        }
+    }
+
+    @Test
+    void colourImagesBecomeRgbPlanes() {
+        Normalization rgb = new Normalization(new float[] {0, 0, 0}, new float[] {1, 1, 1}, 0);
+        try (ImagePipeline pipeline = new ImagePipeline(1, List.of(), rgb, Dtype.UINT8)) {
+            Tensor t = pipeline.prepare("c", "d", Split.VAL, 0, 0, TestImages.solidRgbPng(2, 3, 200, 100, 50), Label.of(0)).tensor();
+            assertThat(t.channels()).isEqualTo(3);
+            byte[] chw = t.rawData();
+            assertThat(chw[0] & 0xff).isEqualTo(200);
+            assertThat(chw[6] & 0xff).isEqualTo(100);
+            assertThat(chw[12] & 0xff).isEqualTo(50);
+        }
+    }
+
+    @Test
+    void bytesThatAreNotAnImageAreRefusedWithAClearMessage() {
+        try (ImagePipeline pipeline = pipeline(0.5, Dtype.UINT8)) {
+            assertThatThrownBy(() -> pipeline.prepare("x", "d", Split.TRAIN, 0, 0, new byte[] {1, 2, 3}, Label.of(0)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an image");
+            assertThatThrownBy(() -> pipeline.prepare("x", "d", Split.TRAIN, 0, 0, new byte[0], Label.of(0)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty");
+        }
+    }
+}

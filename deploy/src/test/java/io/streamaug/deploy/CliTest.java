@@ -1,0 +1,73 @@
+package io.streamaug.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamaug.core.cli.Commands;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+class CliTest {
+    record Outcome(int code, String out, String err) {
+    }
+
+    static Outcome run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = Commands.configure(new CommandLine(new StreamaugCli()));
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute(args);
+        return new Outcome(code, out.toString(), err.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"broker", "topics", "produce", "produce images", "augment", "train", "demo"})
+    void everyCommandHasHelp(String command) {
+        String[] args = (command + " --help").split(" ");
+        Outcome outcome = run(args);
+        assertThat(outcome.code()).isZero();
+        assertThat(outcome.out()).startsWith("Usage: streamaug " + command);
+    }
+
+    @Test
+    void kafkaCommandsTakeBootstrapAndPassThroughClientSettings() {
+        for (String command : List.of("topics", "produce images", "augment", "train")) {
+            String help = run((command + " --help").split(" ")).out();
+            assertThat(help).contains("--bootstrap=HOST:PORT").contains("STREAMAUG_BOOTSTRAP").contains("--kafka=KEY=VALUE");
+        }
+    }
+
+    @Test
+    void aBadFlagOrValueIsOneLineNamingItAndExitsTwo() {
+        for (String[] args : List.of(new String[] {"broker", "--port", "abc"}, new String[] {"produce", "images", "--bogus"},
+                new String[] {"augment", "--bootstrap", "no-port"}, new String[] {"augment", "--dtype", "int4"},
+                new String[] {"nonsense"}, new String[] {"topics", "--kafka", "=x"})) {
+            Outcome outcome = run(args);
+            assertThat(outcome.code()).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(outcome.err().strip().lines()).as(outcome.err()).hasSize(1);
+            assertThat(outcome.err()).startsWith("streamaug").contains("--help").doesNotContain("Exception");
+        }
+        assertThat(run("broker", "--port", "abc").err()).contains("'--port'").contains("'abc'");
+        assertThat(run("augment", "--bootstrap", "no-port").err()).contains("HOST:PORT");
+    }
+
+    @Test
+    void anUnreachableBrokerIsOneClearLineAndExitsTwo() {
+        Outcome outcome = run("topics", "--bootstrap", "127.0.0.1:1");
+        assertThat(outcome.code()).isEqualTo(2);
+        assertThat(outcome.err().strip().lines()).hasSize(1);
+        assertThat(outcome.err()).contains("cannot reach Kafka at 127.0.0.1:1").contains("./streamaug broker");
+    }
+
+    @Test
+    void invalidValuesCheckedByTheCommandAreOneLineToo() {
+        Outcome outcome = run("produce", "images", "--data", "/nonexistent/dir", "--bootstrap", "127.0.0.1:1");
+        assertThat(outcome.code()).isEqualTo(2);
+        assertThat(outcome.err().strip()).isEqualTo("streamaug produce images: --data /nonexistent/dir is not a directory");
+    }
+}

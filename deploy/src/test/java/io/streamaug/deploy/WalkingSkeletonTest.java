@@ -1,0 +1,41 @@
+package io.streamaug.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamaug.broker.testing.KafkaBrokerExtension;
+import io.streamaug.broker.testing.TestKafka;
+import io.streamaug.core.cli.KafkaOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole path on real parts: real broker, real OpenCV, real DL4J, on a small real subset. */
+@ExtendWith(KafkaBrokerExtension.class)
+class WalkingSkeletonTest {
+
+    @Test
+    void producedImagesAreAugmentedAndTheTrainersLossFalls(TestKafka kafka, @TempDir Path dir) throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        DemoRun.Settings settings = new DemoRun.Settings(true, 2000, 2, 3, 32, 42);
+        Map<String, Object> results = new DemoRun(KafkaOptions.of(kafka.bootstrapServers(), kafka.freshTopics("skeleton")),
+                dir, settings, new PrintStream(log, true, StandardCharsets.UTF_8), 1, 4).run();
+
+        // 2000 train images → 1800 train × 2 epochs + 200 val; the subset has 1000 test images.
+        assertThat(results.get("records_produced")).isEqualTo(1800 * 2 + 200 + 1000);
+        assertThat(results.get("train_samples")).isEqualTo(3600L);
+        assertThat(results.get("records_prepared")).isEqualTo(3600L + 200 + 1000);
+        @SuppressWarnings("unchecked")
+        List<Double> curve = (List<Double>) results.get("loss_curve");
+        assertThat(curve).hasSizeGreaterThan(3);
+        assertThat(curve.get(curve.size() - 1)).isLessThan(curve.get(0) * 0.8);
+        assertThat((double) results.get("val_accuracy")).isGreaterThan(0.6);
+        assertThat((double) results.get("test_accuracy")).isGreaterThan(0.6);
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("[1/4] creating topics").contains("val ");
+    }
+}
