@@ -22,6 +22,10 @@ import org.opencv.imgproc.Imgproc;
  * thread: it owns reusable native buffers, released by {@link #close()}.
  */
 public final class ImagePipeline implements AutoCloseable {
+    static {
+        OpenCv.load(); // before the Mat fields below are initialised
+    }
+
     private final long seed;
     private final List<ImageOp<?>> ops;
     private final Normalization normalization;
@@ -31,7 +35,6 @@ public final class ImagePipeline implements AutoCloseable {
     private Mat spare = new Mat();
 
     public ImagePipeline(long seed, List<? extends ImageOp<?>> ops, Normalization normalization, Dtype dtype) {
-        OpenCv.load();
         this.seed = seed;
         this.ops = List.copyOf(ops);
         this.normalization = normalization;

@@ -116,6 +116,10 @@ public final class ProduceCommand implements Callable<Integer> {
                 System.out.printf("produced %d records of dataset '%s' to %s in %.1f s (%.0f records/s)%n",
                         summary.total(), name, topics.rawImages(), summary.seconds(), summary.total() / summary.seconds());
                 summary.lines().forEach(line -> System.out.println("  " + line));
+                summary.skipped().stream().limit(20).forEach(skip -> System.err.println("skipped " + skip));
+                if (summary.skipped().size() > 20) {
+                    System.err.println("… and " + (summary.skipped().size() - 20) + " more skipped");
+                }
             }
             return 0;
         }
