@@ -1,9 +1,9 @@
 package io.streamaug.deploy;
 
 import io.streamaug.augment.data.FashionMnist;
-import io.streamaug.augment.image.HorizontalFlip;
 import io.streamaug.augment.image.ImagePipeline;
-import io.streamaug.augment.image.Normalization;
+import io.streamaug.augment.spec.PipelineSpec;
+import io.streamaug.augment.spec.SpecLoader;
 import io.streamaug.augment.produce.ImageProducer;
 import io.streamaug.augment.produce.ProduceCommand;
 import io.streamaug.augment.stream.AugmentConfig;
@@ -13,7 +13,6 @@ import io.streamaug.core.ConsumerLag;
 import io.streamaug.core.Split;
 import io.streamaug.core.Topics;
 import io.streamaug.core.cli.KafkaOptions;
-import io.streamaug.core.wire.Dtype;
 import io.streamaug.trainer.Evaluator;
 import io.streamaug.trainer.Mlp;
 import io.streamaug.trainer.OnlineTrainer;
@@ -77,14 +76,14 @@ final class DemoRun {
         results.put("records_produced", produced.total());
         results.put("dataset_source", source.description());
 
-        stage(2, "one augment worker (Kafka Streams, exactly-once) feeding an online trainer (DL4J MLP + layer norm)");
+        stage(2, "one augment worker (Kafka Streams, exactly-once, spec fashion-mnist) feeding an online trainer (DL4J MLP + layer norm)");
         String applicationId = "streamaug-demo-augment" + (topics.prefix().isEmpty() ? "" : "-" + topics.prefix());
         var config = AugmentConfig.build(kafka.clientProperties(), topics, applicationId, 1,
                 Files.createDirectories(workDir.resolve("state")).toString());
-        List<HorizontalFlip> ops = List.of(new HorizontalFlip(0.5));
+        PipelineSpec spec = SpecLoader.resolve("fashion-mnist", FashionMnist.CLASSES);
         int classes = FashionMnist.CLASSES.size();
         try (AugmentWorker worker = new AugmentWorker(AugmentTopology.build(topics,
-                () -> new ImagePipeline(settings.seed(), ops, Normalization.FASHION_MNIST, Dtype.UINT8)), config).start()) {
+                () -> new ImagePipeline(spec, spec.normalization(), classes)), config).start()) {
             long trainRecords = produced.count(Split.TRAIN);
             OnlineTrainer trainer = new OnlineTrainer(kafka.clientProperties(), topics,
                     inputs -> Mlp.build(new Mlp.Spec(inputs, List.of(256, 128), classes, 1e-3, 1e-4, 0.1, settings.seed())),

@@ -5,10 +5,11 @@ import java.util.random.RandomGenerator;
 import org.opencv.core.Mat;
 
 /**
- * An augmentation op on an image. Subclasses are small final classes: validated immutable
- * parameters, a {@code record} of drawn parameters, {@link #sample} as the only place randomness
- * happens, and a pure {@link #apply} that writes {@code dst} and never touches {@code src}.
- * The probability {@code p} is enforced here, once, for every op.
+ * An augmentation op on an 8-bit image (1 or 3 channels). Subclasses are small final classes:
+ * validated immutable parameters, a {@code record} of drawn parameters, {@link #sample} as the
+ * only place randomness happens, and a pure {@link #apply} that writes {@code dst} and never
+ * touches {@code src}. The probability {@code p} is enforced here, once, for every op. Ops are
+ * shared between threads: temporaries come from the caller's {@link Workspace}.
  *
  * @param <P> the drawn parameters
  */
@@ -31,30 +32,44 @@ public abstract class ImageOp<P extends Record> {
         return getClass().getSimpleName();
     }
 
+    /** The size (height, width) of the output for an input of the given size; most ops keep it. */
+    public int[] outputSize(int height, int width) {
+        return new int[] {height, width};
+    }
+
+    /** True for ops that change pixel positions (where label rules such as "no flip for 6 and 9" apply). */
+    public boolean isGeometric() {
+        return false;
+    }
+
     /** Draws this op's parameters for an image of the given size. */
     protected abstract P sample(RandomGenerator random, int height, int width, int channels);
 
-    /** Applies the op with drawn parameters: reads {@code src}, writes {@code dst} (may be reallocated). */
-    protected abstract void apply(Mat src, Mat dst, P params);
+    /** Applies the op with drawn parameters: reads {@code src}, writes {@code dst}. */
+    protected abstract void apply(Mat src, Mat dst, P params, Workspace workspace);
 
-    /** The drawn parameters as they go into the trace. */
+    /** The drawn parameters as they go into the trace (JSON scalars and lists). */
     protected abstract Map<String, Object> describe(P params);
 
+    /** Draws the coin toss of {@code p}: always one draw, so later ops see the same stream whatever p is. */
+    public final boolean toss(RandomGenerator random) {
+        return random.nextDouble() < p;
+    }
+
+    /** Draws the parameters and applies the op (the toss already won). */
+    public final P applyRandom(Mat src, Mat dst, RandomGenerator random, Workspace workspace) {
+        P params = sample(random, src.rows(), src.cols(), src.channels());
+        apply(src, dst, params, workspace);
+        return params;
+    }
+
     /**
-     * Decides with probability {@code p} whether the op applies; if it does, draws its parameters
-     * and applies it into {@code dst}.
+     * Tosses {@code p}; if it wins, draws the parameters and applies the op into {@code dst}.
      *
      * @return the drawn parameters, or {@code null} when the op did not apply (dst untouched)
      */
-    public final P maybeApply(Mat src, Mat dst, RandomGenerator random) {
-        // Always consume the draw, so later ops see the same stream whatever p is.
-        double draw = random.nextDouble();
-        if (draw >= p) {
-            return null;
-        }
-        P params = sample(random, src.rows(), src.cols(), src.channels());
-        apply(src, dst, params);
-        return params;
+    public final P maybeApply(Mat src, Mat dst, RandomGenerator random, Workspace workspace) {
+        return toss(random) ? applyRandom(src, dst, random, workspace) : null;
     }
 
     /** The trace entry of an applied op. */
@@ -62,5 +77,10 @@ public abstract class ImageOp<P extends Record> {
         @SuppressWarnings("unchecked")
         P typed = (P) params;
         return describe(typed);
+    }
+
+    /** Rounds for traces: 4 decimals are plenty to read and replay parameters. */
+    protected static double round4(double value) {
+        return Math.round(value * 1e4) / 1e4;
     }
 }

@@ -1,6 +1,11 @@
 package io.streamaug.augment.image;
 
 import io.streamaug.augment.SampleRandom;
+import io.streamaug.augment.image.mix.MixOp;
+import io.streamaug.augment.image.mix.Mixing;
+import io.streamaug.augment.spec.LabelRule;
+import io.streamaug.augment.spec.PipelineSpec;
+import io.streamaug.augment.spec.Step;
 import io.streamaug.core.Split;
 import io.streamaug.core.wire.Dtype;
 import io.streamaug.core.wire.Label;
@@ -8,9 +13,10 @@ import io.streamaug.core.wire.OpTrace;
 import io.streamaug.core.wire.PreparedSample;
 import io.streamaug.core.wire.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
-import org.opencv.core.Core;
+import java.util.Map;
+import java.util.random.RandomGenerator;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
@@ -18,49 +24,170 @@ import org.opencv.imgcodecs.Imgcodecs;
 import org.opencv.imgproc.Imgproc;
 
 /**
- * Encoded image → decoded → (train only) augmented → normalised prepared tensor. One instance per
- * thread: it owns reusable native buffers, released by {@link #close()}.
+ * Encoded image → decoded → train: the spec's ops (label rules applied), val/test: the spec's eval
+ * ops only → normalised prepared tensor; train samples may then be mixed with a partner. One
+ * instance per thread: it owns reusable native buffers, released by {@link #close()}.
  */
 public final class ImagePipeline implements AutoCloseable {
     static {
         OpenCv.load(); // before the Mat fields below are initialised
     }
 
-    private final long seed;
-    private final List<ImageOp<?>> ops;
+    /** Salt of the mixing generator, so mixing draws are independent of the ops' draws. */
+    private static final long MIX_SALT = 0x6d69786d69784c4cL;
+
+    private final PipelineSpec spec;
     private final Normalization normalization;
-    private final Dtype dtype;
+    private final int classes;
+    private final float[] scale;
+    private final float[] offset;
     private final MatOfByte encoded = new MatOfByte();
+    private final Workspace workspace = new Workspace();
     private Mat current = new Mat();
     private Mat spare = new Mat();
+    private final Mat partnerMat = new Mat();
+    private int currentLabel;
+    private final List<OpTrace> trace = new ArrayList<>();
 
-    public ImagePipeline(long seed, List<? extends ImageOp<?>> ops, Normalization normalization, Dtype dtype) {
-        this.seed = seed;
-        this.ops = List.copyOf(ops);
+    /**
+     * @param classes number of classes, needed when the spec mixes or smooths labels (0: unknown)
+     */
+    public ImagePipeline(PipelineSpec spec, Normalization normalization, int classes) {
+        if (normalization.channels() != spec.channels()) {
+            throw new IllegalArgumentException("normalisation has " + normalization.channels()
+                    + " channel(s) but the spec decodes " + spec.channels());
+        }
+        Mixing mixing = spec.mixing();
+        if ((mixing.mixes() || mixing.labelSmoothing() > 0) && classes < 2) {
+            throw new IllegalArgumentException("mixing and label smoothing need the dataset's class count");
+        }
+        this.spec = spec;
         this.normalization = normalization;
-        this.dtype = dtype;
+        this.classes = classes;
+        this.scale = normalization.uint8Scale();
+        this.offset = normalization.uint8Offset();
+    }
+
+    public PipelineSpec spec() {
+        return spec;
     }
 
     /**
-     * Prepares one sample. Train samples go through the ops with the generator of
-     * (seed, id, epoch, repeat); val and test samples are only decoded and normalised.
+     * Prepares one sample without a mixing partner: decode, ops (train) or eval ops (val/test),
+     * label smoothing for train when the spec asks for it, normalise.
      *
-     * @throws IllegalArgumentException when the bytes are not an image OpenCV can decode, or the
-     *                                  channel count does not match the normalisation
+     * @throws IllegalArgumentException when the bytes are not an image OpenCV can decode
      */
-    public PreparedSample prepare(String id, String dataset, Split split, int epoch, int repeat, byte[] image,
-            Label label) {
+    public PreparedSample prepare(String id, String dataset, Split split, int epoch, int repeat, byte[] image, Label label) {
+        Label out = run(id, split, epoch, repeat, image, label);
+        if (split == Split.TRAIN && spec.mixing().labelSmoothing() > 0) {
+            out = new Label.Soft(MixOp.smooth(toVector(out), spec.mixing().labelSmoothing()));
+        }
+        return new PreparedSample(id, dataset, split, epoch, repeat, normalization.statsVersion(),
+                toTensor(current), out, List.copyOf(trace));
+    }
+
+    /** Decodes and augments one sample into Java memory, for mixing, previews and files. */
+    public AugmentedImage augment(String id, Split split, int epoch, int repeat, byte[] image, Label label) {
+        Label out = run(id, split, epoch, repeat, image, label);
+        byte[] hwc = new byte[(int) current.total() * current.channels()];
+        current.get(0, 0, hwc);
+        return new AugmentedImage(id, split, epoch, repeat, current.rows(), current.cols(), current.channels(), hwc,
+                out, trace);
+    }
+
+    /**
+     * Mixes a train sample with a partner as the spec's {@code mix} section says (or not, by its
+     * {@code p}), with the sample's own mixing generator; applies label smoothing.
+     */
+    public AugmentedImage mix(AugmentedImage sample, AugmentedImage partner) {
+        Mixing mixing = spec.mixing();
+        RandomGenerator random = SampleRandom.forSample(spec.seed() ^ MIX_SALT, sample.id(), sample.epoch(), sample.repeat());
+        MixOp<?> op = sample.split() == Split.TRAIN ? mixing.choose(random) : null;
+        float[] label = sample.label() instanceof Label.None ? null : toVector(sample.label());
+        if (op == null) {
+            return label == null || mixing.labelSmoothing() == 0 || sample.split() != Split.TRAIN ? sample
+                    : withLabel(sample, sample.hwc(), MixOp.smooth(label, mixing.labelSmoothing()), sample.trace());
+        }
+        if (partner.height() != sample.height() || partner.width() != sample.width()
+                || partner.channels() != sample.channels()) {
+            throw new IllegalArgumentException("cannot mix " + sample.height() + "×" + sample.width() + " with a "
+                    + partner.height() + "×" + partner.width() + " partner: make train outputs one size");
+        }
+        if (label == null || partner.label() instanceof Label.None) {
+            throw new IllegalArgumentException("mixing needs labelled samples");
+        }
+        int type = CvType.CV_8UC(sample.channels());
+        current.create(sample.height(), sample.width(), type);
+        current.put(0, 0, sample.hwc());
+        partnerMat.create(partner.height(), partner.width(), type);
+        partnerMat.put(0, 0, partner.hwc());
+        byte[] mixed = new byte[sample.hwc().length];
+        List<OpTrace> mixedTrace = new ArrayList<>(sample.trace());
+        double weight = mixInto(op, random, mixedTrace, partner.id());
+        spare.get(0, 0, mixed);
+        float[] soft = MixOp.mixLabels(label, toVector(partner.label()), weight);
+        if (mixing.labelSmoothing() > 0) {
+            soft = MixOp.smooth(soft, mixing.labelSmoothing());
+        }
+        return withLabel(sample, mixed, soft, mixedTrace);
+    }
+
+    private <P extends Record> double mixInto(MixOp<P> op, RandomGenerator random, List<OpTrace> out, String partnerId) {
+        P params = op.sample(random, current.rows(), current.cols());
+        op.apply(current, partnerMat, spare, params);
+        Map<String, Object> described = new java.util.LinkedHashMap<>(op.describe(params));
+        described.put("partner", partnerId);
+        out.add(new OpTrace(op.name(), described));
+        return op.sampleWeight(params);
+    }
+
+    /** The prepared record of an augmented (and possibly mixed) image. */
+    public PreparedSample toPrepared(AugmentedImage image, String dataset) {
+        current.create(image.height(), image.width(), CvType.CV_8UC(image.channels()));
+        current.put(0, 0, image.hwc());
+        return new PreparedSample(image.id(), dataset, image.split(), image.epoch(), image.repeat(),
+                normalization.statsVersion(), toTensor(current), image.label(), image.trace());
+    }
+
+    private static AugmentedImage withLabel(AugmentedImage image, byte[] hwc, float[] soft, List<OpTrace> trace) {
+        return new AugmentedImage(image.id(), image.split(), image.epoch(), image.repeat(), image.height(), image.width(),
+                image.channels(), hwc, new Label.Soft(soft), trace);
+    }
+
+    private float[] toVector(Label label) {
+        if (label instanceof Label.Soft soft) {
+            return soft.weights();
+        }
+        if (!(label instanceof Label.Hard hard) || hard.index() >= classes) {
+            throw new IllegalArgumentException("label " + label + " does not fit " + classes + " classes");
+        }
+        float[] vector = new float[classes];
+        vector[hard.index()] = 1;
+        return vector;
+    }
+
+    /** Decodes into {@code current}, runs the split's steps, and returns the (possibly remapped) label. */
+    private Label run(String id, Split split, int epoch, int repeat, byte[] image, Label label) {
+        decode(image);
+        trace.clear();
+        currentLabel = label instanceof Label.Hard hard ? hard.index() : -1;
+        RandomGenerator random = SampleRandom.forSample(spec.seed(), id, epoch, repeat);
+        runSteps(split == Split.TRAIN ? spec.ops() : spec.evalOps(), random);
+        return currentLabel >= 0 ? Label.of(currentLabel) : label;
+    }
+
+    private void decode(byte[] image) {
         if (image == null || image.length == 0) {
             throw new IllegalArgumentException("record value is empty: no image to decode");
         }
-        int channels = normalization.channels();
         encoded.fromArray(image);
-        Mat decoded = Imgcodecs.imdecode(encoded, channels == 1 ? Imgcodecs.IMREAD_GRAYSCALE : Imgcodecs.IMREAD_COLOR);
+        Mat decoded = Imgcodecs.imdecode(encoded, spec.channels() == 1 ? Imgcodecs.IMREAD_GRAYSCALE : Imgcodecs.IMREAD_COLOR);
         try {
             if (decoded.empty()) {
                 throw new IllegalArgumentException("value is not an image OpenCV can decode (" + image.length + " bytes)");
             }
-            if (channels == 3) {
+            if (spec.channels() == 3) {
                 Imgproc.cvtColor(decoded, current, Imgproc.COLOR_BGR2RGB);
             } else {
                 decoded.copyTo(current);
@@ -68,21 +195,84 @@ public final class ImagePipeline implements AutoCloseable {
         } finally {
             decoded.release();
         }
-        List<OpTrace> trace = new ArrayList<>();
-        if (split == Split.TRAIN) {
-            SplittableRandom random = SampleRandom.forSample(seed, id, epoch, repeat);
-            for (ImageOp<?> op : ops) {
-                Object params = op.maybeApply(current, spare, random);
-                if (params != null) {
-                    trace.add(new OpTrace(op.name(), op.trace(params)));
-                    Mat swap = current;
-                    current = spare;
-                    spare = swap;
-                }
+    }
+
+    private void runSteps(List<Step> steps, RandomGenerator random) {
+        for (Step step : steps) {
+            runStep(step, random, false);
+        }
+    }
+
+    private void runStep(Step step, RandomGenerator random, boolean forced) {
+        if (step instanceof Step.Op opStep) {
+            if (!forced && !opStep.op().toss(random)) {
+                return;
+            }
+            applyOp(opStep.op(), opStep.rule(), random);
+        } else if (step instanceof Step.OneOf oneOf) {
+            if (random.nextDouble() >= oneOf.p()) {
+                return;
+            }
+            runStep(oneOf.steps().get(pickWeighted(oneOf.steps(), random)), random, true);
+        } else if (step instanceof Step.SomeOf someOf) {
+            if (random.nextDouble() >= someOf.p()) {
+                return;
+            }
+            int n = someOf.min() + random.nextInt(someOf.max() - someOf.min() + 1);
+            int size = someOf.steps().size();
+            int[] order = new int[size];
+            for (int i = 0; i < size; i++) {
+                order[i] = i;
+            }
+            for (int i = 0; i < n; i++) { // partial Fisher–Yates: n distinct steps
+                int j = i + random.nextInt(size - i);
+                int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+            int[] chosen = Arrays.copyOf(order, n);
+            Arrays.sort(chosen);
+            for (int index : chosen) {
+                runStep(someOf.steps().get(index), random, true);
             }
         }
-        return new PreparedSample(id, dataset, split, epoch, repeat, normalization.statsVersion(),
-                toTensor(current), label, trace);
+    }
+
+    private static int pickWeighted(List<Step> steps, RandomGenerator random) {
+        double total = 0;
+        double[] weights = new double[steps.size()];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = steps.get(i) instanceof Step.Op op ? op.op().p() : 1.0;
+            total += weights[i];
+        }
+        double draw = random.nextDouble() * total;
+        for (int i = 0; i < weights.length; i++) {
+            draw -= weights[i];
+            if (draw < 0) {
+                return i;
+            }
+        }
+        return weights.length - 1;
+    }
+
+    private void applyOp(ImageOp<?> op, LabelRule rule, RandomGenerator random) {
+        if (currentLabel >= 0 && !rule.allows(currentLabel)) {
+            return;
+        }
+        Object params = op.applyRandom(current, spare, random, workspace);
+        Map<String, Object> described = op.trace(params);
+        if (currentLabel >= 0 && !rule.isNone()) {
+            int remapped = rule.apply(currentLabel);
+            if (remapped != currentLabel) {
+                described = new java.util.LinkedHashMap<>(described);
+                described.put("label", remapped);
+                currentLabel = remapped;
+            }
+        }
+        trace.add(new OpTrace(op.name(), described));
+        Mat swap = current;
+        current = spare;
+        spare = swap;
     }
 
     private Tensor toTensor(Mat image) {
@@ -95,11 +285,10 @@ public final class ImagePipeline implements AutoCloseable {
         byte[] hwc = new byte[channels * height * width];
         image.get(0, 0, hwc);
         byte[] chw = channels == 1 ? hwc : toChw(hwc, channels, height * width);
+        Dtype dtype = spec.dtype();
         if (dtype == Dtype.UINT8) {
-            return Tensor.uint8(channels, height, width, chw, normalization.uint8Scale(), normalization.uint8Offset());
+            return Tensor.uint8(channels, height, width, chw, scale.clone(), offset.clone());
         }
-        float[] scale = normalization.uint8Scale();
-        float[] offset = normalization.uint8Offset();
         float[] values = new float[chw.length];
         int plane = height * width;
         for (int c = 0; c < channels; c++) {
@@ -125,11 +314,7 @@ public final class ImagePipeline implements AutoCloseable {
         encoded.release();
         current.release();
         spare.release();
-    }
-
-    /** Returns {@code Core.VERSION}, for logs. */
-    public static String openCvVersion() {
-        OpenCv.load();
-        return Core.VERSION;
+        partnerMat.release();
+        workspace.close();
     }
 }

@@ -1,12 +1,12 @@
 package io.streamaug.augment.stream;
 
-import io.streamaug.augment.image.HorizontalFlip;
 import io.streamaug.augment.image.ImagePipeline;
 import io.streamaug.augment.image.Normalization;
+import io.streamaug.augment.spec.PipelineSpec;
+import io.streamaug.augment.spec.SpecLoader;
 import io.streamaug.core.Topics;
 import io.streamaug.core.cli.KafkaOptions;
 import io.streamaug.core.cli.UsageException;
-import io.streamaug.core.wire.Dtype;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,23 +32,18 @@ public final class AugmentCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", description = "Stream threads in this instance (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Pipeline seed (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Option(names = "--spec", defaultValue = "fashion-mnist", paramLabel = "FILE|NAME",
+            description = "Pipeline spec: a YAML file or a bundled spec (fashion-mnist, imagenet-style; default: ${DEFAULT-VALUE}).")
+    String spec;
 
-    @Option(names = "--flip-p", defaultValue = "0.5", description = "Probability of a horizontal flip (default: ${DEFAULT-VALUE}).")
-    double flipP;
-
-    @Option(names = "--mean", split = ",", defaultValue = "0.2860",
-            description = "Per-channel training-set mean on the 0..1 scale (default: Fashion-MNIST's ${DEFAULT-VALUE}).")
+    @Option(names = "--mean", split = ",", description = "Per-channel training-set mean (0..1 scale); overrides the spec's normalize.")
     float[] mean;
 
-    @Option(names = "--std", split = ",", defaultValue = "0.3530",
-            description = "Per-channel training-set std on the 0..1 scale (default: Fashion-MNIST's ${DEFAULT-VALUE}).")
+    @Option(names = "--std", split = ",", description = "Per-channel training-set std (0..1 scale); overrides the spec's normalize.")
     float[] std;
 
-    @Option(names = "--dtype", defaultValue = "uint8",
-            description = "Prepared tensor type: uint8 (default, affine-quantised), float16 or float32.")
-    Dtype dtype;
+    @Option(names = "--classes", defaultValue = "0", description = "Class count, needed when the spec smooths labels.")
+    int classes;
 
     @Option(names = "--state-dir", paramLabel = "DIR", description = "Kafka Streams state directory (default: a fresh temp dir).")
     Path stateDir;
@@ -62,8 +57,21 @@ public final class AugmentCommand implements Callable<Integer> {
         if (threads < 1) {
             throw new UsageException("--threads must be at least 1, got " + threads);
         }
-        Normalization normalization = new Normalization(mean, std, 0);
-        List<HorizontalFlip> ops = List.of(new HorizontalFlip(flipP));
+        PipelineSpec pipelineSpec = SpecLoader.resolve(spec, List.of());
+        if (pipelineSpec.mixing().mixes()) {
+            throw new UsageException("this worker does not mix samples in the stream yet; set mix.p: 0 in " + spec);
+        }
+        if ((mean == null) != (std == null)) {
+            throw new UsageException("give --mean and --std together");
+        }
+        Normalization normalization = mean != null ? new Normalization(mean, std, 0) : pipelineSpec.normalization();
+        if (normalization == null) {
+            throw new UsageException(spec + " has no normalize section; give --mean and --std");
+        }
+        if (normalization.channels() != pipelineSpec.channels()) {
+            throw new UsageException("--mean/--std have " + normalization.channels() + " value(s) but the spec decodes "
+                    + pipelineSpec.channels() + " channel(s)");
+        }
         Topics topics = kafka.topics();
         try (Admin admin = kafka.connect(Duration.ofSeconds(10))) {
             topics.ensure(admin, partitions, (short) 1);
@@ -71,7 +79,7 @@ public final class AugmentCommand implements Callable<Integer> {
         String state = (stateDir != null ? stateDir : java.nio.file.Files.createTempDirectory("streamaug-state")).toString();
         Properties config = AugmentConfig.build(kafka.clientProperties(), topics, applicationId, threads, state);
         AugmentWorker worker = new AugmentWorker(
-                AugmentTopology.build(topics, () -> new ImagePipeline(seed, ops, normalization, dtype)), config);
+                AugmentTopology.build(topics, () -> new ImagePipeline(pipelineSpec, normalization, classes)), config);
         Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "streamaug-augment-shutdown"));
         worker.start();
         System.err.println("augment worker '" + applicationId + "' started: " + topics.rawImages() + " → "

@@ -41,9 +41,12 @@ final class PrepareImageProcessor implements Processor<String, byte[], String, P
         String dataset = RawHeaders.get(headers, RawHeaders.DATASET);
         int epoch = parseNonNegative(RawHeaders.get(headers, RawHeaders.EPOCH), RawHeaders.EPOCH, 0);
         int label = parseNonNegative(RawHeaders.get(headers, RawHeaders.LABEL), RawHeaders.LABEL, -1);
-        PreparedSample sample = pipeline.prepare(record.key(), dataset == null ? "" : dataset, split, epoch, 0,
-                record.value(), label < 0 ? Label.none() : Label.of(label));
-        context.forward(record.withValue(sample));
+        int repeats = split == Split.TRAIN ? pipeline.spec().repeats() : 1;
+        for (int repeat = 0; repeat < repeats; repeat++) {
+            PreparedSample sample = pipeline.prepare(record.key(), dataset == null ? "" : dataset, split, epoch, repeat,
+                    record.value(), label < 0 ? Label.none() : Label.of(label));
+            context.forward(record.withValue(sample));
+        }
     }
 
     private static int parseNonNegative(String value, String header, int absent) {

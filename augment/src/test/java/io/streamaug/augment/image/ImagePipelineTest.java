@@ -3,6 +3,7 @@ package io.streamaug.augment.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamaug.augment.spec.SpecLoader;
 import io.streamaug.core.Split;
 import io.streamaug.core.wire.Dtype;
 import io.streamaug.core.wire.Label;
@@ -16,7 +17,8 @@ class ImagePipelineTest {
     private static final Normalization NORM = new Normalization(new float[] {0.5f}, new float[] {0.25f}, 3);
 
     private static ImagePipeline pipeline(double flipP, Dtype dtype) {
-        return new ImagePipeline(42, List.of(new HorizontalFlip(flipP)), NORM, dtype);
+        String yaml = "{seed: 42, ops: [{op: HorizontalFlip, p: " + flipP + "}], output: {dtype: " + dtype.name().toLowerCase() + "}}";
+        return new ImagePipeline(new SpecLoader(List.of()).parse(yaml, "test"), NORM, 0);
     }
 
     private static int pixel(Tensor t, int row, int col) {
@@ -79,7 +81,7 @@ class ImagePipelineTest {
     @Test
     void colourImagesBecomeRgbPlanes() {
         Normalization rgb = new Normalization(new float[] {0, 0, 0}, new float[] {1, 1, 1}, 0);
-        try (ImagePipeline pipeline = new ImagePipeline(1, List.of(), rgb, Dtype.UINT8)) {
+        try (ImagePipeline pipeline = new ImagePipeline(new SpecLoader(List.of()).parse("{channels: 3}", "t"), rgb, 0)) {
             Tensor t = pipeline.prepare("c", "d", Split.VAL, 0, 0, TestImages.solidRgbPng(2, 3, 200, 100, 50), Label.of(0)).tensor();
             assertThat(t.channels()).isEqualTo(3);
             byte[] chw = t.rawData();

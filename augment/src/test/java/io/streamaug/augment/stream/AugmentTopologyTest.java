@@ -2,13 +2,12 @@ package io.streamaug.augment.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamaug.augment.image.HorizontalFlip;
 import io.streamaug.augment.image.ImagePipeline;
 import io.streamaug.augment.image.Normalization;
 import io.streamaug.augment.image.TestImages;
+import io.streamaug.augment.spec.SpecLoader;
 import io.streamaug.core.RawHeaders;
 import io.streamaug.core.Topics;
-import io.streamaug.core.wire.Dtype;
 import io.streamaug.core.wire.Label;
 import io.streamaug.core.wire.PreparedSample;
 import io.streamaug.core.wire.PreparedSerde;
@@ -43,8 +42,9 @@ class AugmentTopologyTest {
         Properties base = new Properties();
         base.put("bootstrap.servers", "unused:9092");
         Properties config = AugmentConfig.build(base, TOPICS, "t", 1, System.getProperty("java.io.tmpdir") + "/saug-ttd");
-        driver = new TopologyTestDriver(AugmentTopology.build(TOPICS, () -> new ImagePipeline(1,
-                List.of(new HorizontalFlip(1.0)), Normalization.FASHION_MNIST, Dtype.UINT8)), config);
+        var spec = new SpecLoader(List.of()).parse("{repeats: 2, ops: [{op: HorizontalFlip, p: 1}]}", "test");
+        driver = new TopologyTestDriver(AugmentTopology.build(TOPICS,
+                () -> new ImagePipeline(spec, Normalization.FASHION_MNIST, 0)), config);
         raw = driver.createInputTopic(TOPICS.rawImages(), new StringSerializer(), new ByteArraySerializer());
         var prepared = new PreparedSerde().deserializer();
         train = driver.createOutputTopic(TOPICS.augmentedTrain(), new StringDeserializer(), prepared);
@@ -74,7 +74,8 @@ class AugmentTopologyTest {
         send("d", IMAGE, "label", "6"); // no split header: train
 
         List<PreparedSample> trained = train.readValuesToList();
-        assertThat(trained).extracting(PreparedSample::id).containsExactly("a", "d");
+        assertThat(trained).extracting(PreparedSample::id).containsExactly("a", "a", "d", "d");
+        assertThat(trained).extracting(PreparedSample::repeat).containsExactly(0, 1, 0, 1);
         assertThat(trained).allSatisfy(s -> assertThat(s.trace()).extracting(t -> t.op()).containsExactly("HorizontalFlip"));
         assertThat(trained.get(0).epoch()).isEqualTo(2);
         assertThat(trained.get(0).label()).isEqualTo(Label.of(3));
@@ -92,7 +93,7 @@ class AugmentTopologyTest {
         send("bad-label", IMAGE, "label", "-4");
         send("good", IMAGE, "label", "1");
 
-        assertThat(train.readValuesToList()).extracting(PreparedSample::id).containsExactly("good");
+        assertThat(train.readValuesToList()).extracting(PreparedSample::id).containsExactly("good", "good");
         var letters = dlq.readRecordsToList();
         assertThat(letters).hasSize(3);
         assertThat(letters).extracting(r -> new String(r.key())).containsExactly("bad-image", "bad-split", "bad-label");

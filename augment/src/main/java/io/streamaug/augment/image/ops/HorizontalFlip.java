@@ -1,5 +1,7 @@
-package io.streamaug.augment.image;
+package io.streamaug.augment.image.ops;
 
+import io.streamaug.augment.image.ImageOp;
+import io.streamaug.augment.image.Workspace;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.opencv.core.Core;
@@ -7,7 +9,7 @@ import org.opencv.core.Mat;
 
 /** Mirrors the image left to right. */
 public final class HorizontalFlip extends ImageOp<HorizontalFlip.Params> {
-    /** A flip draws nothing beyond the coin toss of {@code p}. */
+    /** A flip draws nothing beyond the toss of {@code p}. */
     public record Params() {
     }
 
@@ -18,12 +20,17 @@ public final class HorizontalFlip extends ImageOp<HorizontalFlip.Params> {
     }
 
     @Override
+    public boolean isGeometric() {
+        return true;
+    }
+
+    @Override
     protected Params sample(RandomGenerator random, int height, int width, int channels) {
         return PARAMS;
     }
 
     @Override
-    protected void apply(Mat src, Mat dst, Params params) {
+    protected void apply(Mat src, Mat dst, Params params, Workspace workspace) {
         Core.flip(src, dst, 1);
     }
 

@@ -1,0 +1,132 @@
+package io.streamaug.augment.image.ops;
+
+import io.streamaug.augment.image.ImageOp;
+import io.streamaug.augment.image.Workspace;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import org.opencv.core.Core;
+import org.opencv.core.CvType;
+import org.opencv.core.Mat;
+import org.opencv.imgproc.Imgproc;
+
+/**
+ * torchvision's ColorJitter on 8-bit RGB or grayscale: brightness, contrast and saturation factors
+ * drawn from [max(0, 1 − x), 1 + x], a hue shift from [−h, h] turns, applied in a random order.
+ * Saturation and hue need colour: on a one-channel image they are refused when the spec is loaded.
+ */
+public final class ColorJitter extends ImageOp<ColorJitter.Params> {
+    /** The drawn factors (1 = unchanged), hue shift in turns, and the order (0 b, 1 c, 2 s, 3 h). */
+    public record Params(double brightness, double contrast, double saturation, double hue, List<Integer> order) {
+    }
+
+    private final double brightness;
+    private final double contrast;
+    private final double saturation;
+    private final double hue;
+
+    public ColorJitter(double brightness, double contrast, double saturation, double hue, double p) {
+        super(p);
+        for (var entry : Map.of("brightness", brightness, "contrast", contrast, "saturation", saturation).entrySet()) {
+            if (!(entry.getValue() >= 0 && entry.getValue() <= 10)) {
+                throw new IllegalArgumentException(entry.getKey() + " must be in [0, 10], got " + entry.getValue());
+            }
+        }
+        if (!(hue >= 0 && hue <= 0.5)) {
+            throw new IllegalArgumentException("hue must be in [0, 0.5], got " + hue);
+        }
+        this.brightness = brightness;
+        this.contrast = contrast;
+        this.saturation = saturation;
+        this.hue = hue;
+    }
+
+    /** True when the op changes saturation or hue, which a grayscale pipeline cannot. */
+    public boolean needsColour() {
+        return saturation > 0 || hue > 0;
+    }
+
+    @Override
+    protected Params sample(RandomGenerator random, int height, int width, int channels) {
+        Integer[] order = {0, 1, 2, 3};
+        for (int i = 3; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            Integer t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return new Params(factor(random, brightness), factor(random, contrast), factor(random, saturation),
+                hue == 0 ? 0 : -hue + 2 * hue * random.nextDouble(), List.of(order));
+    }
+
+    private static double factor(RandomGenerator random, double x) {
+        return x == 0 ? 1 : Math.max(0, 1 - x) + (1 + x - Math.max(0, 1 - x)) * random.nextDouble();
+    }
+
+    @Override
+    protected void apply(Mat src, Mat dst, Params params, Workspace workspace) {
+        src.copyTo(dst);
+        boolean colour = dst.channels() == 3;
+        for (int step : params.order()) {
+            switch (step) {
+                case 0 -> {
+                    if (params.brightness() != 1) {
+                        dst.convertTo(dst, -1, params.brightness(), 0);
+                    }
+                }
+                case 1 -> {
+                    if (params.contrast() != 1) {
+                        double mean = grayMean(dst, workspace);
+                        dst.convertTo(dst, -1, params.contrast(), mean * (1 - params.contrast()));
+                    }
+                }
+                case 2 -> {
+                    if (params.saturation() != 1 && colour) {
+                        Mat gray = workspace.mat(0);
+                        Mat gray3 = workspace.mat(1);
+                        Imgproc.cvtColor(dst, gray, Imgproc.COLOR_RGB2GRAY);
+                        Imgproc.cvtColor(gray, gray3, Imgproc.COLOR_GRAY2RGB);
+                        Core.addWeighted(dst, params.saturation(), gray3, 1 - params.saturation(), 0, dst);
+                    }
+                }
+                default -> {
+                    if (params.hue() != 0 && colour) {
+                        shiftHue(dst, params.hue(), workspace);
+                    }
+                }
+            }
+        }
+    }
+
+    private static double grayMean(Mat image, Workspace workspace) {
+        if (image.channels() == 1) {
+            return Core.mean(image).val[0];
+        }
+        Mat gray = workspace.mat(0);
+        Imgproc.cvtColor(image, gray, Imgproc.COLOR_RGB2GRAY);
+        return Core.mean(gray).val[0];
+    }
+
+    private static void shiftHue(Mat rgb, double turns, Workspace workspace) {
+        Mat hsv = workspace.mat(2);
+        Mat lut = workspace.mat(3);
+        Imgproc.cvtColor(rgb, hsv, Imgproc.COLOR_RGB2HSV); // 8-bit hue is 0..179
+        int shift = (int) Math.round(turns * 180);
+        byte[] table = new byte[256 * 3];
+        for (int i = 0; i < 256; i++) {
+            table[3 * i] = (byte) (i < 180 ? Math.floorMod(i + shift, 180) : i);
+            table[3 * i + 1] = (byte) i;
+            table[3 * i + 2] = (byte) i;
+        }
+        lut.create(1, 256, CvType.CV_8UC3);
+        lut.put(0, 0, table);
+        Core.LUT(hsv, lut, hsv);
+        Imgproc.cvtColor(hsv, rgb, Imgproc.COLOR_HSV2RGB);
+    }
+
+    @Override
+    protected Map<String, Object> describe(Params params) {
+        return Map.of("brightness", round4(params.brightness()), "contrast", round4(params.contrast()),
+                "saturation", round4(params.saturation()), "hue", round4(params.hue()), "order", params.order());
+    }
+}

@@ -1,0 +1,113 @@
+package io.streamaug.augment.image.ops;
+
+import io.streamaug.augment.image.BorderMode;
+import io.streamaug.augment.image.DoubleRange;
+import io.streamaug.augment.image.ImageOp;
+import io.streamaug.augment.image.Interpolation;
+import io.streamaug.augment.spec.SpecNode;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The registry of image ops: spec name → how to build the op from its YAML keys, which keys it
+ * takes, and an example configuration (used by the contract test that covers every op).
+ */
+public final class ImageOps {
+    /** Keys every op takes besides its own. */
+    public static final Set<String> COMMON_KEYS = Set.of("op", "p", "forbid_classes", "remap_classes");
+
+    /** One registered op. */
+    public record Entry(String name, Class<? extends ImageOp<?>> type, Set<String> keys,
+            Function<SpecNode, ImageOp<?>> factory, String example) {
+    }
+
+    private static final Map<String, Entry> REGISTRY = new LinkedHashMap<>();
+
+    static {
+        register("HorizontalFlip", HorizontalFlip.class, Set.of(),
+                n -> new HorizontalFlip(p(n, 0.5)), "{op: HorizontalFlip, p: 1}");
+        register("VerticalFlip", VerticalFlip.class, Set.of(),
+                n -> new VerticalFlip(p(n, 0.5)), "{op: VerticalFlip, p: 1}");
+        register("Rotate", Rotate.class, Set.of("angle_range", "interpolation", "border", "fill"),
+                n -> new Rotate(n.range("angle_range", null, true), interpolation(n), border(n), fill(n), p(n, 1)),
+                "{op: Rotate, angle_range: [-30, 30]}");
+        register("Translate", Translate.class, Set.of("x_range", "y_range", "border", "fill"),
+                n -> new Translate(n.range("x_range", DoubleRange.of(0, 0), true), n.range("y_range", DoubleRange.of(0, 0), true),
+                        border(n), fill(n), p(n, 1)),
+                "{op: Translate, x_range: 0.2, y_range: 0.2}");
+        register("Scale", Scale.class, Set.of("zoom_range", "interpolation", "border", "fill"),
+                n -> new Scale(n.range("zoom_range", null, false), interpolation(n), border(n), fill(n), p(n, 1)),
+                "{op: Scale, zoom_range: [0.8, 1.25]}");
+        register("RandomCrop", RandomCrop.class, Set.of("size", "padding", "border", "fill"), n -> {
+            int[] size = n.size("size", null);
+            return new RandomCrop(size[0], size[1], n.integer("padding", 0, 0, 4096), border(n), fill(n), p(n, 1));
+        }, "{op: RandomCrop, size: 8, padding: 2}");
+        register("RandomResizedCrop", RandomResizedCrop.class, Set.of("size", "scale_range", "ratio_range", "interpolation"), n -> {
+            int[] size = n.size("size", null);
+            return new RandomResizedCrop(size[0], size[1], n.range("scale_range", DoubleRange.of(0.08, 1), false),
+                    n.range("ratio_range", DoubleRange.of(3.0 / 4, 4.0 / 3), false), interpolation(n), p(n, 1));
+        }, "{op: RandomResizedCrop, size: [6, 5]}");
+        register("Resize", Resize.class, Set.of("size", "interpolation"), n -> {
+            if (n.isNumber("size")) {
+                return Resize.shorterSide(n.integer("size", 0, 1, 1 << 16), interpolation(n), p(n, 1));
+            }
+            int[] size = n.size("size", null);
+            return Resize.to(size[0], size[1], interpolation(n), p(n, 1));
+        }, "{op: Resize, size: [12, 9]}");
+        register("CenterCrop", CenterCrop.class, Set.of("size"), n -> {
+            int[] size = n.size("size", null);
+            return new CenterCrop(size[0], size[1], p(n, 1));
+        }, "{op: CenterCrop, size: [6, 12]}");
+        register("GaussianNoise", GaussianNoise.class, Set.of("sigma_range"),
+                n -> new GaussianNoise(n.range("sigma_range", null, false), p(n, 1)),
+                "{op: GaussianNoise, sigma_range: [0.05, 0.2]}");
+        register("RandomErasing", RandomErasing.class, Set.of("area_range", "aspect_range", "value"), n -> {
+            boolean random = n.isText("value");
+            if (random && !"random".equals(n.text("value", ""))) {
+                throw n.error("value", "must be a number in [0, 255] or 'random'");
+            }
+            return new RandomErasing(n.range("area_range", DoubleRange.of(0.02, 0.33), false),
+                    n.range("aspect_range", DoubleRange.of(0.3, 3.3), false), random ? 0 : n.number("value", 0, 0, 255),
+                    random, p(n, 0.5));
+        }, "{op: RandomErasing, p: 1, value: random}");
+        register("ColorJitter", ColorJitter.class, Set.of("brightness", "contrast", "saturation", "hue"),
+                n -> new ColorJitter(n.number("brightness", 0, 0, 10), n.number("contrast", 0, 0, 10),
+                        n.number("saturation", 0, 0, 10), n.number("hue", 0, 0, 0.5), p(n, 1)),
+                "{op: ColorJitter, brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1}");
+    }
+
+    private ImageOps() {
+    }
+
+    private static void register(String name, Class<? extends ImageOp<?>> type, Set<String> keys,
+            Function<SpecNode, ImageOp<?>> factory, String example) {
+        Set<String> all = new HashSet<>(keys);
+        all.addAll(COMMON_KEYS);
+        REGISTRY.put(name, new Entry(name, type, Set.copyOf(all), factory, example));
+    }
+
+    /** Every registered op, in a stable order. */
+    public static Map<String, Entry> all() {
+        return Collections.unmodifiableMap(REGISTRY);
+    }
+
+    private static double p(SpecNode node, double fallback) {
+        return node.number("p", fallback, 0, 1);
+    }
+
+    private static double fill(SpecNode node) {
+        return node.number("fill", 0, 0, 255);
+    }
+
+    private static Interpolation interpolation(SpecNode node) {
+        return node.choice("interpolation", Interpolation.class, Interpolation.BILINEAR);
+    }
+
+    private static BorderMode border(SpecNode node) {
+        return node.choice("border", BorderMode.class, BorderMode.CONSTANT);
+    }
+}
