@@ -2,6 +2,7 @@ package io.streamaug.augment.image.ops;
 
 import io.streamaug.augment.image.DoubleRange;
 import io.streamaug.augment.image.ImageOp;
+import io.streamaug.augment.image.OpenCv;
 import io.streamaug.augment.image.Workspace;
 import java.util.Map;
 import java.util.random.RandomGenerator;
@@ -19,6 +20,13 @@ public final class GaussianNoise extends ImageOp<GaussianNoise.Params> {
     /** The drawn standard deviation (0..1 scale) and the seed of the noise field. */
     public record Params(double sigma, int seed) {
     }
+
+    static {
+        OpenCv.load();
+    }
+
+    /** An empty mask (OpenCV's "no mask"): read-only, shared, lives as long as the JVM. */
+    private static final Mat NO_MASK = new Mat();
 
     private final DoubleRange sigmaRange;
 
@@ -38,7 +46,7 @@ public final class GaussianNoise extends ImageOp<GaussianNoise.Params> {
         noise.create(src.rows(), src.cols(), CvType.CV_32FC(src.channels()));
         Core.setRNGSeed(params.seed());
         Core.randn(noise, 0, params.sigma() * 255.0);
-        Core.add(src, noise, dst, workspace.mat(1), CvType.CV_8U);
+        Core.add(src, noise, dst, NO_MASK, CvType.CV_8U);
     }
 
     @Override
