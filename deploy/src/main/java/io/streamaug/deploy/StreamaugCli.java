@@ -1,5 +1,7 @@
 package io.streamaug.deploy;
 
+import io.streamaug.augment.offline.ApplyCommand;
+import io.streamaug.augment.offline.PreviewCommand;
 import io.streamaug.augment.produce.ProduceCommand;
 import io.streamaug.augment.stream.AugmentCommand;
 import io.streamaug.broker.BrokerCommand;
@@ -12,7 +14,8 @@ import picocli.CommandLine.Command;
 @Command(name = "streamaug", mixinStandardHelpOptions = true, version = "streamaug 0.1.0",
         description = "Streaming data augmentation for deep learning, on Apache Kafka.",
         subcommands = {BrokerCommand.class, TopicsCommand.class, ProduceCommand.class, AugmentCommand.class,
-            TrainCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+            TrainCommand.class, PreviewCommand.class, ApplyCommand.class, DemoCommand.class,
+            CommandLine.HelpCommand.class})
 public final class StreamaugCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
