@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "streamaug", mixinStandardHelpOptions = true, version = "streamaug 0.1.0",
         description = "Streaming data augmentation for deep learning, on Apache Kafka.",
         subcommands = {BrokerCommand.class, TopicsCommand.class, ProduceCommand.class, AugmentCommand.class,
-            TrainCommand.class, PreviewCommand.class, ApplyCommand.class, DemoCommand.class,
+            TrainCommand.class, PreviewCommand.class, ApplyCommand.class, BenchCommand.class, DemoCommand.class,
             CommandLine.HelpCommand.class})
 public final class StreamaugCli implements Runnable {
     @CommandLine.Spec

@@ -17,7 +17,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
+import org.opencv.core.Core;
 import org.opencv.core.CvType;
+import org.opencv.core.Scalar;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
 import org.opencv.imgcodecs.Imgcodecs;
@@ -46,6 +48,12 @@ public final class ImagePipeline implements AutoCloseable {
     private Mat current = new Mat();
     private Mat spare = new Mat();
     private final Mat partnerMat = new Mat();
+    private final Mat floatMat = new Mat();
+    private final Mat planeMat = new Mat();
+    private final Scalar scaleScalar;
+    private final Scalar offsetScalar;
+    private byte[] planeBytes = new byte[0];
+    private float[] planeFloats = new float[0];
     private int currentLabel;
     private final List<OpTrace> trace = new ArrayList<>();
 
@@ -66,6 +74,16 @@ public final class ImagePipeline implements AutoCloseable {
         this.classes = classes;
         this.scale = normalization.uint8Scale();
         this.offset = normalization.uint8Offset();
+        this.scaleScalar = scalar(scale);
+        this.offsetScalar = scalar(offset);
+    }
+
+    private static Scalar scalar(float[] values) {
+        double[] v = new double[4];
+        for (int i = 0; i < values.length; i++) {
+            v[i] = values[i];
+        }
+        return new Scalar(v);
     }
 
     public PipelineSpec spec() {
@@ -80,6 +98,23 @@ public final class ImagePipeline implements AutoCloseable {
      */
     public PreparedSample prepare(String id, String dataset, Split split, int epoch, int repeat, byte[] image, Label label) {
         Label out = run(id, split, epoch, repeat, image, label);
+        if (split == Split.TRAIN && spec.mixing().labelSmoothing() > 0) {
+            out = new Label.Soft(MixOp.smooth(toVector(out), spec.mixing().labelSmoothing()));
+        }
+        return new PreparedSample(id, dataset, split, epoch, repeat, normalization.statsVersion(),
+                toTensor(current), out, List.copyOf(trace));
+    }
+
+    /**
+     * Prepares an already decoded image (8-bit, the spec's channel count, RGB order): for callers
+     * that decode themselves, and for benchmarks of the ops alone. {@code decoded} is not changed.
+     */
+    public PreparedSample prepare(String id, String dataset, Split split, int epoch, int repeat, Mat decoded, Label label) {
+        if (decoded.channels() != spec.channels() || decoded.depth() != CvType.CV_8U) {
+            throw new IllegalArgumentException("expected an 8-bit image with " + spec.channels() + " channel(s)");
+        }
+        decoded.copyTo(current);
+        Label out = runSteps(id, split, epoch, repeat, label);
         if (split == Split.TRAIN && spec.mixing().labelSmoothing() > 0) {
             out = new Label.Soft(MixOp.smooth(toVector(out), spec.mixing().labelSmoothing()));
         }
@@ -170,6 +205,10 @@ public final class ImagePipeline implements AutoCloseable {
     /** Decodes into {@code current}, runs the split's steps, and returns the (possibly remapped) label. */
     private Label run(String id, Split split, int epoch, int repeat, byte[] image, Label label) {
         decode(image);
+        return runSteps(id, split, epoch, repeat, label);
+    }
+
+    private Label runSteps(String id, Split split, int epoch, int repeat, Label label) {
         trace.clear();
         currentLabel = label instanceof Label.Hard hard ? hard.index() : -1;
         RandomGenerator random = SampleRandom.forSample(spec.seed(), id, epoch, repeat);
@@ -275,6 +314,11 @@ public final class ImagePipeline implements AutoCloseable {
         spare = swap;
     }
 
+    /**
+     * The normalised tensor (C×H×W) of an 8-bit HWC image: uint8 keeps the pixels and carries the
+     * affine parameters; float types are converted and normalised by OpenCV in bulk. Only the
+     * record's own payload array is allocated per call.
+     */
     private Tensor toTensor(Mat image) {
         int channels = image.channels();
         int height = image.rows();
@@ -282,31 +326,62 @@ public final class ImagePipeline implements AutoCloseable {
         if (image.depth() != CvType.CV_8U) {
             throw new IllegalStateException("pipeline expects 8-bit images, got depth " + image.depth());
         }
-        byte[] hwc = new byte[channels * height * width];
-        image.get(0, 0, hwc);
-        byte[] chw = channels == 1 ? hwc : toChw(hwc, channels, height * width);
+        int plane = height * width;
         Dtype dtype = spec.dtype();
         if (dtype == Dtype.UINT8) {
+            byte[] chw = new byte[channels * plane];
+            if (channels == 1) {
+                image.get(0, 0, chw);
+            } else {
+                byte[] planeBytes = planeBytes(plane);
+                for (int c = 0; c < channels; c++) {
+                    Core.extractChannel(image, planeMat, c);
+                    planeMat.get(0, 0, planeBytes);
+                    System.arraycopy(planeBytes, 0, chw, c * plane, plane);
+                }
+            }
             return Tensor.uint8(channels, height, width, chw, scale.clone(), offset.clone());
         }
-        float[] values = new float[chw.length];
-        int plane = height * width;
+        if (channels == 1) {
+            image.convertTo(floatMat, CvType.CV_32F, scale[0], offset[0]);
+        } else {
+            image.convertTo(floatMat, CvType.CV_32F);
+            Core.multiply(floatMat, scaleScalar, floatMat);
+            Core.add(floatMat, offsetScalar, floatMat);
+        }
+        byte[] data = new byte[channels * plane * dtype.bytes()];
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.wrap(data).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        float[] planeFloats = planeFloats(plane);
         for (int c = 0; c < channels; c++) {
-            for (int i = 0; i < plane; i++) {
-                values[c * plane + i] = (chw[c * plane + i] & 0xff) * scale[c] + offset[c];
+            Mat source = floatMat;
+            if (channels > 1) {
+                Core.extractChannel(floatMat, planeMat, c);
+                source = planeMat;
+            }
+            source.get(0, 0, planeFloats);
+            if (dtype == Dtype.FLOAT32) {
+                out.asFloatBuffer().put(c * plane, planeFloats);
+            } else {
+                for (int i = 0; i < plane; i++) {
+                    out.putShort((c * plane + i) * 2, io.streamaug.core.wire.Half.fromFloat(planeFloats[i]));
+                }
             }
         }
-        return Tensor.ofFloats(dtype, channels, height, width, values);
+        return Tensor.ofRaw(dtype, channels, height, width, data);
     }
 
-    private static byte[] toChw(byte[] hwc, int channels, int plane) {
-        byte[] chw = new byte[hwc.length];
-        for (int i = 0; i < plane; i++) {
-            for (int c = 0; c < channels; c++) {
-                chw[c * plane + i] = hwc[i * channels + c];
-            }
+    private byte[] planeBytes(int plane) {
+        if (planeBytes.length != plane) {
+            planeBytes = new byte[plane];
         }
-        return chw;
+        return planeBytes;
+    }
+
+    private float[] planeFloats(int plane) {
+        if (planeFloats.length != plane) {
+            planeFloats = new float[plane];
+        }
+        return planeFloats;
     }
 
     @Override
@@ -315,6 +390,8 @@ public final class ImagePipeline implements AutoCloseable {
         current.release();
         spare.release();
         partnerMat.release();
+        floatMat.release();
+        planeMat.release();
         workspace.close();
     }
 }

@@ -1,31 +1,36 @@
 package io.streamaug.augment.image;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import org.opencv.core.Mat;
 
 /**
  * Scratch Mats for ops, owned by one pipeline (one thread): ops are immutable and shared, so their
  * temporaries live here and are reused from record to record, then released with the pipeline.
+ * Each op has its own slots, so one op's 232×232 padding buffer is never reallocated into another
+ * op's 224×224 float noise field and back on every image.
  */
 public final class Workspace implements AutoCloseable {
     static {
         OpenCv.load();
     }
 
-    private final List<Mat> mats = new ArrayList<>();
+    private final Map<Object, List<Mat>> mats = new IdentityHashMap<>();
 
-    /** Scratch Mat number {@code slot}: the same object on every call, reallocated by OpenCV only when a size changes. */
-    public Mat mat(int slot) {
-        while (mats.size() <= slot) {
-            mats.add(new Mat());
+    /** Scratch Mat number {@code slot} of {@code owner}: the same object on every call. */
+    public Mat mat(Object owner, int slot) {
+        List<Mat> slots = mats.computeIfAbsent(owner, k -> new ArrayList<>(2));
+        while (slots.size() <= slot) {
+            slots.add(new Mat());
         }
-        return mats.get(slot);
+        return slots.get(slot);
     }
 
     @Override
     public void close() {
-        mats.forEach(Mat::release);
+        mats.values().forEach(slots -> slots.forEach(Mat::release));
         mats.clear();
     }
 }

@@ -60,14 +60,25 @@ public final class Tensor implements Payload {
             throw new IllegalArgumentException("use Tensor.uint8 for quantised tensors");
         }
         ByteBuffer buffer = ByteBuffer.allocate(values.length * dtype.bytes()).order(ByteOrder.LITTLE_ENDIAN);
-        for (float v : values) {
-            if (dtype == Dtype.FLOAT32) {
-                buffer.putFloat(v);
-            } else {
+        if (dtype == Dtype.FLOAT32) {
+            buffer.asFloatBuffer().put(values);
+        } else {
+            for (float v : values) {
                 buffer.putShort(Half.fromFloat(v));
             }
         }
         return new Tensor(dtype, channels, height, width, buffer.array(), new float[0], new float[0]);
+    }
+
+    /**
+     * A float32 or float16 tensor from its little-endian element bytes (C×H×W), as written by a
+     * producer that converted in bulk; the tensor takes ownership of {@code data}.
+     */
+    public static Tensor ofRaw(Dtype dtype, int channels, int height, int width, byte[] data) {
+        if (dtype == Dtype.UINT8) {
+            throw new IllegalArgumentException("use Tensor.uint8 for quantised tensors");
+        }
+        return new Tensor(dtype, channels, height, width, data, new float[0], new float[0]);
     }
 
     static Tensor fromWire(Dtype dtype, int channels, int height, int width, byte[] data, float[] scale, float[] offset) {

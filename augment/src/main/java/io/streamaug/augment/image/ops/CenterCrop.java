@@ -54,7 +54,7 @@ public final class CenterCrop extends ImageOp<CenterCrop.Params> {
     protected void apply(Mat src, Mat dst, Params params, Workspace workspace) {
         Mat source = src;
         if (params.padTop() > 0 || params.padLeft() > 0) {
-            source = workspace.mat(0);
+            source = workspace.mat(this, 0);
             int padBottom = Math.max(0, height - src.rows() - params.padTop());
             int padRight = Math.max(0, width - src.cols() - params.padLeft());
             Core.copyMakeBorder(src, source, params.padTop(), padBottom, params.padLeft(), padRight,

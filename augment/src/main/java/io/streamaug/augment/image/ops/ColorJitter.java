@@ -82,8 +82,8 @@ public final class ColorJitter extends ImageOp<ColorJitter.Params> {
                 }
                 case 2 -> {
                     if (params.saturation() != 1 && colour) {
-                        Mat gray = workspace.mat(0);
-                        Mat gray3 = workspace.mat(1);
+                        Mat gray = workspace.mat(this, 0);
+                        Mat gray3 = workspace.mat(this, 1);
                         Imgproc.cvtColor(dst, gray, Imgproc.COLOR_RGB2GRAY);
                         Imgproc.cvtColor(gray, gray3, Imgproc.COLOR_GRAY2RGB);
                         Core.addWeighted(dst, params.saturation(), gray3, 1 - params.saturation(), 0, dst);
@@ -98,18 +98,18 @@ public final class ColorJitter extends ImageOp<ColorJitter.Params> {
         }
     }
 
-    private static double grayMean(Mat image, Workspace workspace) {
+    private double grayMean(Mat image, Workspace workspace) {
         if (image.channels() == 1) {
             return Core.mean(image).val[0];
         }
-        Mat gray = workspace.mat(0);
+        Mat gray = workspace.mat(this, 0);
         Imgproc.cvtColor(image, gray, Imgproc.COLOR_RGB2GRAY);
         return Core.mean(gray).val[0];
     }
 
-    private static void shiftHue(Mat rgb, double turns, Workspace workspace) {
-        Mat hsv = workspace.mat(2);
-        Mat lut = workspace.mat(3);
+    private void shiftHue(Mat rgb, double turns, Workspace workspace) {
+        Mat hsv = workspace.mat(this, 2);
+        Mat lut = workspace.mat(this, 3);
         Imgproc.cvtColor(rgb, hsv, Imgproc.COLOR_RGB2HSV); // 8-bit hue is 0..179
         int shift = (int) Math.round(turns * 180);
         byte[] table = new byte[256 * 3];

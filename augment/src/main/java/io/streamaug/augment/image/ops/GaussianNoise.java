@@ -42,7 +42,7 @@ public final class GaussianNoise extends ImageOp<GaussianNoise.Params> {
 
     @Override
     protected void apply(Mat src, Mat dst, Params params, Workspace workspace) {
-        Mat noise = workspace.mat(0);
+        Mat noise = workspace.mat(this, 0);
         noise.create(src.rows(), src.cols(), CvType.CV_32FC(src.channels()));
         Core.setRNGSeed(params.seed());
         Core.randn(noise, 0, params.sigma() * 255.0);

@@ -69,7 +69,7 @@ public final class RandomCrop extends ImageOp<RandomCrop.Params> {
     protected void apply(Mat src, Mat dst, Params params, Workspace workspace) {
         Mat padded = src;
         if (padding > 0) {
-            padded = workspace.mat(0);
+            padded = workspace.mat(this, 0);
             Core.copyMakeBorder(src, padded, padding, padding, padding, padding, border.flag(), new Scalar(fill, fill, fill));
         }
         Mat window = padded.submat(new Rect(params.left(), params.top(), width, height));

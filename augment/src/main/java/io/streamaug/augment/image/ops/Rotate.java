@@ -50,7 +50,7 @@ public final class Rotate extends ImageOp<Rotate.Params> {
 
     @Override
     protected void apply(Mat src, Mat dst, Params params, Workspace workspace) {
-        Mat matrix = Affine.rotation(workspace.mat(0), (src.cols() - 1) / 2.0, (src.rows() - 1) / 2.0, params.angle(), 1.0);
+        Mat matrix = Affine.rotation(workspace.mat(this, 0), (src.cols() - 1) / 2.0, (src.rows() - 1) / 2.0, params.angle(), 1.0);
         Imgproc.warpAffine(src, dst, matrix, new Size(src.cols(), src.rows()), interpolation.flag(), border.flag(),
                 new Scalar(fill, fill, fill));
     }

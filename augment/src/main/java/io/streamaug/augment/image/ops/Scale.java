@@ -49,7 +49,7 @@ public final class Scale extends ImageOp<Scale.Params> {
 
     @Override
     protected void apply(Mat src, Mat dst, Params params, Workspace workspace) {
-        Mat matrix = Affine.rotation(workspace.mat(0), (src.cols() - 1) / 2.0, (src.rows() - 1) / 2.0, 0, params.zoom());
+        Mat matrix = Affine.rotation(workspace.mat(this, 0), (src.cols() - 1) / 2.0, (src.rows() - 1) / 2.0, 0, params.zoom());
         Imgproc.warpAffine(src, dst, matrix, new Size(src.cols(), src.rows()), interpolation.flag(), border.flag(),
                 new Scalar(fill, fill, fill));
     }

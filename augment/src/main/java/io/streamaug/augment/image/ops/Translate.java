@@ -49,7 +49,7 @@ public final class Translate extends ImageOp<Translate.Params> {
 
     @Override
     protected void apply(Mat src, Mat dst, Params params, Workspace workspace) {
-        Mat matrix = workspace.mat(0);
+        Mat matrix = workspace.mat(this, 0);
         matrix.create(2, 3, CvType.CV_64F);
         matrix.put(0, 0, 1, 0, params.dx(), 0, 1, params.dy());
         Imgproc.warpAffine(src, dst, matrix, new Size(src.cols(), src.rows()), Imgproc.INTER_NEAREST, border.flag(),
