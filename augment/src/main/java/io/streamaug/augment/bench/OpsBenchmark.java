@@ -54,10 +54,15 @@ public final class OpsBenchmark {
         try {
             for (int size : new int[] {28, 224}) {
                 Mat image = size == 28 ? gray : rgb;
-                progress.accept("pipeline " + size + "×" + size);
-                results.put("pipeline_" + size + "_img_per_s", pipeline(image, "float32"));
-                results.put("pipeline_" + size + "_uint8_img_per_s", pipeline(image, "uint8"));
-                results.put("raw_opencv_" + size + "_img_per_s", rawLoop(image));
+                progress.accept("pipelines and raw OpenCV loop " + size + "×" + size + " (interleaved rounds)");
+                try (ImagePipeline float32 = pipeline(image, "float32"); ImagePipeline uint8 = pipeline(image, "uint8");
+                        RawLoop raw = new RawLoop(image)) {
+                    Map<String, Runnable> bodies = new LinkedHashMap<>();
+                    bodies.put("pipeline_" + size + "_img_per_s", body(float32, image));
+                    bodies.put("pipeline_" + size + "_uint8_img_per_s", body(uint8, image));
+                    bodies.put("raw_opencv_" + size + "_img_per_s", raw);
+                    results.putAll(Rate.interleaved(bodies, rounds, roundMillis));
+                }
                 Map<String, Double> ops = new LinkedHashMap<>();
                 for (var entry : opConfigs(size, image.channels()).entrySet()) {
                     progress.accept("op " + entry.getKey() + " " + size + "×" + size);
@@ -72,60 +77,74 @@ public final class OpsBenchmark {
         return results;
     }
 
-    private double pipeline(Mat image, String dtype) {
+    private static ImagePipeline pipeline(Mat image, String dtype) {
         boolean colour = image.channels() == 3;
         String yaml = String.format(PIPELINE, image.channels(), image.rows(),
                 colour ? "[0.485, 0.456, 0.406]" : "[0.286]", colour ? "[0.229, 0.224, 0.225]" : "[0.353]", dtype);
         PipelineSpec spec = new SpecLoader(List.of()).parse(yaml, "bench");
-        try (ImagePipeline pipeline = new ImagePipeline(spec, spec.normalization(), 0)) {
-            int[] counter = {0};
-            Label label = Label.of(0);
-            return Rate.median(() -> pipeline.prepare("s" + (counter[0]++ & 1023), "bench", Split.TRAIN, 0, 0, image, label),
-                    rounds, roundMillis);
-        }
+        return new ImagePipeline(spec, spec.normalization(), 0);
+    }
+
+    private static Runnable body(ImagePipeline pipeline, Mat image) {
+        int[] counter = {0};
+        Label label = Label.of(0);
+        return () -> pipeline.prepare("s" + (counter[0]++ & 1023), "bench", Split.TRAIN, 0, 0, image, label);
     }
 
     /** The same steps written directly against OpenCV: no op objects, no trace, no wire tensor. */
-    private double rawLoop(Mat image) {
-        int size = image.rows();
-        int channels = image.channels();
-        Mat padded = new Mat();
-        Mat crop = new Mat();
-        Mat rotated = new Mat();
-        Mat matrix = new Mat(2, 3, CvType.CV_64F);
-        Mat noise = new Mat(size, size, CvType.CV_32FC(channels));
-        Mat noisy = new Mat();
-        Mat normalised = new Mat();
-        Mat noMask = new Mat();
-        Scalar mean = channels == 3 ? new Scalar(0.485 * 255, 0.456 * 255, 0.406 * 255) : new Scalar(0.286 * 255);
-        Scalar std = channels == 3 ? new Scalar(0.229 * 255, 0.224 * 255, 0.225 * 255) : new Scalar(0.353 * 255);
-        float[] out = new float[size * size * channels];
-        SplittableRandom random = new SplittableRandom(1);
-        try {
-            return Rate.median(() -> {
-                Core.copyMakeBorder(image, padded, 4, 4, 4, 4, Core.BORDER_CONSTANT, Scalar.all(0));
-                Mat window = padded.submat(new Rect(random.nextInt(9), random.nextInt(9), size, size));
-                window.copyTo(crop);
-                window.release();
-                if (random.nextBoolean()) {
-                    Core.flip(crop, crop, 1);
-                }
-                double radians = Math.toRadians(-15 + 30 * random.nextDouble());
-                double a = Math.cos(radians);
-                double b = Math.sin(radians);
-                double c = (size - 1) / 2.0;
-                matrix.put(0, 0, a, b, (1 - a) * c - b * c, -b, a, b * c + (1 - a) * c);
-                Imgproc.warpAffine(crop, rotated, matrix, new Size(size, size), Imgproc.INTER_LINEAR, Core.BORDER_CONSTANT,
-                        Scalar.all(0));
-                Core.setRNGSeed(random.nextInt());
-                Core.randn(noise, 0, 0.05 * 255);
-                Core.add(rotated, noise, noisy, noMask, CvType.CV_8U);
-                noisy.convertTo(normalised, CvType.CV_32F);
-                Core.subtract(normalised, mean, normalised);
-                Core.divide(normalised, std, normalised);
-                normalised.get(0, 0, out);
-            }, rounds, roundMillis);
-        } finally {
+    private static final class RawLoop implements Runnable, AutoCloseable {
+        private final Mat image;
+        private final int size;
+        private final Mat padded = new Mat();
+        private final Mat crop = new Mat();
+        private final Mat rotated = new Mat();
+        private final Mat matrix = new Mat(2, 3, CvType.CV_64F);
+        private final Mat noise;
+        private final Mat noisy = new Mat();
+        private final Mat normalised = new Mat();
+        private final Mat noMask = new Mat();
+        private final Scalar mean;
+        private final Scalar std;
+        private final float[] out;
+        private final SplittableRandom random = new SplittableRandom(1);
+
+        RawLoop(Mat image) {
+            this.image = image;
+            this.size = image.rows();
+            int channels = image.channels();
+            noise = new Mat(size, size, CvType.CV_32FC(channels));
+            mean = channels == 3 ? new Scalar(0.485 * 255, 0.456 * 255, 0.406 * 255) : new Scalar(0.286 * 255);
+            std = channels == 3 ? new Scalar(0.229 * 255, 0.224 * 255, 0.225 * 255) : new Scalar(0.353 * 255);
+            out = new float[size * size * channels];
+        }
+
+        @Override
+        public void run() {
+            Core.copyMakeBorder(image, padded, 4, 4, 4, 4, Core.BORDER_CONSTANT, Scalar.all(0));
+            Mat window = padded.submat(new Rect(random.nextInt(9), random.nextInt(9), size, size));
+            window.copyTo(crop);
+            window.release();
+            if (random.nextBoolean()) {
+                Core.flip(crop, crop, 1);
+            }
+            double radians = Math.toRadians(-15 + 30 * random.nextDouble());
+            double a = Math.cos(radians);
+            double b = Math.sin(radians);
+            double c = (size - 1) / 2.0;
+            matrix.put(0, 0, a, b, (1 - a) * c - b * c, -b, a, b * c + (1 - a) * c);
+            Imgproc.warpAffine(crop, rotated, matrix, new Size(size, size), Imgproc.INTER_LINEAR, Core.BORDER_CONSTANT,
+                    Scalar.all(0));
+            Core.setRNGSeed(random.nextInt());
+            Core.randn(noise, 0, 0.05 * 255);
+            Core.add(rotated, noise, noisy, noMask, CvType.CV_8U);
+            noisy.convertTo(normalised, CvType.CV_32F);
+            Core.subtract(normalised, mean, normalised);
+            Core.divide(normalised, std, normalised);
+            normalised.get(0, 0, out);
+        }
+
+        @Override
+        public void close() {
             for (Mat m : List.of(padded, crop, rotated, matrix, noise, noisy, normalised, noMask)) {
                 m.release();
             }

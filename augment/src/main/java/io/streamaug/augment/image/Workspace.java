@@ -28,8 +28,21 @@ public final class Workspace implements AutoCloseable {
         return slots.get(slot);
     }
 
+    private final Map<Object, byte[]> buffers = new IdentityHashMap<>();
+
+    /** A reusable Java byte buffer of exactly {@code size} bytes for {@code owner}. */
+    public byte[] bytes(Object owner, int size) {
+        byte[] buffer = buffers.get(owner);
+        if (buffer == null || buffer.length != size) {
+            buffer = new byte[size];
+            buffers.put(owner, buffer);
+        }
+        return buffer;
+    }
+
     @Override
     public void close() {
+        buffers.clear();
         mats.values().forEach(slots -> slots.forEach(Mat::release));
         mats.clear();
     }

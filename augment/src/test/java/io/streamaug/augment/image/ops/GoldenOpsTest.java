@@ -180,6 +180,31 @@ class GoldenOpsTest {
     }
 
     @Test
+    void gaussianNoiseHasMeanZeroAndTheDrawnStandardDeviation() {
+        GaussianNoise noise = new GaussianNoise(DoubleRange.of(0.05, 0.05), 1);
+        Mat src = new Mat(224, 224, CvType.CV_8UC3, Scalar.all(128));
+        Mat out = new Mat();
+        noise.apply(src, out, new GaussianNoise.Params(0.05, 99), ws);
+        int[] pixels = pixels(out);
+        double sum = 0;
+        double squares = 0;
+        for (int p : pixels) {
+            sum += p - 128;
+            squares += (p - 128) * (p - 128);
+        }
+        double mean = sum / pixels.length;
+        double sd = Math.sqrt(squares / pixels.length - mean * mean);
+        // σ = 0.05 · 255 = 12.75 pixel levels; rounding adds 1/12 of a level² of variance.
+        assertThat(mean).isCloseTo(0, within(0.2));
+        assertThat(sd).isCloseTo(Math.sqrt(12.75 * 12.75 + 1 / 12.0), within(0.15));
+        Mat again = new Mat();
+        noise.apply(src, again, new GaussianNoise.Params(0.05, 99), ws);
+        assertThat(pixels(again)).containsExactly(pixels);
+        noise.apply(src, again, new GaussianNoise.Params(0.05, 100), ws);
+        assertThat(pixels(again)).isNotEqualTo(pixels);
+    }
+
+    @Test
     void labelSmoothingKeepsASumOfOne() {
         float[] smoothed = MixOp.smooth(new float[] {0, 1, 0, 0}, 0.1);
         assertThat(smoothed).containsExactly(0.025f, 0.925f, 0.025f, 0.025f);

@@ -1,0 +1,100 @@
+package io.streamaug.augment.offline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamaug.augment.image.OpenCv;
+import io.streamaug.core.cli.Commands;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.opencv.core.Core;
+import org.opencv.core.Mat;
+import org.opencv.imgcodecs.Imgcodecs;
+import picocli.CommandLine;
+
+class OfflineCommandsTest {
+    private static final Path FIXTURES = Path.of("src", "test", "resources", "fixtures");
+
+    static {
+        OpenCv.load();
+    }
+
+    static int run(Object command, String... args) {
+        return Commands.configure(new CommandLine(command)).execute(args);
+    }
+
+    /**
+     * Deterministic ops with fixed parameters follow torchvision's conventions (angle sign, centre,
+     * output size): the same image and parameters give nearly the same pixels. The references were
+     * made by torchvision 0.14 (bench/peers/make_rotate_fixture.py).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "rotate 15 bilinear | {op: Rotate, angle_range: [15, 15], interpolation: bilinear} | pattern_rotate15_torchvision.png | 2.0",
+        "rotate -40 nearest | {op: Rotate, angle_range: [-40, -40], interpolation: nearest} | pattern_rotate-40_nearest_torchvision.png | 0.0",
+        "horizontal flip    | {op: HorizontalFlip, p: 1} | pattern_hflip_torchvision.png | 0.0",
+        "resize + crop      | {op: Resize, size: 32}, {op: CenterCrop, size: 24} | pattern_resize32_centercrop24_torchvision.png | 0.5",
+    })
+    void applyFollowsTorchvisionConventions(String name, String ops, String reference, double tolerance,
+            @TempDir Path dir) throws Exception {
+        Path spec = dir.resolve("spec.yaml");
+        Files.writeString(spec, "{ops: [" + ops + "]}");
+        Path input = dir.resolve("in");
+        Files.createDirectories(input);
+        Files.copy(FIXTURES.resolve("pattern.png"), input.resolve("pattern.png"));
+        assertThat(run(new ApplyCommand(), "--spec", spec.toString(), "--input", input.toString(),
+                "--output", dir.resolve("out").toString())).isZero();
+        Mat ours = Imgcodecs.imread(dir.resolve("out/pattern.png").toString(), Imgcodecs.IMREAD_GRAYSCALE);
+        Mat theirs = Imgcodecs.imread(FIXTURES.resolve(reference).toString(), Imgcodecs.IMREAD_GRAYSCALE);
+        assertThat(ours.size()).isEqualTo(theirs.size());
+        Mat diff = new Mat();
+        Core.absdiff(ours, theirs, diff);
+        double meanAbsDiff = Core.mean(diff).val[0];
+        assertThat(meanAbsDiff).as("mean |ours − torchvision| in pixel levels").isLessThanOrEqualTo(tolerance);
+        for (Mat m : List.of(ours, theirs, diff)) {
+            m.release();
+        }
+    }
+
+    @Test
+    void applyKeepsRelativeNamesAndReplaysTheSameDraws(@TempDir Path dir) throws Exception {
+        Path input = dir.resolve("in");
+        Files.createDirectories(input.resolve("shoes"));
+        Files.copy(FIXTURES.resolve("pattern.png"), input.resolve("shoes/a.png"));
+        Files.copy(FIXTURES.resolve("pattern.png"), input.resolve("b.png"));
+        Files.writeString(input.resolve("notes.txt"), "not an image");
+        for (String out : List.of("out1", "out2")) {
+            assertThat(run(new ApplyCommand(), "--spec", "fashion-mnist", "--input", input.toString(),
+                    "--output", dir.resolve(out).toString(), "--epoch", "3")).isZero();
+        }
+        try (Stream<Path> files = Files.walk(dir.resolve("out1"))) {
+            assertThat(files.filter(Files::isRegularFile).map(p -> dir.resolve("out1").relativize(p).toString()).sorted())
+                    .containsExactly("b.png", "shoes/a.png");
+        }
+        assertThat(Files.readAllBytes(dir.resolve("out1/shoes/a.png"))).isEqualTo(Files.readAllBytes(dir.resolve("out2/shoes/a.png")));
+        // Same pixels, different ids: different draws.
+        assertThat(Files.readAllBytes(dir.resolve("out1/shoes/a.png"))).isNotEqualTo(Files.readAllBytes(dir.resolve("out1/b.png")));
+    }
+
+    @Test
+    void previewWritesAGridOfPairs(@TempDir Path dir) {
+        Path out = dir.resolve("grid.png");
+        assertThat(run(new PreviewCommand(), "--spec", "fashion-mnist", "--source", "fashion-mnist", "--n", "10",
+                "--out", out.toString())).isZero();
+        Mat grid = Imgcodecs.imread(out.toString());
+        assertThat(grid.cols()).isEqualTo(4 * (2 * 112 + 16));
+        assertThat(grid.rows()).isEqualTo(3 * (112 + 30));
+        grid.release();
+    }
+
+    @Test
+    void badArgumentsAreOneLine() {
+        assertThat(run(new ApplyCommand(), "--spec", "nope", "--input", "/nonexistent", "--output", "/tmp/x")).isEqualTo(2);
+        assertThat(run(new PreviewCommand(), "--n", "0")).isEqualTo(2);
+    }
+}
