@@ -26,7 +26,8 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"broker", "topics", "produce", "produce images", "augment", "train", "demo"})
+    @ValueSource(strings = {"broker", "topics", "produce", "produce images", "augment", "train", "preview", "apply",
+        "bench", "bench ops", "demo"})
     void everyCommandHasHelp(String command) {
         String[] args = (command + " --help").split(" ");
         Outcome outcome = run(args);
@@ -46,12 +47,18 @@ class CliTest {
     void aBadFlagOrValueIsOneLineNamingItAndExitsTwo() {
         for (String[] args : List.of(new String[] {"broker", "--port", "abc"}, new String[] {"produce", "images", "--bogus"},
                 new String[] {"augment", "--bootstrap", "no-port"}, new String[] {"augment", "--dtype", "int4"},
-                new String[] {"nonsense"}, new String[] {"topics", "--kafka", "=x"})) {
+                new String[] {"nonsense"}, new String[] {"topics", "--kafka", "=x"},
+                new String[] {"augment", "--spec", "no-such-spec", "--bootstrap", "127.0.0.1:1"},
+                new String[] {"preview", "--n", "-1"}, new String[] {"apply", "--spec", "fashion-mnist"})) {
             Outcome outcome = run(args);
             assertThat(outcome.code()).as(String.join(" ", args)).isEqualTo(2);
             assertThat(outcome.err().strip().lines()).as(outcome.err()).hasSize(1);
-            assertThat(outcome.err()).startsWith("streamaug").contains("--help").doesNotContain("Exception");
+            assertThat(outcome.err()).startsWith("streamaug").doesNotContain("Exception");
         }
+        // Flags picocli rejects also point at the command's help.
+        assertThat(run("produce", "images", "--bogus").err()).contains("(see 'streamaug produce images --help')");
+        assertThat(run("augment", "--spec", "no-such-spec", "--bootstrap", "127.0.0.1:1").err())
+                .contains("not a bundled spec (fashion-mnist, imagenet-style)");
         assertThat(run("broker", "--port", "abc").err()).contains("'--port'").contains("'abc'");
         assertThat(run("augment", "--bootstrap", "no-port").err()).contains("HOST:PORT");
     }
