@@ -30,8 +30,9 @@ import java.util.Set;
  */
 public final class SpecLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Set<String> TOP_KEYS = Set.of("seed", "channels", "repeats", "ops", "eval_ops", "mix",
+    private static final Set<String> TOP_KEYS = Set.of("type", "seed", "channels", "repeats", "ops", "eval_ops", "mix",
             "normalize", "output");
+    private static final Set<String> TEXT_TOP_KEYS = Set.of("type", "seed", "repeats", "ops");
     private static final Set<String> GROUP_KEYS = Set.of("op", "p", "ops", "n");
 
     private final List<String> classes;
@@ -42,7 +43,7 @@ public final class SpecLoader {
     }
 
     /** The specs shipped in the jar (the repository's {@code specs/} folder). */
-    public static final List<String> BUNDLED = List.of("fashion-mnist", "imagenet-style");
+    public static final List<String> BUNDLED = List.of("fashion-mnist", "imagenet-style", "eda");
 
     /**
      * Loads {@code spec}: a YAML file, or the name of a bundled spec ({@code fashion-mnist},
@@ -76,6 +77,92 @@ public final class SpecLoader {
     }
 
     public PipelineSpec parse(String yaml, String source) {
+        SpecNode spec = root(yaml, source);
+        String type = spec.has("type") ? spec.text("type", "image") : "image";
+        if (!type.equals("image")) {
+            throw spec.error("type", "'" + type + "' is not 'image' here" + (type.equals("text") ? " (this is a text spec)" : ""));
+        }
+        spec.allowOnly(TOP_KEYS);
+        int channels = spec.integer("channels", 1, 1, 3);
+        if (channels == 2) {
+            throw spec.error("channels", "must be 1 (grayscale) or 3 (RGB)");
+        }
+        List<Step> ops = spec.has("ops") ? steps(spec.list("ops"), channels, false) : List.of();
+        List<Step> evalOps = spec.has("eval_ops") ? steps(spec.list("eval_ops"), channels, true) : List.of();
+        return new PipelineSpec(spec.longValue("seed", 42), channels, spec.integer("repeats", 1, 1, 1000), ops, evalOps,
+                mixing(spec), normalization(spec, channels), dtype(spec));
+    }
+
+    /** Reads a text spec ({@code type: text}): seed, repeats (EDA's n_aug) and text ops. */
+    public io.streamaug.augment.text.TextSpec parseText(String yaml, String source) {
+        SpecNode spec = root(yaml, source);
+        if (!"text".equals(spec.text("type", "image"))) {
+            throw spec.error("type", "a text spec needs 'type: text'");
+        }
+        spec.allowOnly(TEXT_TOP_KEYS);
+        List<io.streamaug.augment.text.TextSpec.Step> steps = new ArrayList<>();
+        for (SpecNode node : spec.has("ops") ? spec.list("ops") : List.<SpecNode>of()) {
+            steps.add(textStep(node));
+        }
+        return new io.streamaug.augment.text.TextSpec(spec.longValue("seed", 42), spec.integer("repeats", 1, 1, 1000), steps);
+    }
+
+    /** Loads a text spec from a file or the bundled name ({@code eda}). */
+    public static io.streamaug.augment.text.TextSpec resolveText(String spec) {
+        Path file = Path.of(spec);
+        try {
+            if (Files.isRegularFile(file)) {
+                return new SpecLoader(List.of()).parseText(Files.readString(file), file.toString());
+            }
+            String name = spec.endsWith(".yaml") ? file.getFileName().toString().replace(".yaml", "") : spec;
+            try (var in = SpecLoader.class.getResourceAsStream("/specs/" + name + ".yaml")) {
+                if (in == null) {
+                    throw new SpecException(spec + ": no such spec file, and not a bundled text spec (eda)");
+                }
+                return new SpecLoader(List.of()).parseText(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8),
+                        "bundled spec " + name);
+            }
+        } catch (IOException e) {
+            throw new SpecException(spec + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    private static io.streamaug.augment.text.TextSpec.Step textStep(SpecNode node) {
+        String name = node.text("op", null);
+        if (name == null) {
+            throw node.error("needs an 'op' key (Eda, SynonymReplacement, RandomInsertion, RandomSwap, RandomDeletion)");
+        }
+        try {
+            switch (name) {
+                case "Eda" -> {
+                    node.allowOnly(Set.of("op", "alpha_sr", "alpha_ri", "alpha_rs", "alpha_rd"));
+                    return new io.streamaug.augment.text.TextSpec.EdaStep(new io.streamaug.augment.text.Eda(
+                            node.number("alpha_sr", 0.1, 0, 1), node.number("alpha_ri", 0.1, 0, 1),
+                            node.number("alpha_rs", 0.1, 0, 1), node.number("alpha_rd", 0.1, 0, 1)));
+                }
+                case "SynonymReplacement", "RandomInsertion", "RandomSwap", "RandomDeletion" -> {
+                    node.allowOnly(Set.of("op", "alpha", "p"));
+                    double alpha = node.number("alpha", 0.1, 0, 1);
+                    double p = node.number("p", 1, 0, 1);
+                    io.streamaug.augment.text.TextOp<?> op = switch (name) {
+                        case "SynonymReplacement" -> new io.streamaug.augment.text.SynonymReplacement(alpha, p);
+                        case "RandomInsertion" -> new io.streamaug.augment.text.RandomInsertion(alpha, p);
+                        case "RandomSwap" -> new io.streamaug.augment.text.RandomSwap(alpha, p);
+                        default -> new io.streamaug.augment.text.RandomDeletion(alpha, p);
+                    };
+                    return new io.streamaug.augment.text.TextSpec.OpStep(op);
+                }
+                default -> throw node.error("op", "unknown text op '" + name
+                        + "' (known: Eda, SynonymReplacement, RandomInsertion, RandomSwap, RandomDeletion)");
+            }
+        } catch (SpecException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw node.error("(" + name + ") " + e.getMessage());
+        }
+    }
+
+    private SpecNode root(String yaml, String source) {
         JsonNode root;
         try {
             root = YAML.readTree(yaml);
@@ -86,16 +173,7 @@ public final class SpecLoader {
         if (root == null || root.isMissingNode() || root.isNull()) {
             throw new SpecException(source + ": the spec is empty");
         }
-        SpecNode spec = new SpecNode(root, "");
-        spec.allowOnly(TOP_KEYS);
-        int channels = spec.integer("channels", 1, 1, 3);
-        if (channels == 2) {
-            throw spec.error("channels", "must be 1 (grayscale) or 3 (RGB)");
-        }
-        List<Step> ops = spec.has("ops") ? steps(spec.list("ops"), channels, false) : List.of();
-        List<Step> evalOps = spec.has("eval_ops") ? steps(spec.list("eval_ops"), channels, true) : List.of();
-        return new PipelineSpec(spec.longValue("seed", 42), channels, spec.integer("repeats", 1, 1, 1000), ops, evalOps,
-                mixing(spec), normalization(spec, channels), dtype(spec));
+        return new SpecNode(root, "");
     }
 
     private List<Step> steps(List<SpecNode> nodes, int channels, boolean evalOnly) {
