@@ -9,8 +9,8 @@ import java.util.Locale;
 
 /**
  * What a dataset is, as published to {@link Topics#DATASETS} (key = name, value = this as JSON):
- * its class names in index order, its channel count and the image size its producer wrote
- * (0 = images of varying size).
+ * its class names in index order, its channel count (0 for text) and the image size its producer
+ * wrote (0 = images of varying size, or text).
  */
 public record DatasetInfo(
         @JsonProperty("name") String name,
@@ -28,8 +28,8 @@ public record DatasetInfo(
         if (classes == null || classes.isEmpty()) {
             throw new IllegalArgumentException("dataset '" + name + "' needs at least one class name");
         }
-        if (channels != 1 && channels != 3) {
-            throw new IllegalArgumentException("dataset '" + name + "': channels must be 1 or 3, got " + channels);
+        if (channels != 0 && channels != 1 && channels != 3) {
+            throw new IllegalArgumentException("dataset '" + name + "': channels must be 0 (text), 1 or 3, got " + channels);
         }
         if (height < 0 || width < 0) {
             throw new IllegalArgumentException("dataset '" + name + "': height and width must be ≥ 0");

