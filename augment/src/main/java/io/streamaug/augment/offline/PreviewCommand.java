@@ -28,8 +28,10 @@ import picocli.CommandLine.Option;
 
 /** {@code streamaug preview}: a PNG grid of originals beside their augmented versions, with (soft) labels. */
 @Command(name = "preview", mixinStandardHelpOptions = true,
-        description = {"Draw originals beside their augmented versions, with (soft) labels, as a PNG grid.",
-            "Mixing pairs each sample with the next one."})
+        description = {"Images: draw originals beside their augmented versions, with (soft) labels, as a PNG grid;",
+            "mixing pairs each sample with the next one.",
+            "Text (a spec with type: text): print each text beside its variants with the changed words marked;",
+            "--source is a .jsonl or .csv file or the SpamAssassin directory."})
 public final class PreviewCommand implements Callable<Integer> {
     private static final int CELL = 112;
     private static final int CAPTION = 30;
@@ -55,10 +57,22 @@ public final class PreviewCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "preview.png", description = "Output PNG (default: ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(names = "--words", defaultValue = "40", description = "Text: show the first N words of each text (default: ${DEFAULT-VALUE}).")
+    int words;
+
     @Override
     public Integer call() {
         if (count < 1 || count > 1024) {
             throw new UsageException("--n must be in 1..1024, got " + count);
+        }
+        if (SpecLoader.isText(spec)) {
+            var corpus = io.streamaug.augment.produce.ProduceCommand.load(Path.of(source), "auto", "text", "label", "id");
+            List<io.streamaug.augment.data.TextCorpus.Row> rows = corpus.rows().subList(0, Math.min(count, corpus.rows().size()));
+            if (rows.isEmpty()) {
+                throw new UsageException("no usable texts in " + source);
+            }
+            TextPreview.print(SpecLoader.resolveText(spec), rows, Math.max(1, words), System.out);
+            return 0;
         }
         if (out.getParent() != null && !Files.isDirectory(out.getParent())) {
             throw new UsageException("--out " + out + ": directory " + out.getParent() + " does not exist");

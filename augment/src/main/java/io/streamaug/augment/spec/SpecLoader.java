@@ -107,6 +107,29 @@ public final class SpecLoader {
         return new io.streamaug.augment.text.TextSpec(spec.longValue("seed", 42), spec.integer("repeats", 1, 1, 1000), steps);
     }
 
+    /** True when {@code spec} (a file or a bundled name) is a text spec ({@code type: text}). */
+    public static boolean isText(String spec) {
+        Path file = Path.of(spec);
+        String yaml;
+        try {
+            if (Files.isRegularFile(file)) {
+                yaml = Files.readString(file);
+            } else {
+                String name = spec.endsWith(".yaml") ? file.getFileName().toString().replace(".yaml", "") : spec;
+                try (var in = SpecLoader.class.getResourceAsStream("/specs/" + name + ".yaml")) {
+                    if (in == null) {
+                        return false;
+                    }
+                    yaml = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                }
+            }
+            JsonNode root = YAML.readTree(yaml);
+            return root != null && root.isObject() && "text".equals(root.path("type").asText());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Loads a text spec from a file or the bundled name ({@code eda}). */
     public static io.streamaug.augment.text.TextSpec resolveText(String spec) {
         Path file = Path.of(spec);
