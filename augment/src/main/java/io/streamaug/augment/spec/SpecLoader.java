@@ -43,7 +43,7 @@ public final class SpecLoader {
     }
 
     /** The specs shipped in the jar (the repository's {@code specs/} folder). */
-    public static final List<String> BUNDLED = List.of("fashion-mnist", "imagenet-style", "eda");
+    public static final List<String> BUNDLED = List.of("fashion-mnist", "imagenet-style");
 
     /**
      * Loads {@code spec}: a YAML file, or the name of a bundled spec ({@code fashion-mnist},
