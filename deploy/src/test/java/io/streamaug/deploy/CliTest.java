@@ -26,8 +26,8 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"broker", "topics", "produce", "produce images", "augment", "train", "preview", "apply",
-        "bench", "bench ops", "demo"})
+    @ValueSource(strings = {"broker", "topics", "produce", "produce images", "produce text", "augment", "train", "preview", "apply",
+        "bench", "bench ops", "bench text", "demo"})
     void everyCommandHasHelp(String command) {
         String[] args = (command + " --help").split(" ");
         Outcome outcome = run(args);

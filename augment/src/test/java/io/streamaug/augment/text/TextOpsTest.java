@@ -35,6 +35,7 @@ class TextOpsTest {
         assertThat(LEXICON.synonyms("quick")).isNotEmpty().doesNotContain("quick");
         assertThat(LEXICON.synonyms("Happy")).contains("glad");
         assertThat(LEXICON.synonyms("xyzzyq")).isEmpty();
+        assertThat(LEXICON.synonyms("shirt")).isEmpty();
         assertThat(LEXICON.isStopWord("the")).isTrue();
         assertThat(LEXICON.isContentWord("fox")).isTrue();
         assertThat(LEXICON.isContentWord("3pm")).isFalse();
