@@ -13,24 +13,51 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Reads the dataset definitions from the compacted datasets topic (latest value per dataset). */
+/** Reads the compacted metadata topics: dataset definitions and training-set statistics (latest value per dataset). */
 public final class DatasetCatalog {
     private DatasetCatalog() {
     }
 
     /** Every dataset defined so far; definitions that do not parse are skipped. */
     public static Map<String, DatasetInfo> read(Properties clientProperties, Topics topics, Duration timeout) {
+        Map<String, DatasetInfo> datasets = new HashMap<>();
+        readLatest(clientProperties, topics.datasets(), timeout).forEach((name, json) -> {
+            try {
+                datasets.put(name, DatasetInfo.fromJson(json));
+            } catch (IllegalArgumentException ignored) {
+                // a definition written by something else: not ours to use
+            }
+        });
+        return datasets;
+    }
+
+    /** The latest statistics of every dataset on the stats topic. */
+    public static Map<String, DatasetStats> readStats(Properties clientProperties, Topics topics, Duration timeout) {
+        Map<String, DatasetStats> stats = new HashMap<>();
+        readLatest(clientProperties, topics.stats(), timeout).forEach((name, json) -> {
+            try {
+                stats.put(name, DatasetStats.fromJson(json));
+            } catch (IllegalArgumentException ignored) {
+                // not a statistics record of ours
+            }
+        });
+        return stats;
+    }
+
+    /** The latest value per key of a (compacted) topic, read from its start to the end offsets found first. */
+    static Map<String, byte[]> readLatest(Properties clientProperties, String topic, Duration timeout) {
         Properties props = new Properties();
         props.putAll(clientProperties);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        Map<String, DatasetInfo> datasets = new HashMap<>();
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        Map<String, byte[]> latest = new HashMap<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
-            List<PartitionInfo> partitions = consumer.partitionsFor(topics.datasets(), timeout);
+            List<PartitionInfo> partitions = consumer.partitionsFor(topic, timeout);
             if (partitions == null || partitions.isEmpty()) {
-                return datasets;
+                return latest;
             }
             List<TopicPartition> assigned = partitions.stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
@@ -41,17 +68,13 @@ public final class DatasetCatalog {
             while (assigned.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     if (record.value() == null) {
-                        datasets.remove(record.key());
-                        continue;
-                    }
-                    try {
-                        datasets.put(record.key(), DatasetInfo.fromJson(record.value()));
-                    } catch (IllegalArgumentException ignored) {
-                        // a definition written by something else: not ours to use
+                        latest.remove(record.key());
+                    } else {
+                        latest.put(record.key(), record.value());
                     }
                 }
             }
         }
-        return datasets;
+        return latest;
     }
 }

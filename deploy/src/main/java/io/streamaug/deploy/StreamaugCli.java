@@ -3,6 +3,7 @@ package io.streamaug.deploy;
 import io.streamaug.augment.offline.ApplyCommand;
 import io.streamaug.augment.offline.PreviewCommand;
 import io.streamaug.augment.produce.ProduceCommand;
+import io.streamaug.augment.stats.StatsCommand;
 import io.streamaug.augment.stream.AugmentCommand;
 import io.streamaug.broker.BrokerCommand;
 import io.streamaug.core.cli.Commands;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
 /** {@code ./streamaug}: the one entry point; every command lives in the module that owns its work. */
 @Command(name = "streamaug", mixinStandardHelpOptions = true, version = "streamaug 0.1.0",
         description = "Streaming data augmentation for deep learning, on Apache Kafka.",
-        subcommands = {BrokerCommand.class, TopicsCommand.class, ProduceCommand.class, AugmentCommand.class,
+        subcommands = {BrokerCommand.class, TopicsCommand.class, ProduceCommand.class, StatsCommand.class, AugmentCommand.class,
             TrainCommand.class, PreviewCommand.class, ApplyCommand.class, BenchCommand.class, DemoCommand.class,
             CommandLine.HelpCommand.class})
 public final class StreamaugCli implements Runnable {

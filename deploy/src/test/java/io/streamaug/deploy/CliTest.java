@@ -26,7 +26,7 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"broker", "topics", "produce", "produce images", "produce text", "augment", "train", "preview", "apply",
+    @ValueSource(strings = {"broker", "topics", "produce", "produce images", "produce text", "stats", "augment", "train", "preview", "apply",
         "bench", "bench ops", "bench text", "demo"})
     void everyCommandHasHelp(String command) {
         String[] args = (command + " --help").split(" ");
@@ -37,7 +37,7 @@ class CliTest {
 
     @Test
     void kafkaCommandsTakeBootstrapAndPassThroughClientSettings() {
-        for (String command : List.of("topics", "produce images", "augment", "train")) {
+        for (String command : List.of("topics", "produce images", "produce text", "stats", "augment", "train")) {
             String help = run((command + " --help").split(" ")).out();
             assertThat(help).contains("--bootstrap=HOST:PORT").contains("STREAMAUG_BOOTSTRAP").contains("--kafka=KEY=VALUE");
         }

@@ -45,12 +45,41 @@ public final class AugmentCommand implements Callable<Integer> {
     @Option(names = "--classes", defaultValue = "0", description = "Class count, needed when the spec smooths labels.")
     int classes;
 
+    @Option(names = "--dataset", defaultValue = "fashion-mnist",
+            description = "Dataset whose training statistics normalise, when the spec has no normalize section (default: ${DEFAULT-VALUE}).")
+    String dataset;
+
     @Option(names = "--state-dir", paramLabel = "DIR", description = "Kafka Streams state directory (default: a fresh temp dir).")
     Path stateDir;
 
     @Option(names = "--partitions", defaultValue = "6",
             description = "Partitions of topics this creates if missing (default: ${DEFAULT-VALUE}).")
     int partitions;
+
+    /** Waits until the dataset's training statistics are published, saying so, and uses them. */
+    private Normalization awaitStats() throws InterruptedException {
+        long lastSaid = 0;
+        while (true) {
+            io.streamaug.core.DatasetStats stats = io.streamaug.core.DatasetCatalog
+                    .readStats(kafka.clientProperties(), kafka.topics(), Duration.ofSeconds(10)).get(dataset);
+            if (stats != null) {
+                float[] m = new float[stats.channels()];
+                float[] s = new float[stats.channels()];
+                for (int c = 0; c < m.length; c++) {
+                    m[c] = (float) stats.mean()[c];
+                    s[c] = (float) stats.std()[c];
+                }
+                System.err.println("normalising with statistics of '" + dataset + "' version " + stats.version());
+                return new Normalization(m, s, stats.version());
+            }
+            if (System.currentTimeMillis() - lastSaid > 30_000) {
+                System.err.println("waiting for training statistics of '" + dataset + "' on " + kafka.topics().stats()
+                        + " (the spec has no normalize section): run './streamaug stats --dataset " + dataset + "'");
+                lastSaid = System.currentTimeMillis();
+            }
+            Thread.sleep(2_000);
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -64,10 +93,8 @@ public final class AugmentCommand implements Callable<Integer> {
         if ((mean == null) != (std == null)) {
             throw new UsageException("give --mean and --std together");
         }
-        Normalization normalization = mean != null ? new Normalization(mean, std, 0) : pipelineSpec.normalization();
-        if (normalization == null) {
-            throw new UsageException(spec + " has no normalize section; give --mean and --std");
-        }
+        Normalization fixed = mean != null ? new Normalization(mean, std, 0) : pipelineSpec.normalization();
+        Normalization normalization = fixed != null ? fixed : awaitStats();
         if (normalization.channels() != pipelineSpec.channels()) {
             throw new UsageException("--mean/--std have " + normalization.channels() + " value(s) but the spec decodes "
                     + pipelineSpec.channels() + " channel(s)");
