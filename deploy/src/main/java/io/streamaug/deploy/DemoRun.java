@@ -84,7 +84,7 @@ final class DemoRun {
         PipelineSpec spec = SpecLoader.resolve("fashion-mnist", FashionMnist.CLASSES);
         int classes = FashionMnist.CLASSES.size();
         try (AugmentWorker worker = new AugmentWorker(AugmentTopology.build(topics,
-                () -> new ImagePipeline(spec, spec.normalization(), classes)), config).start()) {
+                () -> new ImagePipeline(spec, spec.normalization(), classes), null), config).start()) {
             long trainRecords = produced.count(Split.TRAIN);
             OnlineTrainer trainer = new OnlineTrainer(kafka.clientProperties(), topics,
                     inputs -> Mlp.build(new Mlp.Spec(inputs, List.of(256, 128), classes, 1e-3, 1e-4, 0.1, settings.seed())),

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 /** {@code ./streamaug}: the one entry point; every command lives in the module that owns its work. */
 @Command(name = "streamaug", mixinStandardHelpOptions = true, version = "streamaug 0.1.0",
         description = "Streaming data augmentation for deep learning, on Apache Kafka.",
-        subcommands = {BrokerCommand.class, TopicsCommand.class, ProduceCommand.class, StatsCommand.class, AugmentCommand.class,
+        subcommands = {BrokerCommand.class, TopicsCommand.class, DatasetCommand.class, ProduceCommand.class, StatsCommand.class, AugmentCommand.class,
             TrainCommand.class, PreviewCommand.class, ApplyCommand.class, BenchCommand.class, DemoCommand.class,
             CommandLine.HelpCommand.class})
 public final class StreamaugCli implements Runnable {

@@ -26,7 +26,7 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"broker", "topics", "produce", "produce images", "produce text", "stats", "augment", "train", "preview", "apply",
+    @ValueSource(strings = {"broker", "topics", "dataset", "produce", "produce images", "produce text", "stats", "augment", "train", "preview", "apply",
         "bench", "bench ops", "bench text", "demo"})
     void everyCommandHasHelp(String command) {
         String[] args = (command + " --help").split(" ");

@@ -39,6 +39,7 @@ public final class ImagePipeline implements AutoCloseable {
     private static final long MIX_SALT = 0x6d69786d69784c4cL;
 
     private final PipelineSpec spec;
+    private final ImageLimits limits;
     private final Normalization normalization;
     private final int classes;
     private final float[] scale;
@@ -61,6 +62,13 @@ public final class ImagePipeline implements AutoCloseable {
      * @param classes number of classes, needed when the spec mixes or smooths labels (0: unknown)
      */
     public ImagePipeline(PipelineSpec spec, Normalization normalization, int classes) {
+        this(spec, normalization, classes, ImageLimits.DEFAULT);
+    }
+
+    /**
+     * @param limits the largest encoded image and pixel count accepted, checked from the header before decoding
+     */
+    public ImagePipeline(PipelineSpec spec, Normalization normalization, int classes, ImageLimits limits) {
         if (normalization.channels() != spec.channels()) {
             throw new IllegalArgumentException("normalisation has " + normalization.channels()
                     + " channel(s) but the spec decodes " + spec.channels());
@@ -72,6 +80,7 @@ public final class ImagePipeline implements AutoCloseable {
         this.spec = spec;
         this.normalization = normalization;
         this.classes = classes;
+        this.limits = limits;
         this.scale = normalization.uint8Scale();
         this.offset = normalization.uint8Offset();
         this.scaleScalar = scalar(scale);
@@ -220,16 +229,31 @@ public final class ImagePipeline implements AutoCloseable {
         if (image == null || image.length == 0) {
             throw new IllegalArgumentException("record value is empty: no image to decode");
         }
+        limits.check(image);
         encoded.fromArray(image);
-        Mat decoded = Imgcodecs.imdecode(encoded, spec.channels() == 1 ? Imgcodecs.IMREAD_GRAYSCALE : Imgcodecs.IMREAD_COLOR);
+        Mat decoded = Imgcodecs.imdecode(encoded, Imgcodecs.IMREAD_UNCHANGED);
         try {
             if (decoded.empty()) {
                 throw new IllegalArgumentException("value is not an image OpenCV can decode (" + image.length + " bytes)");
             }
-            if (spec.channels() == 3) {
-                Imgproc.cvtColor(decoded, current, Imgproc.COLOR_BGR2RGB);
+            if (decoded.depth() != CvType.CV_8U) {
+                decoded.convertTo(decoded, CvType.CV_8U, decoded.depth() == CvType.CV_16U ? 1 / 257.0 : 1.0);
+            }
+            int found = decoded.channels();
+            if (spec.channels() == 1) {
+                switch (found) {
+                    case 1 -> decoded.copyTo(current);
+                    case 2 -> Core.extractChannel(decoded, current, 0); // gray + alpha: the gray
+                    default -> throw new IllegalArgumentException("image has " + found
+                            + " channels but the spec expects 1 (grayscale)");
+                }
             } else {
-                decoded.copyTo(current);
+                switch (found) {
+                    case 3 -> Imgproc.cvtColor(decoded, current, Imgproc.COLOR_BGR2RGB);
+                    case 4 -> Imgproc.cvtColor(decoded, current, Imgproc.COLOR_BGRA2RGB);
+                    default -> throw new IllegalArgumentException("image has " + found
+                            + " channel(s) but the spec expects 3 (RGB)");
+                }
             }
         } finally {
             decoded.release();

@@ -1,6 +1,10 @@
 package io.streamaug.augment.stream;
 
+import io.streamaug.augment.image.ImageLimits;
 import io.streamaug.augment.image.ImagePipeline;
+import io.streamaug.augment.text.Lexicon;
+import io.streamaug.augment.text.TextPipeline;
+import io.streamaug.augment.text.TextSpec;
 import io.streamaug.augment.image.Normalization;
 import io.streamaug.augment.spec.PipelineSpec;
 import io.streamaug.augment.spec.SpecLoader;
@@ -44,6 +48,17 @@ public final class AugmentCommand implements Callable<Integer> {
 
     @Option(names = "--classes", defaultValue = "0", description = "Class count, needed when the spec smooths labels.")
     int classes;
+
+    @Option(names = "--text-spec", defaultValue = "eda", paramLabel = "FILE|NAME|none",
+            description = "Text spec for records on the raw text topic, or 'none' to leave them (default: ${DEFAULT-VALUE}).")
+    String textSpec;
+
+    @Option(names = "--max-image-bytes", defaultValue = "33554432", description = "Largest encoded image accepted (default: 32 MiB).")
+    long maxImageBytes;
+
+    @Option(names = "--max-image-pixels", defaultValue = "40000000",
+            description = "Most pixels an image may declare in its header; more goes to the DLQ before decoding (default: ${DEFAULT-VALUE}).")
+    long maxImagePixels;
 
     @Option(names = "--dataset", defaultValue = "fashion-mnist",
             description = "Dataset whose training statistics normalise, when the spec has no normalize section (default: ${DEFAULT-VALUE}).")
@@ -93,6 +108,8 @@ public final class AugmentCommand implements Callable<Integer> {
         if ((mean == null) != (std == null)) {
             throw new UsageException("give --mean and --std together");
         }
+        ImageLimits limits = new ImageLimits(maxImageBytes, maxImagePixels);
+        TextSpec text = textSpec.equals("none") ? null : SpecLoader.resolveText(textSpec);
         Normalization fixed = mean != null ? new Normalization(mean, std, 0) : pipelineSpec.normalization();
         Normalization normalization = fixed != null ? fixed : awaitStats();
         if (normalization.channels() != pipelineSpec.channels()) {
@@ -106,7 +123,9 @@ public final class AugmentCommand implements Callable<Integer> {
         String state = (stateDir != null ? stateDir : java.nio.file.Files.createTempDirectory("streamaug-state")).toString();
         Properties config = AugmentConfig.build(kafka.clientProperties(), topics, applicationId, threads, state);
         AugmentWorker worker = new AugmentWorker(
-                AugmentTopology.build(topics, () -> new ImagePipeline(pipelineSpec, normalization, classes)), config);
+                AugmentTopology.build(topics,
+                () -> new ImagePipeline(pipelineSpec, normalization, classes, limits),
+                text == null ? null : () -> new TextPipeline(text, Lexicon.get())), config);
         Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "streamaug-augment-shutdown"));
         worker.start();
         System.err.println("augment worker '" + applicationId + "' started: " + topics.rawImages() + " → "

@@ -6,12 +6,12 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 
 /**
  * The worker's Kafka Streams configuration. Operator values (passed in {@code base}) win;
  * defaults are filled in with {@code putIfAbsent}: exactly-once v2, poison records to the
- * dead-letter topic (Kafka Streams' own handlers, KIP-1034), lz4 on the output.
+ * dead-letter topic (Kafka Streams' own handlers, KIP-1034, with the stage named), lz4, a 5 ms
+ * linger and 256 kB batches on the output (prepared records are large and compress well).
  */
 public final class AugmentConfig {
     public static final String DEFAULT_APPLICATION_ID = "streamaug-augment";
@@ -29,8 +29,7 @@ public final class AugmentConfig {
         // -1: the broker's default.replication.factor, right for a one-node dev broker and a real cluster alike.
         props.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, "-1");
         props.putIfAbsent(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.dlq());
-        props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
-                LogAndContinueProcessingExceptionHandler.class.getName());
+        props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
         props.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueExceptionHandler.class.getName());
         props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");

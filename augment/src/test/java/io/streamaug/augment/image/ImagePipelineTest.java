@@ -92,10 +92,48 @@ class ImagePipelineTest {
     }
 
     @Test
+    void aDecompressionBombIsRefusedFromItsHeaderBeforeDecoding() {
+        byte[] bomb = TestImages.grayPng(4, 4).clone();
+        // Rewrite the IHDR size to 100,000 × 100,000 (the CRC no longer matches; nothing gets that far).
+        java.nio.ByteBuffer.wrap(bomb).putInt(16, 100_000).putInt(20, 100_000);
+        try (ImagePipeline pipeline = pipeline(0.5, Dtype.UINT8)) {
+            assertThatThrownBy(() -> pipeline.prepare("x", "d", Split.TRAIN, 0, 0, bomb, Label.of(0)))
+                    .hasMessageContaining("100000×100000").hasMessageContaining("decompression bomb");
+        }
+        assertThatThrownBy(() -> new ImageLimits(100, 10).check(TestImages.grayPng(4, 4)))
+                .hasMessageContaining("16 pixels, more than the limit of 10");
+        assertThatThrownBy(() -> new ImageLimits(10, 100).check(TestImages.grayPng(4, 4)))
+                .hasMessageContaining("more than the limit of 10");
+    }
+
+    @Test
+    void headersOfTheCommonFormatsAreRead() {
+        OpenCv.load();
+        for (String ext : List.of(".png", ".jpg", ".bmp", ".webp", ".pgm")) {
+            org.opencv.core.Mat mat = new org.opencv.core.Mat(7, 13, org.opencv.core.CvType.CV_8UC1, org.opencv.core.Scalar.all(9));
+            org.opencv.core.MatOfByte out = new org.opencv.core.MatOfByte();
+            org.opencv.imgcodecs.Imgcodecs.imencode(ext, mat, out);
+            ImageHeader.Size size = ImageHeader.read(out.toArray());
+            assertThat(size.width()).as(ext).isEqualTo(13);
+            assertThat(size.height()).as(ext).isEqualTo(7);
+            mat.release();
+            out.release();
+        }
+    }
+
+    @Test
+    void anImageWithTheWrongChannelCountForTheSpecIsRefused() {
+        try (ImagePipeline gray = pipeline(0.5, Dtype.UINT8)) {
+            assertThatThrownBy(() -> gray.prepare("x", "d", Split.TRAIN, 0, 0, TestImages.solidRgbPng(4, 4, 1, 2, 3), Label.of(0)))
+                    .hasMessageContaining("image has 3 channels but the spec expects 1");
+        }
+    }
+
+    @Test
     void bytesThatAreNotAnImageAreRefusedWithAClearMessage() {
         try (ImagePipeline pipeline = pipeline(0.5, Dtype.UINT8)) {
             assertThatThrownBy(() -> pipeline.prepare("x", "d", Split.TRAIN, 0, 0, new byte[] {1, 2, 3}, Label.of(0)))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an image");
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a recognised image format");
             assertThatThrownBy(() -> pipeline.prepare("x", "d", Split.TRAIN, 0, 0, new byte[0], Label.of(0)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty");
         }

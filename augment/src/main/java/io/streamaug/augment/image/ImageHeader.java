@@ -1,0 +1,119 @@
+package io.streamaug.augment.image;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Width and height read from an encoded image's header, without decoding it, so that a
+ * decompression bomb (a small file that decodes to gigapixels) is refused before anything is
+ * allocated. Knows PNG, JPEG, GIF, BMP, WebP and PNM; anything else is refused as unrecognised.
+ */
+public final class ImageHeader {
+    /** The declared size and format. */
+    public record Size(String format, long width, long height) {
+        public long pixels() {
+            return width * height;
+        }
+    }
+
+    private ImageHeader() {
+    }
+
+    /**
+     * @throws IllegalArgumentException when the header is not one of the known formats or is cut short
+     */
+    public static Size read(byte[] b) {
+        try {
+            if (b.length >= 24 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') {
+                ByteBuffer in = ByteBuffer.wrap(b).order(ByteOrder.BIG_ENDIAN);
+                return new Size("png", Integer.toUnsignedLong(in.getInt(16)), Integer.toUnsignedLong(in.getInt(20)));
+            }
+            if (b.length >= 4 && (b[0] & 0xff) == 0xFF && (b[1] & 0xff) == 0xD8) {
+                return jpeg(b);
+            }
+            if (b.length >= 10 && b[0] == 'G' && b[1] == 'I' && b[2] == 'F') {
+                ByteBuffer in = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+                return new Size("gif", in.getShort(6) & 0xffff, in.getShort(8) & 0xffff);
+            }
+            if (b.length >= 26 && b[0] == 'B' && b[1] == 'M') {
+                ByteBuffer in = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+                return new Size("bmp", Math.abs((long) in.getInt(18)), Math.abs((long) in.getInt(22)));
+            }
+            if (b.length >= 30 && b[0] == 'R' && b[1] == 'I' && b[2] == 'F' && b[3] == 'F' && b[8] == 'W' && b[9] == 'E') {
+                return webp(b);
+            }
+            if (b.length >= 3 && b[0] == 'P' && b[1] >= '1' && b[1] <= '6') {
+                return pnm(b);
+            }
+        } catch (IndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("image header is cut short (" + b.length + " bytes)");
+        }
+        throw new IllegalArgumentException("not a recognised image format (PNG, JPEG, GIF, BMP, WebP or PNM expected)");
+    }
+
+    private static Size jpeg(byte[] b) {
+        int i = 2;
+        while (i + 9 < b.length) {
+            if ((b[i] & 0xff) != 0xFF) {
+                i++;
+                continue;
+            }
+            int marker = b[i + 1] & 0xff;
+            if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
+                long height = ((b[i + 5] & 0xff) << 8) | (b[i + 6] & 0xff);
+                long width = ((b[i + 7] & 0xff) << 8) | (b[i + 8] & 0xff);
+                return new Size("jpeg", width, height);
+            }
+            if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
+                i += 2;
+                continue;
+            }
+            int length = ((b[i + 2] & 0xff) << 8) | (b[i + 3] & 0xff);
+            i += 2 + length;
+        }
+        throw new IllegalArgumentException("JPEG without a frame header (SOF) in its first " + b.length + " bytes");
+    }
+
+    private static Size webp(byte[] b) {
+        String chunk = new String(b, 12, 4, java.nio.charset.StandardCharsets.US_ASCII);
+        ByteBuffer in = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        return switch (chunk) {
+            case "VP8 " -> new Size("webp", in.getShort(26) & 0x3fff, in.getShort(28) & 0x3fff);
+            case "VP8L" -> {
+                int bits = in.getInt(21);
+                yield new Size("webp", (bits & 0x3fff) + 1L, ((bits >>> 14) & 0x3fff) + 1L);
+            }
+            case "VP8X" -> new Size("webp", 1 + ((b[24] & 0xff) | (b[25] & 0xff) << 8 | (b[26] & 0xff) << 16),
+                    1 + ((b[27] & 0xff) | (b[28] & 0xff) << 8 | (b[29] & 0xff) << 16));
+            default -> throw new IllegalArgumentException("WebP with an unknown chunk '" + chunk + "'");
+        };
+    }
+
+    private static Size pnm(byte[] b) {
+        // "P5 <w> <h> …" with whitespace and # comments between tokens.
+        long[] values = new long[2];
+        int found = 0;
+        int i = 2;
+        while (found < 2 && i < b.length && i < 1024) {
+            char c = (char) (b[i] & 0xff);
+            if (c == '#') {
+                while (i < b.length && b[i] != '\n') {
+                    i++;
+                }
+            } else if (Character.isDigit(c)) {
+                long v = 0;
+                while (i < b.length && Character.isDigit((char) b[i]) && v < 1L << 40) {
+                    v = v * 10 + (b[i] - '0');
+                    i++;
+                }
+                values[found++] = v;
+                continue;
+            }
+            i++;
+        }
+        if (found < 2) {
+            throw new IllegalArgumentException("PNM header without width and height");
+        }
+        return new Size("pnm", values[0], values[1]);
+    }
+}
