@@ -135,8 +135,15 @@ public record Topics(String prefix) {
                 }
             }
         }
+        // New partitions take a moment to get a leader; producing before that fails for a while.
         Map<String, TopicDescription> described = admin.describeTopics(
                 wanted.stream().map(NewTopic::name).toList()).allTopicNames().get();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (described.values().stream().anyMatch(d -> d.partitions().stream().anyMatch(p -> p.leader() == null))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            described = admin.describeTopics(wanted.stream().map(NewTopic::name).toList()).allTopicNames().get();
+        }
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
         for (NewTopic topic : wanted) {
             outcomes.put(topic.name(), new Outcome(topic.name(), created.contains(topic.name()),

@@ -10,6 +10,7 @@ import io.streamaug.augment.produce.ProduceSummary;
 import io.streamaug.augment.stream.AugmentConfig;
 import io.streamaug.augment.stream.AugmentTopology;
 import io.streamaug.augment.stream.AugmentWorker;
+import io.streamaug.augment.stream.DatasetDirectory;
 import io.streamaug.core.ConsumerLag;
 import io.streamaug.core.Split;
 import io.streamaug.core.Topics;
@@ -84,6 +85,7 @@ final class DemoRun {
         PipelineSpec spec = SpecLoader.resolve("fashion-mnist", FashionMnist.CLASSES);
         int classes = FashionMnist.CLASSES.size();
         try (AugmentWorker worker = new AugmentWorker(AugmentTopology.build(topics,
+                DatasetDirectory.fromKafka(kafka.clientProperties(), topics),
                 () -> new ImagePipeline(spec, spec.normalization(), classes), null), config).start()) {
             long trainRecords = produced.count(Split.TRAIN);
             OnlineTrainer trainer = new OnlineTrainer(kafka.clientProperties(), topics,

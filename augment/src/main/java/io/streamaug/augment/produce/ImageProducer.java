@@ -122,7 +122,7 @@ public final class ImageProducer {
     private ProduceSummary run(DatasetInfo info, Plan plan, int trainCount, List<String> skipped,
             IntFunction<RawImage> trainItem, int fixedCount, IntFunction<RawImage> fixedItem) {
         long started = System.nanoTime();
-        producer.send(new ProducerRecord<>(topics.datasets(), info.name(), info.toJson()), this::onSend);
+        define(info);
 
         boolean[] val = SplitPlan.validationMask(trainCount, plan.valFraction(), plan.seed());
         List<Integer> valItems = SplitPlan.indices(val, true);
@@ -171,6 +171,18 @@ public final class ImageProducer {
         RawHeaders.put(record.headers(), RawHeaders.EPOCH, Integer.toString(epoch));
         producer.send(record, this::onSend);
         perClass.get(split)[item.label()]++;
+    }
+
+    /** Writes the definition and waits until it is stored: workers must find it before the first record. */
+    private void define(DatasetInfo info) {
+        try {
+            producer.send(new ProducerRecord<>(topics.datasets(), info.name(), info.toJson())).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while defining dataset " + info.name(), e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("defining dataset " + info.name() + " failed: " + e.getCause().getMessage(), e.getCause());
+        }
     }
 
     private void onSend(org.apache.kafka.clients.producer.RecordMetadata metadata, Exception error) {

@@ -65,7 +65,7 @@ public final class TextProducer {
             throw new IllegalArgumentException("no usable rows: nothing to produce" + (skipped.isEmpty() ? "" : "; first problem: " + skipped.get(0)));
         }
         DatasetInfo info = new DatasetInfo(plan.dataset(), classList, 0, 0, 0);
-        producer.send(new ProducerRecord<>(topics.datasets(), info.name(), info.toJson()), this::onSend);
+        define(info);
         Split[] splits = SplitPlan.assign(rows.size(), plan.valFraction(), plan.testFraction(), plan.seed());
         List<Integer> train = new ArrayList<>();
         Map<Split, int[]> perClass = new EnumMap<>(Split.class);
@@ -113,6 +113,18 @@ public final class TextProducer {
         RawHeaders.put(record.headers(), RawHeaders.EPOCH, Integer.toString(epoch));
         producer.send(record, this::onSend);
         perClass.get(split)[label]++;
+    }
+
+    /** Writes the definition and waits until it is stored: workers must find it before the first record. */
+    private void define(DatasetInfo info) {
+        try {
+            producer.send(new ProducerRecord<>(topics.datasets(), info.name(), info.toJson())).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while defining dataset " + info.name(), e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("defining dataset " + info.name() + " failed: " + e.getCause().getMessage(), e.getCause());
+        }
     }
 
     private void onSend(org.apache.kafka.clients.producer.RecordMetadata metadata, Exception error) {

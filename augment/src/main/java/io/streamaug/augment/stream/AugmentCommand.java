@@ -123,7 +123,7 @@ public final class AugmentCommand implements Callable<Integer> {
         String state = (stateDir != null ? stateDir : java.nio.file.Files.createTempDirectory("streamaug-state")).toString();
         Properties config = AugmentConfig.build(kafka.clientProperties(), topics, applicationId, threads, state);
         AugmentWorker worker = new AugmentWorker(
-                AugmentTopology.build(topics,
+                AugmentTopology.build(topics, DatasetDirectory.fromKafka(kafka.clientProperties(), topics),
                 () -> new ImagePipeline(pipelineSpec, normalization, classes, limits),
                 text == null ? null : () -> new TextPipeline(text, Lexicon.get())), config);
         Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "streamaug-augment-shutdown"));

@@ -8,7 +8,6 @@ import java.util.function.Supplier;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Raw image record → prepared samples (K repeats for train). A record that cannot be prepared
@@ -19,9 +18,10 @@ final class PrepareImageProcessor implements Processor<String, byte[], String, P
     private final Supplier<ImagePipeline> pipelines;
     private ProcessorContext<String, PreparedSample> context;
     private ImagePipeline pipeline;
-    private KeyValueStore<String, byte[]> datasets;
+    private final DatasetDirectory datasets;
 
-    PrepareImageProcessor(Supplier<ImagePipeline> pipelines) {
+    PrepareImageProcessor(DatasetDirectory datasets, Supplier<ImagePipeline> pipelines) {
+        this.datasets = datasets;
         this.pipelines = pipelines;
     }
 
@@ -29,7 +29,6 @@ final class PrepareImageProcessor implements Processor<String, byte[], String, P
     public void init(ProcessorContext<String, PreparedSample> context) {
         this.context = context;
         this.pipeline = pipelines.get();
-        this.datasets = context.getStateStore(RawRecord.DATASETS_STORE);
     }
 
     @Override

@@ -12,16 +12,16 @@ import java.util.function.Supplier;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /** Raw text record → prepared text samples (K repeats for train); invalid UTF-8 or an empty text goes to the DLQ. */
 final class PrepareTextProcessor implements Processor<String, byte[], String, PreparedSample> {
     private final Supplier<TextPipeline> pipelines;
     private ProcessorContext<String, PreparedSample> context;
     private TextPipeline pipeline;
-    private KeyValueStore<String, byte[]> datasets;
+    private final DatasetDirectory datasets;
 
-    PrepareTextProcessor(Supplier<TextPipeline> pipelines) {
+    PrepareTextProcessor(DatasetDirectory datasets, Supplier<TextPipeline> pipelines) {
+        this.datasets = datasets;
         this.pipelines = pipelines;
     }
 
@@ -29,7 +29,6 @@ final class PrepareTextProcessor implements Processor<String, byte[], String, Pr
     public void init(ProcessorContext<String, PreparedSample> context) {
         this.context = context;
         this.pipeline = pipelines.get();
-        this.datasets = context.getStateStore(RawRecord.DATASETS_STORE);
     }
 
     @Override

@@ -5,7 +5,6 @@ import io.streamaug.core.RawHeaders;
 import io.streamaug.core.Split;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * A raw record's contract checked before any decoding: a key (the sample id), a defined dataset
@@ -13,9 +12,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * whose message says what is wrong, and sends the record to the dead-letter topic.
  */
 record RawRecord(String id, DatasetInfo dataset, Split split, int epoch, int label) {
-    static final String DATASETS_STORE = "datasets";
-
-    static RawRecord parse(Record<String, byte[]> record, KeyValueStore<String, byte[]> datasets, boolean text) {
+    static RawRecord parse(Record<String, byte[]> record, DatasetDirectory datasets, boolean text) {
         if (record.key() == null || record.key().isEmpty()) {
             throw new IllegalArgumentException("record has no key: the key must be the sample id");
         }
@@ -24,12 +21,11 @@ record RawRecord(String id, DatasetInfo dataset, Split split, int epoch, int lab
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("record has no 'dataset' header");
         }
-        byte[] definition = datasets.get(name);
-        if (definition == null) {
+        DatasetInfo dataset = datasets.find(name);
+        if (dataset == null) {
             throw new IllegalArgumentException("dataset '" + name + "' is not defined; define it with"
                     + " './streamaug dataset --name " + name + " --classes …' (produce does this for you)");
         }
-        DatasetInfo dataset = DatasetInfo.fromJson(definition);
         if (text != (dataset.channels() == 0)) {
             throw new IllegalArgumentException("dataset '" + name + "' is " + (dataset.channels() == 0 ? "text" : "images")
                     + ", but this record came through the " + (text ? "text" : "images") + " topic");

@@ -34,7 +34,7 @@ import org.opencv.core.MatOfByte;
 import org.opencv.imgcodecs.Imgcodecs;
 
 @ExtendWith(KafkaBrokerExtension.class)
-class ImageProducerTest {
+public class ImageProducerTest {
 
     @Test
     void fashionMnistRoundTripsThroughARealBrokerWithItsHeaders(TestKafka kafka) throws Exception {
@@ -87,7 +87,7 @@ class ImageProducerTest {
         assertThat(datasets.get("fm").channels()).isEqualTo(1);
     }
 
-    static List<ConsumerRecord<String, byte[]>> readAll(Properties base, String topic, int expected) {
+    public static List<ConsumerRecord<String, byte[]>> readAll(Properties base, String topic, int expected) {
         Properties props = new Properties();
         props.putAll(base);
         props.put("key.deserializer", StringDeserializer.class.getName());

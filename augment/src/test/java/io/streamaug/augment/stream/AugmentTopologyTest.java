@@ -19,6 +19,7 @@ import io.streamaug.core.wire.PreparedSerde;
 import io.streamaug.core.wire.Text;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -52,11 +53,10 @@ class AugmentTopologyTest {
         Properties config = AugmentConfig.build(base, TOPICS, "t", 1, System.getProperty("java.io.tmpdir") + "/saug-ttd");
         var spec = new SpecLoader(List.of()).parse("{repeats: 2, ops: [{op: HorizontalFlip, p: 1}]}", "test");
         var textSpec = new SpecLoader(List.of()).parseText("{type: text, repeats: 2, ops: [{op: RandomSwap, alpha: 0.5}]}", "test");
-        driver = new TopologyTestDriver(AugmentTopology.build(TOPICS,
+        Map<String, DatasetInfo> datasets = Map.of("fm", new DatasetInfo("fm", FashionMnist.CLASSES, 1, 28, 28),
+                "sms", new DatasetInfo("sms", List.of("ham", "spam"), 0, 0, 0));
+        driver = new TopologyTestDriver(AugmentTopology.build(TOPICS, datasets::get,
                 () -> new ImagePipeline(spec, Normalization.FASHION_MNIST, 0), () -> new TextPipeline(textSpec, Lexicon.get())), config);
-        TestInputTopic<String, byte[]> datasets = driver.createInputTopic(TOPICS.datasets(), new StringSerializer(), new ByteArraySerializer());
-        datasets.pipeInput("fm", new DatasetInfo("fm", FashionMnist.CLASSES, 1, 28, 28).toJson());
-        datasets.pipeInput("sms", new DatasetInfo("sms", List.of("ham", "spam"), 0, 0, 0).toJson());
         raw = driver.createInputTopic(TOPICS.rawImages(), new StringSerializer(), new ByteArraySerializer());
         rawText = driver.createInputTopic(TOPICS.rawText(), new StringSerializer(), new ByteArraySerializer());
         var prepared = new PreparedSerde().deserializer();
