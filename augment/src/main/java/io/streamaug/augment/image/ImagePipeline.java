@@ -37,6 +37,14 @@ public final class ImagePipeline implements AutoCloseable {
 
     /** Salt of the mixing generator, so mixing draws are independent of the ops' draws. */
     private static final long MIX_SALT = 0x6d69786d69784c4cL;
+    /** Salt of the generator that picks a mixing partner. */
+    private static final long PARTNER_SALT = 0x706172746e657221L;
+
+    /** Which of {@code candidates} buffered samples this sample mixes with: drawn from its own generator. */
+    public int pickPartner(AugmentedImage sample, int candidates) {
+        return SampleRandom.forSample(spec.seed() ^ PARTNER_SALT, sample.id(), sample.epoch(), sample.repeat())
+                .nextInt(candidates);
+    }
 
     private final PipelineSpec spec;
     private final ImageLimits limits;
@@ -148,6 +156,9 @@ public final class ImagePipeline implements AutoCloseable {
         Mixing mixing = spec.mixing();
         RandomGenerator random = SampleRandom.forSample(spec.seed() ^ MIX_SALT, sample.id(), sample.epoch(), sample.repeat());
         MixOp<?> op = sample.split() == Split.TRAIN ? mixing.choose(random) : null;
+        if (partner == null) {
+            op = null; // nothing to mix with yet (the first sample of a stream): smoothing only
+        }
         float[] label = sample.label() instanceof Label.None ? null : toVector(sample.label());
         if (op == null) {
             return label == null || mixing.labelSmoothing() == 0 || sample.split() != Split.TRAIN ? sample

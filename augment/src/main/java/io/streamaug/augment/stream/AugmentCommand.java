@@ -60,6 +60,10 @@ public final class AugmentCommand implements Callable<Integer> {
             description = "Most pixels an image may declare in its header; more goes to the DLQ before decoding (default: ${DEFAULT-VALUE}).")
     long maxImagePixels;
 
+    @Option(names = "--mix-buffer", defaultValue = "256",
+            description = "Train samples kept per partition and dataset as mixing partners (default: ${DEFAULT-VALUE}).")
+    int mixBuffer;
+
     @Option(names = "--dataset", defaultValue = "fashion-mnist",
             description = "Dataset whose training statistics normalise, when the spec has no normalize section (default: ${DEFAULT-VALUE}).")
     String dataset;
@@ -102,8 +106,11 @@ public final class AugmentCommand implements Callable<Integer> {
             throw new UsageException("--threads must be at least 1, got " + threads);
         }
         PipelineSpec pipelineSpec = SpecLoader.resolve(spec, List.of());
-        if (pipelineSpec.mixing().mixes()) {
-            throw new UsageException("this worker does not mix samples in the stream yet; set mix.p: 0 in " + spec);
+        if (mixBuffer < 1) {
+            throw new UsageException("--mix-buffer must be at least 1, got " + mixBuffer);
+        }
+        if ((pipelineSpec.mixing().mixes() || pipelineSpec.mixing().labelSmoothing() > 0) && classes < 2) {
+            throw new UsageException(spec + " mixes or smooths labels, which needs the class count: pass --classes N");
         }
         if ((mean == null) != (std == null)) {
             throw new UsageException("give --mean and --std together");
@@ -125,7 +132,8 @@ public final class AugmentCommand implements Callable<Integer> {
         AugmentWorker worker = new AugmentWorker(
                 AugmentTopology.build(topics, DatasetDirectory.fromKafka(kafka.clientProperties(), topics),
                 () -> new ImagePipeline(pipelineSpec, normalization, classes, limits),
-                text == null ? null : () -> new TextPipeline(text, Lexicon.get())), config);
+                text == null ? null : () -> new TextPipeline(text, Lexicon.get()),
+                pipelineSpec.mixing().mixes(), mixBuffer), config);
         Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "streamaug-augment-shutdown"));
         worker.start();
         System.err.println("augment worker '" + applicationId + "' started: " + topics.rawImages() + " → "

@@ -13,6 +13,7 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * The augment topology: raw images and raw texts → prepare (check the record's contract against
@@ -29,10 +30,28 @@ public final class AugmentTopology {
      */
     public static Topology build(Topics topics, DatasetDirectory datasets, Supplier<ImagePipeline> images,
             Supplier<TextPipeline> texts) {
+        return build(topics, datasets, images, texts, false, DEFAULT_MIX_BUFFER);
+    }
+
+    /** Partners a train sample may be mixed with, per partition and dataset. */
+    public static final int DEFAULT_MIX_BUFFER = 256;
+
+    /**
+     * @param mixes      whether the image spec mixes samples (then a persistent, changelogged
+     *                   partner buffer of {@code mixBuffer} samples per partition and dataset is kept)
+     */
+    public static Topology build(Topics topics, DatasetDirectory datasets, Supplier<ImagePipeline> images,
+            Supplier<TextPipeline> texts, boolean mixes, int mixBuffer) {
         StreamsBuilder builder = new StreamsBuilder();
+        String[] stores = {};
+        if (mixes) {
+            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MixBuffer.STORE),
+                    Serdes.String(), Serdes.ByteArray()));
+            stores = new String[] {MixBuffer.STORE};
+        }
         KStream<String, PreparedSample> prepared = builder
                 .stream(topics.rawImages(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("raw-images"))
-                .process(() -> new PrepareImageProcessor(datasets, images), Named.as("prepare-image"));
+                .process(() -> new PrepareImageProcessor(datasets, images, mixBuffer), Named.as("prepare-image"), stores);
         if (texts != null) {
             prepared = prepared.merge(builder
                     .stream(topics.rawText(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("raw-text"))

@@ -1,5 +1,6 @@
 package io.streamaug.augment.stream;
 
+import io.streamaug.augment.image.AugmentedImage;
 import io.streamaug.augment.image.ImagePipeline;
 import io.streamaug.core.Split;
 import io.streamaug.core.wire.Label;
@@ -18,17 +19,23 @@ final class PrepareImageProcessor implements Processor<String, byte[], String, P
     private final Supplier<ImagePipeline> pipelines;
     private ProcessorContext<String, PreparedSample> context;
     private ImagePipeline pipeline;
+    private MixBuffer buffer;
+    private final int bufferSize;
     private final DatasetDirectory datasets;
 
-    PrepareImageProcessor(DatasetDirectory datasets, Supplier<ImagePipeline> pipelines) {
+    PrepareImageProcessor(DatasetDirectory datasets, Supplier<ImagePipeline> pipelines, int bufferSize) {
         this.datasets = datasets;
         this.pipelines = pipelines;
+        this.bufferSize = bufferSize;
     }
 
     @Override
     public void init(ProcessorContext<String, PreparedSample> context) {
         this.context = context;
         this.pipeline = pipelines.get();
+        if (pipeline.spec().mixing().mixes()) {
+            buffer = new MixBuffer(context.getStateStore(MixBuffer.STORE), bufferSize);
+        }
     }
 
     @Override
@@ -36,10 +43,32 @@ final class PrepareImageProcessor implements Processor<String, byte[], String, P
         RawRecord raw = RawRecord.parse(record, datasets, false);
         int repeats = raw.split() == Split.TRAIN ? pipeline.spec().repeats() : 1;
         for (int repeat = 0; repeat < repeats; repeat++) {
-            PreparedSample sample = pipeline.prepare(raw.id(), raw.dataset().name(), raw.split(), raw.epoch(), repeat,
-                    record.value(), Label.of(raw.label()));
+            PreparedSample sample;
+            if (buffer != null && raw.split() == Split.TRAIN) {
+                sample = mixed(raw, repeat, record.value());
+            } else {
+                sample = pipeline.prepare(raw.id(), raw.dataset().name(), raw.split(), raw.epoch(), repeat,
+                        record.value(), Label.of(raw.label()));
+            }
             context.forward(record.withValue(sample));
         }
+    }
+
+    /**
+     * A train sample mixed with a partner drawn, by the sample's own generator, from the buffer of
+     * earlier train samples of its dataset in this partition; the sample then joins the buffer.
+     */
+    private PreparedSample mixed(RawRecord raw, int repeat, byte[] value) {
+        String dataset = raw.dataset().name();
+        AugmentedImage sample = pipeline.augment(raw.id(), Split.TRAIN, raw.epoch(), repeat, value, Label.of(raw.label()));
+        int candidates = buffer.size(dataset);
+        AugmentedImage partner = candidates == 0 ? null : buffer.get(dataset, pipeline.pickPartner(sample, candidates));
+        if (partner != null && (partner.height() != sample.height() || partner.width() != sample.width())) {
+            partner = null; // sizes differ (a spec without a fixed train size): this sample is not mixed
+        }
+        AugmentedImage mixed = pipeline.mix(sample, partner);
+        buffer.add(dataset, sample);
+        return pipeline.toPrepared(mixed, dataset);
     }
 
     @Override
