@@ -60,6 +60,14 @@ public final class AugmentCommand implements Callable<Integer> {
             description = "Most pixels an image may declare in its header; more goes to the DLQ before decoding (default: ${DEFAULT-VALUE}).")
     long maxImagePixels;
 
+    @Option(names = "--metrics-port", defaultValue = "0",
+            description = "Serve Prometheus metrics at http://HOST:PORT/metrics (default: 0 = off).")
+    int metricsPort;
+
+    @Option(names = "--progress-every", defaultValue = "10", paramLabel = "SECONDS",
+            description = "Log a progress line this often (default: ${DEFAULT-VALUE}; 0 = never).")
+    int progressEvery;
+
     @Option(names = "--mix-buffer", defaultValue = "256",
             description = "Train samples kept per partition and dataset as mixing partners (default: ${DEFAULT-VALUE}).")
     int mixBuffer;
@@ -106,6 +114,9 @@ public final class AugmentCommand implements Callable<Integer> {
             throw new UsageException("--threads must be at least 1, got " + threads);
         }
         PipelineSpec pipelineSpec = SpecLoader.resolve(spec, List.of());
+        if (metricsPort < 0 || metricsPort > 65535) {
+            throw new UsageException("--metrics-port must be in 0..65535, got " + metricsPort);
+        }
         if (mixBuffer < 1) {
             throw new UsageException("--mix-buffer must be at least 1, got " + mixBuffer);
         }
@@ -129,13 +140,25 @@ public final class AugmentCommand implements Callable<Integer> {
         }
         String state = (stateDir != null ? stateDir : java.nio.file.Files.createTempDirectory("streamaug-state")).toString();
         Properties config = AugmentConfig.build(kafka.clientProperties(), topics, applicationId, threads, state);
+        java.util.concurrent.atomic.AtomicLong deadLetters = new java.util.concurrent.atomic.AtomicLong();
+        config.put(DeadLetterHandler.COUNTER_CONFIG, deadLetters);
         AugmentWorker worker = new AugmentWorker(
                 AugmentTopology.build(topics, DatasetDirectory.fromKafka(kafka.clientProperties(), topics),
                 () -> new ImagePipeline(pipelineSpec, normalization, classes, limits),
                 text == null ? null : () -> new TextPipeline(text, Lexicon.get()),
                 pipelineSpec.mixing().mixes(), mixBuffer), config);
-        Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "streamaug-augment-shutdown"));
+        WorkerMetrics metrics = new WorkerMetrics(worker.streams(), deadLetters);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            worker.close();
+            metrics.close();
+        }, "streamaug-augment-shutdown"));
         worker.start();
+        if (metricsPort > 0) {
+            System.err.println("metrics at http://localhost:" + metrics.serve(metricsPort) + "/metrics");
+        }
+        if (progressEvery > 0) {
+            metrics.logEvery(progressEvery, System.err::println);
+        }
         System.err.println("augment worker '" + applicationId + "' started: " + topics.rawImages() + " → "
                 + topics.augmentedTrain() + ", " + topics.preparedVal() + ", " + topics.preparedTest()
                 + " (dead letters: " + topics.dlq() + "); Ctrl-C to stop");
