@@ -60,6 +60,10 @@ public final class AugmentCommand implements Callable<Integer> {
             description = "Most pixels an image may declare in its header; more goes to the DLQ before decoding (default: ${DEFAULT-VALUE}).")
     long maxImagePixels;
 
+    @Option(names = "--stats-timeout", defaultValue = "0", paramLabel = "SECONDS",
+            description = "How long to wait for training statistics when the spec has no normalize section (default: 0 = until they come).")
+    int statsTimeout;
+
     @Option(names = "--metrics-port", defaultValue = "0",
             description = "Serve Prometheus metrics at http://HOST:PORT/metrics (default: 0 = off).")
     int metricsPort;
@@ -86,6 +90,7 @@ public final class AugmentCommand implements Callable<Integer> {
     /** Waits until the dataset's training statistics are published, saying so, and uses them. */
     private Normalization awaitStats() throws InterruptedException {
         long lastSaid = 0;
+        long deadline = statsTimeout > 0 ? System.nanoTime() + statsTimeout * 1_000_000_000L : Long.MAX_VALUE;
         while (true) {
             io.streamaug.core.DatasetStats stats = io.streamaug.core.DatasetCatalog
                     .readStats(kafka.clientProperties(), kafka.topics(), Duration.ofSeconds(10)).get(dataset);
@@ -98,6 +103,10 @@ public final class AugmentCommand implements Callable<Integer> {
                 }
                 System.err.println("normalising with statistics of '" + dataset + "' version " + stats.version());
                 return new Normalization(m, s, stats.version());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new UsageException("no training statistics of '" + dataset + "' on " + kafka.topics().stats() + " after "
+                        + statsTimeout + " s; run './streamaug stats --dataset " + dataset + "' or give --mean and --std");
             }
             if (System.currentTimeMillis() - lastSaid > 30_000) {
                 System.err.println("waiting for training statistics of '" + dataset + "' on " + kafka.topics().stats()
