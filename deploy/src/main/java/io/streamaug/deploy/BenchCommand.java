@@ -9,10 +9,10 @@ import picocli.CommandLine.Command;
 /** {@code streamaug bench}: the benchmarks whose results docs/benchmarks.md reports. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks (see docs/benchmarks.md for results and how they were measured).",
-        subcommands = {OpsBenchCommand.class, TextBenchCommand.class})
+        subcommands = {OpsBenchCommand.class, TextBenchCommand.class, PipelineBenchCommand.class})
 public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
-        throw new UsageException("say which benchmark: 'streamaug bench ops' or 'streamaug bench text' (see 'streamaug bench --help')");
+        throw new UsageException("say which benchmark: 'streamaug bench ops', 'bench text' or 'bench pipeline' (see 'streamaug bench --help')");
     }
 }

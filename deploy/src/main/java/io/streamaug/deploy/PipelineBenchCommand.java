@@ -1,0 +1,318 @@
+package io.streamaug.deploy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.streamaug.augment.data.FashionMnist;
+import io.streamaug.augment.image.ImagePipeline;
+import io.streamaug.augment.produce.ImageProducer;
+import io.streamaug.augment.produce.ProduceCommand;
+import io.streamaug.augment.spec.PipelineSpec;
+import io.streamaug.augment.spec.SpecLoader;
+import io.streamaug.broker.EmbeddedKafkaBroker;
+import io.streamaug.core.ConsumerLag;
+import io.streamaug.core.RawHeaders;
+import io.streamaug.core.Split;
+import io.streamaug.core.Topics;
+import io.streamaug.core.cli.KafkaOptions;
+import io.streamaug.core.cli.UsageException;
+import io.streamaug.core.wire.Label;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code streamaug bench pipeline}: records/s through a local broker with exactly-once, for one
+ * worker and for two, beside the same pipeline in-process; CPU time per record of the worker JVMs;
+ * end-to-end latency raw → prepared at a steady rate.
+ */
+@Command(name = "pipeline", mixinStandardHelpOptions = true,
+        description = {"Throughput of the augment workers through an embedded broker with exactly-once (the",
+            "fashion-mnist spec), for 1 worker (1 thread) and 2 worker JVMs, beside the pipeline in-process; the",
+            "worker JVMs' CPU time per record; p50/p99 latency raw → prepared at a steady --latency-rate."})
+public final class PipelineBenchCommand implements Callable<Integer> {
+    @Option(names = "--records", defaultValue = "60000", description = "Raw records to push through (default: ${DEFAULT-VALUE}).")
+    int records;
+
+    @Option(names = "--latency-rate", defaultValue = "1000", description = "Records/s for the latency run (default: ${DEFAULT-VALUE}).")
+    int latencyRate;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
+    Path json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (records < 1000 || latencyRate < 1) {
+            throw new UsageException("--records must be ≥ 1000 and --latency-rate ≥ 1");
+        }
+        if (!Files.exists(Path.of("/proc/self/stat"))) {
+            throw new UsageException("bench pipeline reads worker CPU time from /proc: it runs on Linux");
+        }
+        Map<String, Object> results = new LinkedHashMap<>();
+        Path dir = Files.createTempDirectory("streamaug-bench");
+        FashionMnist.Source source = FashionMnist.load(null, true, 0);
+        PipelineSpec spec = SpecLoader.resolve("fashion-mnist", List.of());
+        results.put("records", records);
+        System.err.println("in-process pipeline (decode + augment + normalise, one thread)…");
+        results.put("in_process_rps", inProcess(source, spec));
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0, Map.of())) {
+            KafkaOptions kafka = KafkaOptions.of(broker.bootstrapServers(), Topics.DEFAULT);
+            Topics topics = kafka.topics();
+            try (Admin admin = kafka.connect(Duration.ofSeconds(10))) {
+                topics.ensure(admin, 6, (short) 1);
+            }
+            int epochs = Math.max(1, (int) Math.ceil(records / 5400.0));
+            System.err.println("producing " + records + "+ records (broker warm-up included)…");
+            int produced;
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(ProduceCommand.producerProperties(kafka))) {
+                produced = new ImageProducer(producer, topics).produce(source, new ImageProducer.Plan("fashion-mnist", 0.1, 1, epochs)).total();
+            }
+            results.put("records", produced);
+            for (int workers : new int[] {1, 2}) {
+                System.err.println(workers + " worker JVM(s) over " + produced + " records…");
+                Map<String, Double> run = throughRun(kafka, workers, produced, dir);
+                results.put("kafka_" + workers + (workers == 1 ? "_worker_rps" : "_workers_rps"), run.get("rps"));
+                results.put("cpu_us_per_record_" + workers + (workers == 1 ? "_worker" : "_workers"), run.get("cpu_us"));
+            }
+            System.err.println("latency at " + latencyRate + " records/s with one worker…");
+            results.putAll(latency(kafka, source, dir));
+        } finally {
+            deleteQuietly(dir);
+        }
+        print(results);
+        if (json != null) {
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), results);
+            System.out.println("results written to " + json);
+        }
+        return 0;
+    }
+
+    private static double inProcess(FashionMnist.Source source, PipelineSpec spec) {
+        List<byte[]> pngs = pngs(source, 2000);
+        try (ImagePipeline pipeline = new ImagePipeline(spec, spec.normalization(), 10)) {
+            for (int i = 0; i < 4000; i++) {
+                pipeline.prepare("w" + i, "fm", Split.TRAIN, 0, 0, pngs.get(i % pngs.size()), Label.of(1));
+            }
+            double[] rates = new double[5];
+            for (int r = 0; r < rates.length; r++) {
+                long start = System.nanoTime();
+                int n = 0;
+                while (System.nanoTime() - start < 1_000_000_000L) {
+                    pipeline.prepare("s" + n, "fm", Split.TRAIN, 0, 0, pngs.get(n % pngs.size()), Label.of(1));
+                    n++;
+                }
+                rates[r] = n / ((System.nanoTime() - start) / 1e9);
+            }
+            Arrays.sort(rates);
+            return rates[2];
+        }
+    }
+
+    private static List<byte[]> pngs(FashionMnist.Source source, int count) {
+        io.streamaug.augment.image.OpenCv.load();
+        List<byte[]> out = new ArrayList<>();
+        org.opencv.core.Mat mat = new org.opencv.core.Mat(28, 28, org.opencv.core.CvType.CV_8UC1);
+        org.opencv.core.MatOfByte png = new org.opencv.core.MatOfByte();
+        byte[] pixels = new byte[784];
+        for (int i = 0; i < count; i++) {
+            source.train().copyImage(i, pixels);
+            mat.put(0, 0, pixels);
+            org.opencv.imgcodecs.Imgcodecs.imencode(".png", mat, png);
+            out.add(png.toArray());
+        }
+        mat.release();
+        png.release();
+        return out;
+    }
+
+    /** Starts worker JVMs on the raw topic (from the start) under a fresh application id; measures the steady window. */
+    private Map<String, Double> throughRun(KafkaOptions kafka, int workers, int produced, Path dir) throws Exception {
+        String applicationId = "bench-" + workers + "-" + System.nanoTime();
+        List<Process> children = new ArrayList<>();
+        try (Admin admin = kafka.connect(Duration.ofSeconds(10))) {
+            for (int i = 0; i < workers; i++) {
+                children.add(worker(kafka, applicationId, dir.resolve(applicationId + "-" + i)));
+            }
+            // The window starts once every worker has its partitions and a fifth of the input is done:
+            // JVM start-up and most JIT compilation stay outside it.
+            long lag = produced;
+            long deadline = System.currentTimeMillis() + 180_000;
+            while ((lag = ConsumerLag.of(admin, applicationId, kafka.topics().rawImages())) > produced * 4L / 5
+                    || !allAssigned(admin, applicationId, workers)) {
+                check(children, deadline);
+                Thread.sleep(20);
+            }
+            long startLag = lag;
+            long start = System.nanoTime();
+            long startCpu = cpuTicks(children);
+            while ((lag = ConsumerLag.of(admin, applicationId, kafka.topics().rawImages())) > 0) {
+                check(children, deadline + 600_000);
+                Thread.sleep(20);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double cpuSeconds = (cpuTicks(children) - startCpu) / (double) clockTicks();
+            Map<String, Double> run = new LinkedHashMap<>();
+            run.put("rps", startLag / seconds);
+            run.put("cpu_us", cpuSeconds * 1e6 / startLag);
+            return run;
+        } finally {
+            children.forEach(Process::destroy);
+            for (Process child : children) {
+                child.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static boolean allAssigned(Admin admin, String applicationId, int workers) throws Exception {
+        org.apache.kafka.clients.admin.ConsumerGroupDescription group;
+        try {
+            group = admin.describeConsumerGroups(List.of(applicationId)).all().get().get(applicationId);
+        } catch (java.util.concurrent.ExecutionException e) {
+            return false; // the group does not exist yet
+        }
+        return group.members().size() == workers && group.members().stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty());
+    }
+
+    private static void check(List<Process> children, long deadline) {
+        for (Process child : children) {
+            if (!child.isAlive()) {
+                throw new IllegalStateException("a worker JVM exited with status " + child.exitValue());
+            }
+        }
+        if (System.currentTimeMillis() > deadline) {
+            throw new IllegalStateException("the workers did not finish in time");
+        }
+    }
+
+    private Process worker(KafkaOptions kafka, String applicationId, Path stateDir) throws Exception {
+        Files.createDirectories(stateDir);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-cp", System.getProperty("java.class.path"), StreamaugCli.class.getName(), "augment",
+                "--bootstrap", kafka.bootstrap(), "--application-id", applicationId, "--spec", "fashion-mnist",
+                "--text-spec", "none", "--progress-every", "0", "--state-dir", stateDir.toString()));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(stateDir.resolve("worker.log").toFile()).start();
+    }
+
+    /** utime + stime of the processes, in clock ticks. */
+    private static long cpuTicks(List<Process> processes) throws Exception {
+        long ticks = 0;
+        for (Process p : processes) {
+            String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        }
+        return ticks;
+    }
+
+    private static long clockTicks() {
+        return 100; // USER_HZ on Linux
+    }
+
+    /** Latency raw → prepared (read committed) for records produced at a steady rate through one worker. */
+    private Map<String, Object> latency(KafkaOptions kafka, FashionMnist.Source source, Path dir) throws Exception {
+        Topics topics = new Topics("latency.");
+        try (Admin admin = kafka.connect(Duration.ofSeconds(10))) {
+            topics.ensure(admin, 6, (short) 1);
+        }
+        KafkaOptions latencyKafka = KafkaOptions.of(kafka.bootstrap(), topics);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(ProduceCommand.producerProperties(latencyKafka))) {
+            new ImageProducer(producer, topics).produce(FashionMnist.load(null, true, 1), new ImageProducer.Plan("fashion-mnist", 0, 1, 1));
+        }
+        String applicationId = "latency-" + System.nanoTime();
+        List<String> args = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-cp", System.getProperty("java.class.path"), StreamaugCli.class.getName(), "augment",
+                "--bootstrap", kafka.bootstrap(), "--topic-prefix", topics.prefix(), "--application-id", applicationId,
+                "--spec", "fashion-mnist", "--text-spec", "none", "--progress-every", "0",
+                "--state-dir", Files.createDirectories(dir.resolve(applicationId)).toString()));
+        Process child = new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(dir.resolve("latency.log").toFile()).start();
+        List<byte[]> pngs = pngs(source, 1000);
+        List<Double> latencies = new ArrayList<>();
+        Properties props = latencyKafka.clientProperties();
+        props.put("key.deserializer", StringDeserializer.class.getName());
+        props.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        props.put("isolation.level", "read_committed");
+        props.put("group.id", "latency-reader-" + System.nanoTime());
+        props.put("auto.offset.reset", "latest");
+        try (Admin admin = kafka.connect(Duration.ofSeconds(10));
+                KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props);
+                KafkaProducer<String, byte[]> producer = new KafkaProducer<>(ProduceCommand.producerProperties(latencyKafka))) {
+            long deadline = System.currentTimeMillis() + 120_000;
+            while (!allAssigned(admin, applicationId, 1)) {
+                check(List.of(child), deadline);
+                Thread.sleep(50);
+            }
+            consumer.subscribe(List.of(topics.augmentedTrain()));
+            while (consumer.assignment().size() < 6) {
+                consumer.poll(Duration.ofMillis(100));
+            }
+            int total = latencyRate * 15;
+            long start = System.nanoTime();
+            int sent = 0;
+            while (latencies.size() < total * 2 / 3 && System.currentTimeMillis() < deadline + 60_000) {
+                long due = (long) ((System.nanoTime() - start) / 1e9 * latencyRate);
+                for (; sent < Math.min(due, total); sent++) {
+                    ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.rawImages(), null, System.currentTimeMillis(),
+                            "lat-" + sent, pngs.get(sent % pngs.size()));
+                    RawHeaders.put(record.headers(), RawHeaders.DATASET, "fashion-mnist");
+                    RawHeaders.put(record.headers(), RawHeaders.LABEL, "1");
+                    producer.send(record);
+                }
+                for (ConsumerRecord<String, byte[]> out : consumer.poll(Duration.ofMillis(5))) {
+                    // Kafka Streams keeps the input record's timestamp: the time it was produced.
+                    if (out.key().startsWith("lat-") && Integer.parseInt(out.key().substring(4)) >= latencyRate * 3) {
+                        latencies.add((double) (System.currentTimeMillis() - out.timestamp()));
+                    }
+                }
+            }
+        } finally {
+            child.destroy();
+            child.waitFor(30, TimeUnit.SECONDS);
+        }
+        latencies.sort(Double::compare);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("latency_rate_rps", latencyRate);
+        out.put("p50_latency_ms", latencies.isEmpty() ? Double.NaN : latencies.get(latencies.size() / 2));
+        out.put("p99_latency_ms", latencies.isEmpty() ? Double.NaN : latencies.get((int) (latencies.size() * 0.99)));
+        return out;
+    }
+
+    private static void print(Map<String, Object> r) {
+        double inProcess = ((Number) r.get("in_process_rps")).doubleValue();
+        double one = ((Number) r.get("kafka_1_worker_rps")).doubleValue();
+        double two = ((Number) r.get("kafka_2_workers_rps")).doubleValue();
+        double cpuOne = ((Number) r.get("cpu_us_per_record_1_worker")).doubleValue();
+        double cpuTwo = ((Number) r.get("cpu_us_per_record_2_workers")).doubleValue();
+        System.out.printf(Locale.ROOT, "%nfashion-mnist spec, %s records, embedded broker, exactly-once%n", r.get("records"));
+        System.out.printf(Locale.ROOT, "  in-process, one thread          %8.0f records/s%n", inProcess);
+        System.out.printf(Locale.ROOT, "  through Kafka, 1 worker         %8.0f records/s  (%.2f× in-process)%n", one, one / inProcess);
+        System.out.printf(Locale.ROOT, "  through Kafka, 2 worker JVMs    %8.0f records/s  (%.2f× one worker)%n", two, two / one);
+        System.out.printf(Locale.ROOT, "  worker CPU per record           %8.1f µs (1 worker), %.1f µs (2 workers: %.2f×)%n", cpuOne, cpuTwo, cpuTwo / cpuOne);
+        System.out.printf(Locale.ROOT, "  latency at %s records/s      p50 %s ms, p99 %s ms%n", r.get("latency_rate_rps"),
+                r.get("p50_latency_ms"), r.get("p99_latency_ms"));
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException ignored) {
+            // a temp directory left behind is harmless
+        }
+    }
+}
