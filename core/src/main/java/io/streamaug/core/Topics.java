@@ -144,6 +144,28 @@ public record Topics(String prefix) {
             Thread.sleep(100);
             described = admin.describeTopics(wanted.stream().map(NewTopic::name).toList()).allTopicNames().get();
         }
+        if (!created.isEmpty()) {
+            // A leader in the metadata is not yet a leader that serves its log: ask each new partition for
+            // its end offset, which only the loaded leader answers, before anyone produces to it.
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> ends = new java.util.HashMap<>();
+            for (String topic : created) {
+                for (var partition : described.get(topic).partitions()) {
+                    ends.put(new org.apache.kafka.common.TopicPartition(topic, partition.partition()),
+                            org.apache.kafka.clients.admin.OffsetSpec.latest());
+                }
+            }
+            while (true) {
+                try {
+                    admin.listOffsets(ends).all().get();
+                    break;
+                } catch (ExecutionException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    Thread.sleep(100);
+                }
+            }
+        }
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
         for (NewTopic topic : wanted) {
             outcomes.put(topic.name(), new Outcome(topic.name(), created.contains(topic.name()),
