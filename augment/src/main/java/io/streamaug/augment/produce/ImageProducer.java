@@ -5,7 +5,6 @@ import io.streamaug.augment.data.IdxImages;
 import io.streamaug.augment.data.ImageFolder;
 import io.streamaug.augment.image.OpenCv;
 import io.streamaug.core.DatasetInfo;
-import io.streamaug.core.RawHeaders;
 import io.streamaug.core.Split;
 import io.streamaug.core.Topics;
 import io.streamaug.core.cli.Progress;
@@ -16,11 +15,9 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 import me.tongfei.progressbar.ProgressBar;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
@@ -45,14 +42,13 @@ public final class ImageProducer {
         }
     }
 
-    private final Producer<String, byte[]> producer;
     private final Topics topics;
-    private final AtomicReference<Exception> sendError = new AtomicReference<>();
+    private final RawRecordSender sender;
 
     public ImageProducer(Producer<String, byte[]> producer, Topics topics) {
         OpenCv.load();
-        this.producer = producer;
         this.topics = topics;
+        this.sender = new RawRecordSender(producer, topics);
     }
 
     /** Produces Fashion-MNIST: its train file split into train/val, its test file as test. */
@@ -122,7 +118,7 @@ public final class ImageProducer {
     private ProduceSummary run(DatasetInfo info, Plan plan, int trainCount, List<String> skipped,
             IntFunction<RawImage> trainItem, int fixedCount, IntFunction<RawImage> fixedItem) {
         long started = System.nanoTime();
-        define(info);
+        sender.define(info);
 
         boolean[] val = SplitPlan.validationMask(trainCount, plan.valFraction(), plan.seed());
         List<Integer> valItems = SplitPlan.indices(val, true);
@@ -145,10 +141,7 @@ public final class ImageProducer {
                     send(info, trainItem.apply(i), Split.TRAIN, epoch, perClass, bar);
                 }
             }
-            producer.flush();
-        }
-        if (sendError.get() != null) {
-            throw new IllegalStateException("sending to Kafka failed: " + sendError.get().getMessage(), sendError.get());
+            sender.flush();
         }
         return new ProduceSummary(info, perClass, skipped == null ? List.of() : List.copyOf(skipped),
                 (System.nanoTime() - started) / 1e9);
@@ -160,35 +153,8 @@ public final class ImageProducer {
         if (item == null) {
             return;
         }
-        if (sendError.get() != null) {
-            throw new IllegalStateException("sending to Kafka failed: " + sendError.get().getMessage(), sendError.get());
-        }
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.rawImages(), item.id(), item.encoded());
-        RawHeaders.put(record.headers(), RawHeaders.LABEL, Integer.toString(item.label()));
-        RawHeaders.put(record.headers(), RawHeaders.SPLIT, split.wireName());
-        RawHeaders.put(record.headers(), RawHeaders.DATASET, info.name());
-        RawHeaders.put(record.headers(), RawHeaders.CONTENT_TYPE, item.contentType());
-        RawHeaders.put(record.headers(), RawHeaders.EPOCH, Integer.toString(epoch));
-        producer.send(record, this::onSend);
+        sender.send(topics.rawImages(), item.id(), item.encoded(), info, item.label(), split, epoch, item.contentType());
         perClass.get(split)[item.label()]++;
-    }
-
-    /** Writes the definition and waits until it is stored: workers must find it before the first record. */
-    private void define(DatasetInfo info) {
-        try {
-            producer.send(new ProducerRecord<>(topics.datasets(), info.name(), info.toJson())).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while defining dataset " + info.name(), e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("defining dataset " + info.name() + " failed: " + e.getCause().getMessage(), e.getCause());
-        }
-    }
-
-    private void onSend(org.apache.kafka.clients.producer.RecordMetadata metadata, Exception error) {
-        if (error != null) {
-            sendError.compareAndSet(null, error);
-        }
     }
 
     static String id(String dataset, String file, int index) {

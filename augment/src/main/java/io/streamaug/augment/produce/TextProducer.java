@@ -2,7 +2,6 @@ package io.streamaug.augment.produce;
 
 import io.streamaug.augment.data.TextCorpus;
 import io.streamaug.core.DatasetInfo;
-import io.streamaug.core.RawHeaders;
 import io.streamaug.core.Split;
 import io.streamaug.core.Topics;
 import io.streamaug.core.cli.Progress;
@@ -12,10 +11,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicReference;
 import me.tongfei.progressbar.ProgressBar;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Writes labelled texts as raw text records (UTF-8 value; label, split, dataset, content-type and
@@ -35,13 +32,12 @@ public final class TextProducer {
         }
     }
 
-    private final Producer<String, byte[]> producer;
     private final Topics topics;
-    private final AtomicReference<Exception> sendError = new AtomicReference<>();
+    private final RawRecordSender sender;
 
     public TextProducer(Producer<String, byte[]> producer, Topics topics) {
-        this.producer = producer;
         this.topics = topics;
+        this.sender = new RawRecordSender(producer, topics);
     }
 
     /**
@@ -65,7 +61,7 @@ public final class TextProducer {
             throw new IllegalArgumentException("no usable rows: nothing to produce" + (skipped.isEmpty() ? "" : "; first problem: " + skipped.get(0)));
         }
         DatasetInfo info = new DatasetInfo(plan.dataset(), classList, 0, 0, 0);
-        define(info);
+        sender.define(info);
         Split[] splits = SplitPlan.assign(rows.size(), plan.valFraction(), plan.testFraction(), plan.seed());
         List<Integer> train = new ArrayList<>();
         Map<Split, int[]> perClass = new EnumMap<>(Split.class);
@@ -90,46 +86,17 @@ public final class TextProducer {
                     send(info, rows.get(i), Split.TRAIN, epoch, perClass, bar);
                 }
             }
-            producer.flush();
-        }
-        if (sendError.get() != null) {
-            throw new IllegalStateException("sending to Kafka failed: " + sendError.get().getMessage(), sendError.get());
+            sender.flush();
         }
         return new ProduceSummary(info, perClass, List.copyOf(skipped), (System.nanoTime() - started) / 1e9);
     }
 
     private void send(DatasetInfo info, TextCorpus.Row row, Split split, int epoch, Map<Split, int[]> perClass, ProgressBar bar) {
         bar.step();
-        if (sendError.get() != null) {
-            throw new IllegalStateException("sending to Kafka failed: " + sendError.get().getMessage(), sendError.get());
-        }
         int label = info.classIndex(row.label());
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.rawText(), row.id(),
-                row.text().getBytes(StandardCharsets.UTF_8));
-        RawHeaders.put(record.headers(), RawHeaders.LABEL, Integer.toString(label));
-        RawHeaders.put(record.headers(), RawHeaders.SPLIT, split.wireName());
-        RawHeaders.put(record.headers(), RawHeaders.DATASET, info.name());
-        RawHeaders.put(record.headers(), RawHeaders.CONTENT_TYPE, "text/plain; charset=utf-8");
-        RawHeaders.put(record.headers(), RawHeaders.EPOCH, Integer.toString(epoch));
-        producer.send(record, this::onSend);
+        sender.send(topics.rawText(), row.id(), row.text().getBytes(StandardCharsets.UTF_8), info, label, split, epoch,
+                "text/plain; charset=utf-8");
         perClass.get(split)[label]++;
     }
 
-    /** Writes the definition and waits until it is stored: workers must find it before the first record. */
-    private void define(DatasetInfo info) {
-        try {
-            producer.send(new ProducerRecord<>(topics.datasets(), info.name(), info.toJson())).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while defining dataset " + info.name(), e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("defining dataset " + info.name() + " failed: " + e.getCause().getMessage(), e.getCause());
-        }
-    }
-
-    private void onSend(org.apache.kafka.clients.producer.RecordMetadata metadata, Exception error) {
-        if (error != null) {
-            sendError.compareAndSet(null, error);
-        }
-    }
 }
