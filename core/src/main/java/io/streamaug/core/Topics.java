@@ -108,6 +108,44 @@ public record Topics(String prefix) {
         return topics;
     }
 
+    /**
+     * Waits until the topics are described, every partition has a leader, and every partition of a
+     * just-created topic answers for its end offset — only a leader that has loaded the partition
+     * does; a producer writing before that can wait out its whole delivery timeout.
+     */
+    private static Map<String, TopicDescription> awaitReady(Admin admin, List<String> names, Set<String> created)
+            throws InterruptedException, ExecutionException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            try {
+                Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames().get();
+                boolean leaders = described.values().stream()
+                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null));
+                if (leaders) {
+                    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> ends = new java.util.HashMap<>();
+                    for (String topic : created) {
+                        for (var partition : described.get(topic).partitions()) {
+                            ends.put(new org.apache.kafka.common.TopicPartition(topic, partition.partition()),
+                                    org.apache.kafka.clients.admin.OffsetSpec.latest());
+                        }
+                    }
+                    if (!ends.isEmpty()) {
+                        admin.listOffsets(ends).all().get();
+                    }
+                    return described;
+                }
+            } catch (ExecutionException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topics " + names + " did not get partition leaders within 30 s");
+            }
+            Thread.sleep(100);
+        }
+    }
+
     /** What {@link #ensure} found or did, per topic. */
     public record Outcome(String topic, boolean created, int partitions) {
     }
@@ -135,37 +173,7 @@ public record Topics(String prefix) {
                 }
             }
         }
-        // New partitions take a moment to get a leader; producing before that fails for a while.
-        Map<String, TopicDescription> described = admin.describeTopics(
-                wanted.stream().map(NewTopic::name).toList()).allTopicNames().get();
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (described.values().stream().anyMatch(d -> d.partitions().stream().anyMatch(p -> p.leader() == null))
-                && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            described = admin.describeTopics(wanted.stream().map(NewTopic::name).toList()).allTopicNames().get();
-        }
-        if (!created.isEmpty()) {
-            // A leader in the metadata is not yet a leader that serves its log: ask each new partition for
-            // its end offset, which only the loaded leader answers, before anyone produces to it.
-            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> ends = new java.util.HashMap<>();
-            for (String topic : created) {
-                for (var partition : described.get(topic).partitions()) {
-                    ends.put(new org.apache.kafka.common.TopicPartition(topic, partition.partition()),
-                            org.apache.kafka.clients.admin.OffsetSpec.latest());
-                }
-            }
-            while (true) {
-                try {
-                    admin.listOffsets(ends).all().get();
-                    break;
-                } catch (ExecutionException e) {
-                    if (System.nanoTime() > deadline) {
-                        throw e;
-                    }
-                    Thread.sleep(100);
-                }
-            }
-        }
+        Map<String, TopicDescription> described = awaitReady(admin, wanted.stream().map(NewTopic::name).toList(), created);
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
         for (NewTopic topic : wanted) {
             outcomes.put(topic.name(), new Outcome(topic.name(), created.contains(topic.name()),
