@@ -48,7 +48,8 @@ import picocli.CommandLine.Option;
             "fashion-mnist spec), for 1 worker (1 thread) and 2 worker JVMs, beside the pipeline in-process; the",
             "worker JVMs' CPU time per record; p50/p99 latency raw → prepared at a steady --latency-rate."})
 public final class PipelineBenchCommand implements Callable<Integer> {
-    @Option(names = "--records", defaultValue = "60000", description = "Raw records to push through (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--records", defaultValue = "300000",
+            description = "Raw records to push through; the first third warms the worker JVMs up (default: ${DEFAULT-VALUE}).")
     int records;
 
     @Option(names = "--latency-rate", defaultValue = "1000", description = "Records/s for the latency run (default: ${DEFAULT-VALUE}).")
@@ -150,11 +151,11 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             for (int i = 0; i < workers; i++) {
                 children.add(worker(kafka, applicationId, dir.resolve(applicationId + "-" + i)));
             }
-            // The window starts once every worker has its partitions and a fifth of the input is done:
-            // JVM start-up and most JIT compilation stay outside it.
+            // The window starts once every worker has its partitions and a third of the input is done:
+            // JVM start-up and JIT compilation (several CPU-seconds per JVM) stay outside it.
             long lag = produced;
-            long deadline = System.currentTimeMillis() + 180_000;
-            while ((lag = ConsumerLag.of(admin, applicationId, kafka.topics().rawImages())) > produced * 4L / 5
+            long deadline = System.currentTimeMillis() + 300_000;
+            while ((lag = ConsumerLag.of(admin, applicationId, kafka.topics().rawImages())) > produced * 2L / 3
                     || !allAssigned(admin, applicationId, workers)) {
                 check(children, deadline);
                 Thread.sleep(20);
