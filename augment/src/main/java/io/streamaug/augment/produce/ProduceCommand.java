@@ -167,7 +167,7 @@ public final class ProduceCommand implements Callable<Integer> {
         @Option(names = "--epochs", defaultValue = "1", description = "Replay the train split this many times (default: ${DEFAULT-VALUE}).")
         int epochs;
 
-        @Option(names = "--limit", defaultValue = "0", description = "Use at most N texts (default: all).")
+        @Option(names = "--limit", defaultValue = "0", description = "Use a seeded random subset of N texts (default: all).")
         int limit;
 
         @Option(names = "--partitions", defaultValue = "6", description = "Partitions of topics this creates if missing (default: ${DEFAULT-VALUE}).")
@@ -177,7 +177,13 @@ public final class ProduceCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             io.streamaug.augment.data.TextCorpus.Loaded corpus = load(data, format, textColumn, labelColumn, idColumn);
             if (limit > 0 && corpus.rows().size() > limit) {
-                corpus = new io.streamaug.augment.data.TextCorpus.Loaded(corpus.rows().subList(0, limit), corpus.skipped());
+                // A seeded random subset, not the first N: corpora are often sorted by class.
+                int[] order = SplitPlan.shuffled(corpus.rows().size(), new java.util.SplittableRandom(seed));
+                List<io.streamaug.augment.data.TextCorpus.Row> subset = new java.util.ArrayList<>(limit);
+                for (int i = 0; i < limit; i++) {
+                    subset.add(corpus.rows().get(order[i]));
+                }
+                corpus = new io.streamaug.augment.data.TextCorpus.Loaded(subset, corpus.skipped());
             }
             String name = dataset != null ? dataset : Files.isDirectory(data) ? "spam-assassin"
                     : data.getFileName().toString().replaceFirst("\\.[^.]*$", "");

@@ -168,7 +168,8 @@ public final class AugmentCommand implements Callable<Integer> {
         if (progressEvery > 0) {
             metrics.logEvery(progressEvery, System.err::println);
         }
-        System.err.println("augment worker '" + applicationId + "' started: " + topics.rawImages() + " → "
+        System.err.println("augment worker '" + applicationId + "' started: " + topics.rawImages()
+                + (text == null ? "" : " and " + topics.rawText()) + " → "
                 + topics.augmentedTrain() + ", " + topics.preparedVal() + ", " + topics.preparedTest()
                 + " (dead letters: " + topics.dlq() + "); Ctrl-C to stop");
         worker.awaitStop();
