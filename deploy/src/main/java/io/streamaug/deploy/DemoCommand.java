@@ -76,7 +76,8 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void deleteRecursively(Path dir) {
+    /** Deletes a temporary directory and everything in it; what cannot be deleted is left behind. */
+    static void deleteRecursively(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {

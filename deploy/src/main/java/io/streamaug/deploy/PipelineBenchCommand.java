@@ -95,7 +95,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             System.err.println("latency at " + latencyRate + " records/s with one worker…");
             results.putAll(latency(kafka, source, dir));
         } finally {
-            deleteQuietly(dir);
+            DemoCommand.deleteRecursively(dir);
         }
         print(results);
         if (json != null) {
@@ -202,12 +202,13 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         }
     }
 
-    private Process worker(KafkaOptions kafka, String applicationId, Path stateDir) throws Exception {
+    /** A worker JVM started through the launcher's main class, logging into its state directory. */
+    private static Process worker(KafkaOptions kafka, String applicationId, Path stateDir) throws Exception {
         Files.createDirectories(stateDir);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-cp", System.getProperty("java.class.path"), StreamaugCli.class.getName(), "augment",
-                "--bootstrap", kafka.bootstrap(), "--application-id", applicationId, "--spec", "fashion-mnist",
-                "--text-spec", "none", "--progress-every", "0", "--state-dir", stateDir.toString()));
+                "--bootstrap", kafka.bootstrap(), "--topic-prefix", kafka.topics().prefix(), "--application-id", applicationId,
+                "--spec", "fashion-mnist", "--text-spec", "none", "--progress-every", "0", "--state-dir", stateDir.toString()));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(stateDir.resolve("worker.log").toFile()).start();
     }
 
@@ -237,12 +238,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             new ImageProducer(producer, topics).produce(FashionMnist.load(null, true, 1), new ImageProducer.Plan("fashion-mnist", 0, 1, 1));
         }
         String applicationId = "latency-" + System.nanoTime();
-        List<String> args = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-cp", System.getProperty("java.class.path"), StreamaugCli.class.getName(), "augment",
-                "--bootstrap", kafka.bootstrap(), "--topic-prefix", topics.prefix(), "--application-id", applicationId,
-                "--spec", "fashion-mnist", "--text-spec", "none", "--progress-every", "0",
-                "--state-dir", Files.createDirectories(dir.resolve(applicationId)).toString()));
-        Process child = new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(dir.resolve("latency.log").toFile()).start();
+        Process child = worker(latencyKafka, applicationId, dir.resolve(applicationId));
         List<byte[]> pngs = pngs(source, 1000);
         List<Double> latencies = new ArrayList<>();
         Properties props = latencyKafka.clientProperties();
@@ -309,11 +305,4 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                 r.get("p50_latency_ms"), r.get("p99_latency_ms"));
     }
 
-    private static void deleteQuietly(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException ignored) {
-            // a temp directory left behind is harmless
-        }
-    }
 }

@@ -14,6 +14,34 @@ import org.junit.jupiter.api.io.TempDir;
 class WorkerCommandTest {
 
     @Test
+    void aDatasetDefinedOnTheCommandLineIsListedAndStatsSayWhatIsMissing(TestKafka kafka) {
+        String prefix = kafka.freshTopics("datasetcmd").prefix();
+        java.io.PrintStream stdout = System.out;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertThat(CliTest.run("dataset", "--bootstrap", kafka.bootstrapServers(), "--topic-prefix", prefix,
+                    "--name", "pets", "--classes", "cat,dog", "--channels", "3").code()).isZero();
+            assertThat(CliTest.run("dataset", "--bootstrap", kafka.bootstrapServers(), "--topic-prefix", prefix, "--list").code()).isZero();
+        } finally {
+            System.setOut(stdout);
+        }
+        assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains("defined dataset 'pets'").containsPattern("pets\\s+3 channel\\(s\\), 2 classes: \\[cat, dog\\]");
+
+        CliTest.Outcome undefined = CliTest.run("stats", "--bootstrap", kafka.bootstrapServers(), "--topic-prefix", prefix,
+                "--dataset", "birds");
+        assertThat(undefined.code()).isEqualTo(2);
+        assertThat(undefined.err()).contains("dataset 'birds' is not defined");
+        CliTest.Outcome empty = CliTest.run("stats", "--bootstrap", kafka.bootstrapServers(), "--topic-prefix", prefix,
+                "--dataset", "pets");
+        assertThat(empty.code()).isEqualTo(2);
+        assertThat(empty.err()).contains("no train images of dataset 'pets'");
+        assertThat(CliTest.run("dataset", "--bootstrap", kafka.bootstrapServers(), "--topic-prefix", prefix, "--name", "x",
+                "--classes", "a", "--channels", "2").err()).contains("channels must be 0 (text), 1 or 3");
+    }
+
+    @Test
     void theWorkerRefusesToRunWithoutTrainingStatistics(TestKafka kafka, @TempDir Path dir) throws Exception {
         Path spec = dir.resolve("no-normalize.yaml");
         Files.writeString(spec, "{ops: [{op: HorizontalFlip}]}");

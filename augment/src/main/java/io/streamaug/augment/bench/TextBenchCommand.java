@@ -49,7 +49,7 @@ public final class TextBenchCommand implements Callable<Integer> {
             throw new UsageException("--data " + data + " is not a directory");
         }
         List<String> bodies = TextCorpus.spamAssassin(data).rows().stream().limit(Math.max(1, texts))
-                .map(r -> firstWords(r.text(), words)).toList();
+                .map(r -> TextCorpus.firstWords(r.text(), words)).toList();
         System.err.println("benchmarking on " + bodies.size() + " messages cut to " + words + " words…");
         long loadStart = System.nanoTime();
         Lexicon lexicon = Lexicon.get();
@@ -96,10 +96,5 @@ public final class TextBenchCommand implements Callable<Integer> {
                 pipeline.augment("t" + i, Split.TRAIN, 0, r, texts.get(i));
             }
         };
-    }
-
-    private static String firstWords(String text, int words) {
-        String[] parts = text.strip().split("\\s+");
-        return parts.length <= words ? text.strip() : String.join(" ", List.of(parts).subList(0, words));
     }
 }

@@ -121,6 +121,12 @@ public final class TextCorpus {
         return new Loaded(rows, skipped);
     }
 
+    /** The first {@code words} whitespace-separated words of a text (the whole text if it is shorter). */
+    public static String firstWords(String text, int words) {
+        String[] parts = text.strip().split("\\s+");
+        return parts.length <= words ? text.strip() : String.join(" ", List.of(parts).subList(0, words));
+    }
+
     private static void add(List<Row> rows, List<String> skipped, Row row) {
         if (row.text() == null || row.text().isBlank()) {
             skipped.add(row.where() + ": no text");

@@ -37,11 +37,6 @@ public abstract class ImageOp<P extends Record> {
         return new int[] {height, width};
     }
 
-    /** True for ops that change pixel positions (where label rules such as "no flip for 6 and 9" apply). */
-    public boolean isGeometric() {
-        return false;
-    }
-
     /** Draws this op's parameters for an image of the given size. */
     protected abstract P sample(RandomGenerator random, int height, int width, int channels);
 
@@ -61,15 +56,6 @@ public abstract class ImageOp<P extends Record> {
         P params = sample(random, src.rows(), src.cols(), src.channels());
         apply(src, dst, params, workspace);
         return params;
-    }
-
-    /**
-     * Tosses {@code p}; if it wins, draws the parameters and applies the op into {@code dst}.
-     *
-     * @return the drawn parameters, or {@code null} when the op did not apply (dst untouched)
-     */
-    public final P maybeApply(Mat src, Mat dst, RandomGenerator random, Workspace workspace) {
-        return toss(random) ? applyRandom(src, dst, random, workspace) : null;
     }
 
     /** The trace entry of an applied op. */

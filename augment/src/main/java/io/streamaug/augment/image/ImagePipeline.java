@@ -114,12 +114,7 @@ public final class ImagePipeline implements AutoCloseable {
      * @throws IllegalArgumentException when the bytes are not an image OpenCV can decode
      */
     public PreparedSample prepare(String id, String dataset, Split split, int epoch, int repeat, byte[] image, Label label) {
-        Label out = run(id, split, epoch, repeat, image, label);
-        if (split == Split.TRAIN && spec.mixing().labelSmoothing() > 0) {
-            out = new Label.Soft(MixOp.smooth(toVector(out), spec.mixing().labelSmoothing()));
-        }
-        return new PreparedSample(id, dataset, split, epoch, repeat, normalization.statsVersion(),
-                toTensor(current), out, List.copyOf(trace));
+        return finish(id, dataset, split, epoch, repeat, run(id, split, epoch, repeat, image, label));
     }
 
     /**
@@ -131,7 +126,12 @@ public final class ImagePipeline implements AutoCloseable {
             throw new IllegalArgumentException("expected an 8-bit image with " + spec.channels() + " channel(s)");
         }
         decoded.copyTo(current);
-        Label out = runSteps(id, split, epoch, repeat, label);
+        return finish(id, dataset, split, epoch, repeat, runSteps(id, split, epoch, repeat, label));
+    }
+
+    /** The prepared record of {@code current}: label smoothing for train when the spec asks, normalise. */
+    private PreparedSample finish(String id, String dataset, Split split, int epoch, int repeat, Label label) {
+        Label out = label;
         if (split == Split.TRAIN && spec.mixing().labelSmoothing() > 0) {
             out = new Label.Soft(MixOp.smooth(toVector(out), spec.mixing().labelSmoothing()));
         }

@@ -18,10 +18,10 @@ final class TextPreview {
         TextPipeline pipeline = new TextPipeline(spec, Lexicon.get());
         out.println("[+word] was added or put in, [-word] was removed or moved; " + spec.repeats() + " variant(s) per text");
         for (TextCorpus.Row row : rows) {
-            String text = firstWords(row.text(), words);
+            String text = TextCorpus.firstWords(row.text(), words);
             out.println();
             out.println(row.id() + " (" + row.label() + ")");
-            out.println("  original: " + text.replaceAll("\\s+", " ").strip());
+            out.println("  original: " + text.replaceAll("\\s+", " ").strip() + (text.length() < row.text().strip().length() ? " …" : ""));
             for (int repeat = 0; repeat < spec.repeats(); repeat++) {
                 TextPipeline.Result result = pipeline.augment(row.id(), Split.TRAIN, 0, repeat, text);
                 String ops = result.trace().stream().map(t -> t.op()).reduce((a, b) -> a + "+" + b).orElse("none");
@@ -35,10 +35,6 @@ final class TextPreview {
         return ops.replaceAll("[a-z]", "");
     }
 
-    static String firstWords(String text, int words) {
-        String[] parts = text.strip().split("\\s+");
-        return parts.length <= words ? text.strip() : String.join(" ", List.of(parts).subList(0, words)) + " …";
-    }
 
     /** A word-level diff (longest common subsequence) of the variant against the original. */
     static String marked(List<String> original, List<String> variant) {

@@ -36,11 +36,6 @@ public final class CenterCrop extends ImageOp<CenterCrop.Params> {
     }
 
     @Override
-    public boolean isGeometric() {
-        return true;
-    }
-
-    @Override
     protected Params sample(RandomGenerator random, int inputHeight, int inputWidth, int channels) {
         int padTop = Math.max(0, (height - inputHeight + 1) / 2);
         int padLeft = Math.max(0, (width - inputWidth + 1) / 2);

@@ -50,11 +50,6 @@ public final class RandomCrop extends ImageOp<RandomCrop.Params> {
     }
 
     @Override
-    public boolean isGeometric() {
-        return true;
-    }
-
-    @Override
     protected Params sample(RandomGenerator random, int inputHeight, int inputWidth, int channels) {
         int paddedHeight = inputHeight + 2 * padding;
         int paddedWidth = inputWidth + 2 * padding;

@@ -52,11 +52,6 @@ public final class RandomResizedCrop extends ImageOp<RandomResizedCrop.Params> {
     }
 
     @Override
-    public boolean isGeometric() {
-        return true;
-    }
-
-    @Override
     protected Params sample(RandomGenerator random, int inputHeight, int inputWidth, int channels) {
         double area = (double) inputHeight * inputWidth;
         double logMin = Math.log(ratioRange.min());

@@ -59,11 +59,6 @@ public final class Resize extends ImageOp<Resize.Params> {
     }
 
     @Override
-    public boolean isGeometric() {
-        return true;
-    }
-
-    @Override
     protected Params sample(RandomGenerator random, int inputHeight, int inputWidth, int channels) {
         int[] size = outputSize(inputHeight, inputWidth);
         return new Params(size[0], size[1]);

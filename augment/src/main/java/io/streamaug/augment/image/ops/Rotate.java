@@ -39,11 +39,6 @@ public final class Rotate extends ImageOp<Rotate.Params> {
     }
 
     @Override
-    public boolean isGeometric() {
-        return true;
-    }
-
-    @Override
     protected Params sample(RandomGenerator random, int height, int width, int channels) {
         return new Params(angleRange.draw(random));
     }

@@ -38,11 +38,6 @@ public final class Scale extends ImageOp<Scale.Params> {
     }
 
     @Override
-    public boolean isGeometric() {
-        return true;
-    }
-
-    @Override
     protected Params sample(RandomGenerator random, int height, int width, int channels) {
         return new Params(zoomRange.draw(random));
     }

@@ -38,11 +38,6 @@ public final class Translate extends ImageOp<Translate.Params> {
     }
 
     @Override
-    public boolean isGeometric() {
-        return true;
-    }
-
-    @Override
     protected Params sample(RandomGenerator random, int height, int width, int channels) {
         return new Params((int) Math.round(xRange.draw(random) * width), (int) Math.round(yRange.draw(random) * height));
     }

@@ -20,11 +20,6 @@ public final class VerticalFlip extends ImageOp<VerticalFlip.Params> {
     }
 
     @Override
-    public boolean isGeometric() {
-        return true;
-    }
-
-    @Override
     protected Params sample(RandomGenerator random, int height, int width, int channels) {
         return PARAMS;
     }
