@@ -3,16 +3,17 @@ package io.streamaug.deploy;
 import io.streamaug.augment.bench.OpsBenchCommand;
 import io.streamaug.augment.bench.TextBenchCommand;
 import io.streamaug.core.cli.UsageException;
+import io.streamaug.trainer.bench.TrainerBenchCommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 /** {@code streamaug bench}: the benchmarks whose results docs/benchmarks.md reports. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks (see docs/benchmarks.md for results and how they were measured).",
-        subcommands = {OpsBenchCommand.class, TextBenchCommand.class, PipelineBenchCommand.class})
+        subcommands = {OpsBenchCommand.class, TextBenchCommand.class, PipelineBenchCommand.class, TrainerBenchCommand.class})
 public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
-        throw new UsageException("say which benchmark: 'streamaug bench ops', 'bench text' or 'bench pipeline' (see 'streamaug bench --help')");
+        throw new UsageException("say which benchmark: 'streamaug bench ops', 'bench text', 'bench pipeline' or 'bench trainer' (see 'streamaug bench --help')");
     }
 }

@@ -16,8 +16,8 @@ import io.streamaug.core.Split;
 import io.streamaug.core.Topics;
 import io.streamaug.core.cli.KafkaOptions;
 import io.streamaug.trainer.Evaluator;
-import io.streamaug.trainer.Mlp;
 import io.streamaug.trainer.OnlineTrainer;
+import io.streamaug.trainer.TrainConfig;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,12 +88,19 @@ final class DemoRun {
                 DatasetDirectory.fromKafka(kafka.clientProperties(), topics),
                 () -> new ImagePipeline(spec, spec.normalization(), classes), null), config).start()) {
             long trainRecords = produced.count(Split.TRAIN);
-            OnlineTrainer trainer = new OnlineTrainer(kafka.clientProperties(), topics,
-                    inputs -> Mlp.build(new Mlp.Spec(inputs, List.of(256, 128), classes, 1e-3, 1e-4, 0.1, settings.seed())),
-                    classes, new OnlineTrainer.Config("demo", settings.batchSize(), 2048, trainRecords,
-                            Duration.ofSeconds(60), Math.max(10, (int) (trainRecords / settings.batchSize() / 12)),
-                            settings.seed()),
-                    line -> out.println("      " + line));
+            long stepsPerRun = Math.max(1, trainRecords / settings.batchSize());
+            TrainConfig trainConfig = TrainConfig.defaults().with(Map.of(
+                    "name", "demo",
+                    "batch_size", String.valueOf(settings.batchSize()),
+                    "max_samples", String.valueOf(trainRecords),
+                    "idle_timeout", "60",
+                    "eval_every", String.valueOf(Math.max(50, stepsPerRun / 6)),
+                    "checkpoint_every", "0",
+                    "log_every", String.valueOf(Math.max(10, stepsPerRun / 200)),
+                    "seed", String.valueOf(settings.seed())));
+            Path runDir = workDir.resolve("runs").resolve("demo");
+            OnlineTrainer trainer = new OnlineTrainer(kafka.clientProperties(), topics, trainConfig, runDir,
+                    FashionMnist.CLASSES, null, line -> out.println("      " + line));
             OnlineTrainer.Result result = CompletableFuture.supplyAsync(trainer::run).get();
             if (worker.failure() != null) {
                 throw new IllegalStateException("the augment worker failed: " + worker.failure().getMessage(), worker.failure());
@@ -101,13 +108,19 @@ final class DemoRun {
             if (result.samples() == 0) {
                 throw new IllegalStateException("the trainer received no samples; is the augment worker running?");
             }
-            done(String.format("%d steps on %d samples, loss %.3f → %.3f, %.0f samples/s", result.steps(),
-                    result.samples(), result.firstLoss(), result.lastLoss(), result.samples() / result.seconds()));
+            done(String.format("%d steps on %d samples, loss %.3f → %.3f, %.0f samples/s, data wait %.1f %%", result.steps(),
+                    result.samples(), result.firstLoss(), result.lastLoss(), result.samples() / result.seconds(),
+                    100 * result.dataWaitFraction()));
             results.put("train_samples", result.samples());
             results.put("steps", result.steps());
             results.put("loss_first", result.firstLoss());
             results.put("loss_last", result.lastLoss());
-            results.put("loss_curve", result.lossCurve());
+            results.put("initial_loss", result.initialLoss());
+            results.put("data_wait_fraction", result.dataWaitFraction());
+            results.put("train_samples_per_s", result.samples() / result.seconds());
+            results.put("metrics", String.valueOf(result.metrics()));
+            results.put("curves", String.valueOf(result.curves()));
+            results.put("checkpoint", String.valueOf(result.checkpoint()));
 
             stage(3, "waiting for the worker to finish val and test, then evaluating");
             try (Admin admin = kafka.connect(Duration.ofSeconds(10))) {
@@ -119,14 +132,14 @@ final class DemoRun {
                     Thread.sleep(200);
                 }
             }
-            Evaluator.Accuracy val = Evaluator.evaluate(kafka.clientProperties(), topics.preparedVal(), trainer.network(),
-                    classes, Duration.ofMinutes(5));
-            Evaluator.Accuracy test = Evaluator.evaluate(kafka.clientProperties(), topics.preparedTest(),
-                    trainer.network(), classes, Duration.ofMinutes(5));
-            done(String.format("val %.3f on %d, test %.3f on %d", val.value(), val.total(), test.value(), test.total()));
+            Evaluator evaluator = new Evaluator(kafka.clientProperties(), FashionMnist.NAME, trainer.features(), classes,
+                    Duration.ofMinutes(5));
+            Evaluator.Evaluation val = evaluator.evaluate(topics.preparedVal(), trainer.network());
+            Evaluator.Evaluation test = evaluator.evaluate(topics.preparedTest(), trainer.network());
+            done(String.format("val %.3f on %d, test %.3f on %d", val.accuracy(), val.total(), test.accuracy(), test.total()));
             results.put("records_prepared", result.samples() + val.total() + val.skipped() + test.total() + test.skipped());
-            results.put("val_accuracy", val.value());
-            results.put("test_accuracy", test.value());
+            results.put("val_accuracy", val.accuracy());
+            results.put("test_accuracy", test.accuracy());
         }
         return results;
     }

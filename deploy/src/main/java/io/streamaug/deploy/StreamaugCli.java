@@ -7,6 +7,8 @@ import io.streamaug.augment.stats.StatsCommand;
 import io.streamaug.augment.stream.AugmentCommand;
 import io.streamaug.broker.BrokerCommand;
 import io.streamaug.core.cli.Commands;
+import io.streamaug.trainer.EvaluateCommand;
+import io.streamaug.trainer.SweepCommand;
 import io.streamaug.trainer.TrainCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +17,7 @@ import picocli.CommandLine.Command;
 @Command(name = "streamaug", mixinStandardHelpOptions = true, version = "streamaug 0.1.0",
         description = "Streaming data augmentation for deep learning, on Apache Kafka.",
         subcommands = {BrokerCommand.class, TopicsCommand.class, DatasetCommand.class, ProduceCommand.class, StatsCommand.class, AugmentCommand.class,
-            TrainCommand.class, PreviewCommand.class, ApplyCommand.class, BenchCommand.class, DemoCommand.class,
+            TrainCommand.class, EvaluateCommand.class, SweepCommand.class, PreviewCommand.class, ApplyCommand.class, BenchCommand.class, DemoCommand.class,
             CommandLine.HelpCommand.class})
 public final class StreamaugCli implements Runnable {
     @CommandLine.Spec

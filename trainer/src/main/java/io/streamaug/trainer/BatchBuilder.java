@@ -2,26 +2,30 @@ package io.streamaug.trainer;
 
 import io.streamaug.core.wire.Label;
 import io.streamaug.core.wire.PreparedSample;
-import io.streamaug.core.wire.Tensor;
+import io.streamaug.trainer.features.Featuriser;
+import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Assembles minibatches from prepared samples into reusable host buffers, with the uint8 affine
- * decode fused into the copy, then hands ND4J one array per batch. Soft labels are used as they
- * are; hard labels become one-hot rows.
+ * Assembles minibatches from prepared samples into reusable host buffers (the featuriser fuses the
+ * uint8 affine decode into the copy), then hands ND4J one array per batch. Soft labels (mixup,
+ * cutmix) are used as they are; hard labels become one-hot rows, smoothed by {@code smoothing}:
+ * {@code (1 − ε)·onehot + ε/C}.
  */
 final class BatchBuilder {
-    private final int inputs;
+    private final Featuriser features;
     private final int classes;
-    private float[] features = new float[0];
-    private float[] labels = new float[0];
+    private final float smoothing;
+    private float[] x = new float[0];
+    private float[] y = new float[0];
 
-    BatchBuilder(int inputs, int classes) {
-        this.inputs = inputs;
+    BatchBuilder(Featuriser features, int classes, double smoothing) {
+        this.features = features;
         this.classes = classes;
+        this.smoothing = (float) smoothing;
     }
 
     /**
@@ -31,31 +35,26 @@ final class BatchBuilder {
      */
     DataSet build(List<PreparedSample> samples) {
         int n = samples.size();
-        if (features.length != n * inputs) { // exact sizes: ND4J copies whole arrays
-            features = new float[n * inputs];
-            labels = new float[n * classes];
+        int inputs = features.size();
+        if (x.length != n * inputs) { // exact sizes: ND4J copies whole arrays
+            x = new float[n * inputs];
+            y = new float[n * classes];
         }
-        java.util.Arrays.fill(labels, 0f);
+        Arrays.fill(y, 0f);
         for (int i = 0; i < n; i++) {
             PreparedSample sample = samples.get(i);
             check(sample);
-            sample.tensor().copyNormalisedTo(features, i * inputs);
+            features.write(sample, x, i * inputs);
             writeLabel(sample.label(), i);
         }
-        INDArray x = Nd4j.create(features, new long[] {n, inputs}, 'c');
-        INDArray y = Nd4j.create(labels, new long[] {n, classes}, 'c');
-        return new DataSet(x, y);
+        INDArray xs = Nd4j.create(x, new long[] {n, inputs}, 'c');
+        INDArray ys = Nd4j.create(y, new long[] {n, classes}, 'c');
+        return new DataSet(xs, ys);
     }
 
+    /** @throws IllegalArgumentException when the sample does not fit this model */
     void check(PreparedSample sample) {
-        if (!(sample.payload() instanceof Tensor tensor)) {
-            throw new IllegalArgumentException("sample " + sample.id() + " is text; this model takes images");
-        }
-        if (tensor.elementCount() != inputs) {
-            throw new IllegalArgumentException("sample " + sample.id() + " has " + tensor.elementCount()
-                    + " values (" + tensor.channels() + "×" + tensor.height() + "×" + tensor.width()
-                    + "); the model takes " + inputs);
-        }
+        features.check(sample);
         Label label = sample.label();
         if (label instanceof Label.Hard hard && hard.index() >= classes) {
             throw new IllegalArgumentException("sample " + sample.id() + " has class " + hard.index()
@@ -71,10 +70,45 @@ final class BatchBuilder {
     }
 
     private void writeLabel(Label label, int row) {
+        int base = row * classes;
         if (label instanceof Label.Hard hard) {
-            labels[row * classes + hard.index()] = 1f;
+            if (smoothing > 0) {
+                Arrays.fill(y, base, base + classes, smoothing / classes);
+            }
+            y[base + hard.index()] += 1f - smoothing;
         } else if (label instanceof Label.Soft soft) {
-            System.arraycopy(soft.weights(), 0, labels, row * classes, classes);
+            System.arraycopy(soft.weights(), 0, y, base, classes);
         }
+    }
+
+    /** The class a label stands for: the hard index, or the heaviest soft weight. */
+    static int trueClass(Label label) {
+        if (label instanceof Label.Hard hard) {
+            return hard.index();
+        }
+        float[] w = ((Label.Soft) label).weights();
+        int best = 0;
+        for (int i = 1; i < w.length; i++) {
+            if (w[i] > w[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Mean cross-entropy −Σ y·ln p over the rows (the data term only, without regularisation), with
+     * p clamped away from 0 as DL4J's MCXENT does.
+     */
+    static double crossEntropy(INDArray probabilities, INDArray targets) {
+        float[] p = probabilities.data().asFloat();
+        float[] t = targets.data().asFloat();
+        double sum = 0;
+        for (int i = 0; i < p.length; i++) {
+            if (t[i] != 0f) {
+                sum -= t[i] * Math.log(Math.max(p[i], 1e-10));
+            }
+        }
+        return sum / probabilities.rows();
     }
 }

@@ -1,9 +1,9 @@
 package io.streamaug.trainer;
 
-import io.streamaug.core.wire.Label;
 import io.streamaug.core.wire.MalformedRecordException;
 import io.streamaug.core.wire.PreparedCodec;
 import io.streamaug.core.wire.PreparedSample;
+import io.streamaug.trainer.features.Featuriser;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,20 +18,49 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
-/** Accuracy of a network on a prepared topic, read from its start to the end offsets found when it begins. */
+/**
+ * Scores a network on a prepared topic (val or test), read committed from its start to the end
+ * offsets found when it begins: mean cross-entropy, accuracy and the confusion matrix. Records of
+ * other datasets are passed over; records the model cannot take are counted as skipped.
+ */
 public final class Evaluator {
-    /** Correct predictions out of the samples scored; {@code skipped} could not be used. */
-    public record Accuracy(long correct, long total, long skipped) {
-        public double value() {
+    private static final int BATCH = 256;
+
+    /** The result; {@code confusion[true][predicted]}. */
+    public record Evaluation(double loss, long correct, long total, long skipped, long[][] confusion) {
+        public double accuracy() {
             return total == 0 ? Double.NaN : (double) correct / total;
+        }
+
+        /** Accuracy per true class (NaN for a class with no samples). */
+        public double[] perClassAccuracy() {
+            double[] out = new double[confusion.length];
+            for (int c = 0; c < confusion.length; c++) {
+                long n = 0;
+                for (long v : confusion[c]) {
+                    n += v;
+                }
+                out[c] = n == 0 ? Double.NaN : (double) confusion[c][c] / n;
+            }
+            return out;
         }
     }
 
-    private Evaluator() {
+    private final Properties clientProperties;
+    private final String dataset;
+    private final Featuriser features;
+    private final int classes;
+    private final Duration timeout;
+
+    public Evaluator(Properties clientProperties, String dataset, Featuriser features, int classes, Duration timeout) {
+        this.clientProperties = clientProperties;
+        this.dataset = dataset;
+        this.features = features;
+        this.classes = classes;
+        this.timeout = timeout;
     }
 
-    public static Accuracy evaluate(Properties clientProperties, String topic, MultiLayerNetwork net, int classes,
-            Duration timeout) {
+    public Evaluation evaluate(String topic, MultiLayerNetwork net) {
         Properties props = new Properties();
         props.putAll(clientProperties);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -40,11 +69,8 @@ public final class Evaluator {
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        long correct = 0;
-        long total = 0;
-        long skipped = 0;
-        int inputs = (int) net.layerInputSize(0);
-        BatchBuilder batches = new BatchBuilder(inputs, classes);
+        BatchBuilder batches = new BatchBuilder(features, classes, 0);
+        Tally tally = new Tally();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
@@ -52,7 +78,7 @@ public final class Evaluator {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
             long deadline = System.nanoTime() + timeout.toNanos();
-            List<PreparedSample> batch = new ArrayList<>(256);
+            List<PreparedSample> batch = new ArrayList<>(BATCH);
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("evaluation on " + topic + " did not finish within " + timeout.toSeconds() + " s");
@@ -63,54 +89,52 @@ public final class Evaluator {
                     }
                     try {
                         PreparedSample sample = PreparedCodec.decode(record.value());
+                        if (!dataset.equals(sample.dataset())) {
+                            continue;
+                        }
                         batches.check(sample);
                         batch.add(sample);
                     } catch (MalformedRecordException | IllegalArgumentException | IllegalStateException e) {
-                        skipped++;
+                        tally.skipped++;
                     }
-                    if (batch.size() == 256) {
-                        correct += score(net, batches, batch);
-                        total += batch.size();
+                    if (batch.size() == BATCH) {
+                        tally.score(net, batches, batch);
                         batch.clear();
                     }
                 }
             }
             if (!batch.isEmpty()) {
-                correct += score(net, batches, batch);
-                total += batch.size();
+                tally.score(net, batches, batch);
             }
         }
-        return new Accuracy(correct, total, skipped);
+        return new Evaluation(tally.total == 0 ? Double.NaN : tally.lossSum / tally.total, tally.correct, tally.total,
+                tally.skipped, tally.confusion);
     }
 
-    private static long score(MultiLayerNetwork net, BatchBuilder batches, List<PreparedSample> batch) {
-        DataSet data = batches.build(batch);
-        try (INDArray output = net.output(data.getFeatures(), false); INDArray predicted = output.argMax(1)) {
-            int[] classes = predicted.toIntVector();
-            long correct = 0;
-            for (int i = 0; i < batch.size(); i++) {
-                if (classes[i] == trueClass(batch.get(i).label())) {
-                    correct++;
+    private final class Tally {
+        final long[][] confusion = new long[classes][classes];
+        double lossSum;
+        long correct;
+        long total;
+        long skipped;
+
+        void score(MultiLayerNetwork net, BatchBuilder batches, List<PreparedSample> batch) {
+            DataSet data = batches.build(batch);
+            try (INDArray output = net.output(data.getFeatures(), false); INDArray predicted = output.argMax(1)) {
+                lossSum += BatchBuilder.crossEntropy(output, data.getLabels()) * batch.size();
+                int[] classOf = predicted.toIntVector();
+                for (int i = 0; i < batch.size(); i++) {
+                    int truth = BatchBuilder.trueClass(batch.get(i).label());
+                    confusion[truth][classOf[i]]++;
+                    if (classOf[i] == truth) {
+                        correct++;
+                    }
                 }
-            }
-            return correct;
-        } finally {
-            data.getFeatures().close();
-            data.getLabels().close();
-        }
-    }
-
-    private static int trueClass(Label label) {
-        if (label instanceof Label.Hard hard) {
-            return hard.index();
-        }
-        float[] w = ((Label.Soft) label).weights();
-        int best = 0;
-        for (int i = 1; i < w.length; i++) {
-            if (w[i] > w[best]) {
-                best = i;
+                total += batch.size();
+            } finally {
+                data.getFeatures().close();
+                data.getLabels().close();
             }
         }
-        return best;
     }
 }

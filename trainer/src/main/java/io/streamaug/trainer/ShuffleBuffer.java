@@ -2,16 +2,19 @@ package io.streamaug.trainer;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
+import org.apache.commons.rng.RestorableUniformRandomProvider;
+import org.apache.commons.rng.core.RandomProviderDefaultState;
+import org.apache.commons.rng.simple.RandomSource;
 
 /**
  * A bounded shuffle buffer: once full, each new item evicts a uniformly drawn one. It breaks up
- * ordered input (e.g. class-sorted folders) within its capacity.
+ * ordered input (e.g. class-sorted folders) within its capacity. Its generator's state can be
+ * saved and restored, so a resumed trainer draws exactly what an uninterrupted one would.
  */
 final class ShuffleBuffer<T> {
     private final int capacity;
     private final List<T> items;
-    private final SplittableRandom random;
+    private final RestorableUniformRandomProvider random;
 
     ShuffleBuffer(int capacity, long seed) {
         if (capacity < 1) {
@@ -19,7 +22,7 @@ final class ShuffleBuffer<T> {
         }
         this.capacity = capacity;
         this.items = new ArrayList<>(capacity);
-        this.random = new SplittableRandom(seed);
+        this.random = RandomSource.XO_RO_SHI_RO_128_PP.create(seed);
     }
 
     /** Adds an item; returns the evicted one once the buffer is full, else {@code null}. */
@@ -48,5 +51,25 @@ final class ShuffleBuffer<T> {
 
     int size() {
         return items.size();
+    }
+
+    /** The items held, in slot order (for a checkpoint). */
+    List<T> contents() {
+        return List.copyOf(items);
+    }
+
+    byte[] randomState() {
+        return ((RandomProviderDefaultState) random.saveState()).getState();
+    }
+
+    /**
+     * Puts back what {@link #contents()} and {@link #randomState()} saved. It may hold a few more
+     * than the capacity (a minibatch that was filling when the trainer stopped); they wait until the
+     * buffer drains.
+     */
+    void restore(List<T> contents, byte[] randomState) {
+        items.clear();
+        items.addAll(contents);
+        random.restoreState(new RandomProviderDefaultState(randomState));
     }
 }

@@ -1,106 +1,116 @@
 package io.streamaug.trainer;
 
-import io.streamaug.core.DatasetCatalog;
-import io.streamaug.core.DatasetInfo;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.streamaug.core.cli.KafkaOptions;
-import io.streamaug.core.cli.UsageException;
-import java.time.Duration;
-import java.util.List;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code streamaug train}: one trainer consumer (its own consumer group) on the augmented stream. */
-@Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train an MLP with layer norm online from the augmented train topic.",
-            "Reports accuracy on the prepared val topic at the end. Each --name is its own consumer group."})
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a DL4J network online from the augmented train topic.",
+            "Evaluates on the val topic every --eval-every steps (early stopping with --patience), checkpoints every "
+                    + "--checkpoint-every steps and at the end, and resumes from its latest checkpoint exactly where it "
+                    + "stopped. Writes RUNS/NAME/{metrics.jsonl,curves.png,checkpoints/}. Each --name is its own "
+                    + "consumer group: several trainers read the same stream."})
 public final class TrainCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--name", defaultValue = "default", description = "Trainer name (consumer group streamaug-trainer-NAME).")
-    String name;
+    @Mixin
+    RecipeOptions recipe;
 
-    @Option(names = "--dataset", defaultValue = "fashion-mnist", description = "Dataset whose classes to learn (default: ${DEFAULT-VALUE}).")
-    String dataset;
+    @Option(names = "--runs", paramLabel = "DIR", defaultValue = "${env:STREAMAUG_RUNS:-" + TrainerSetup.DEFAULT_RUNS + "}",
+            description = "Directory of runs (default: ${DEFAULT-VALUE}; env STREAMAUG_RUNS).")
+    Path runs;
 
-    @Option(names = "--classes", description = "Number of classes (default: from the dataset's definition).")
-    Integer classes;
+    @Option(names = "--overfit-check", description = "Only check that the model can overfit ~100 samples without "
+            + "regularisation (loss → ~0); exit 0 when it can, 1 when not.")
+    boolean overfitCheck;
 
-    @Option(names = "--hidden", split = ",", defaultValue = "256,128", description = "Hidden layer sizes (default: ${DEFAULT-VALUE}).")
-    List<Integer> hidden;
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the run's summary as JSON to FILE.")
+    Path json;
 
-    @Option(names = "--batch-size", defaultValue = "32", description = "Minibatch size, 1 or more (default: ${DEFAULT-VALUE}).")
-    int batchSize;
-
-    @Option(names = "--shuffle-buffer", defaultValue = "2048", description = "Shuffle buffer size (default: ${DEFAULT-VALUE}).")
-    int shuffleBuffer;
-
-    @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate (default: ${DEFAULT-VALUE}).")
-    double learningRate;
-
-    @Option(names = "--weight-decay", defaultValue = "1e-4", description = "Weight decay (default: ${DEFAULT-VALUE}).")
-    double weightDecay;
-
-    @Option(names = "--dropout", defaultValue = "0.1", description = "Dropout rate of hidden layers (default: ${DEFAULT-VALUE}).")
-    double dropout;
-
-    @Option(names = "--max-samples", defaultValue = "0", description = "Stop after this many training samples (default: no limit).")
-    long maxSamples;
-
-    @Option(names = "--idle-timeout", defaultValue = "0", paramLabel = "SECONDS",
-            description = "Stop when no record arrives for this long (default: 0 = wait for more; Ctrl-C to stop).")
-    int idleSeconds;
-
-    @Option(names = "--log-every", defaultValue = "50", description = "Log the loss every N steps (default: ${DEFAULT-VALUE}).")
-    int logEvery;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of initialisation and shuffling (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Option(names = "--quiet", description = "No live progress line (log lines only).")
+    boolean quiet;
 
     @Override
-    public Integer call() {
-        int classCount;
-        try (Admin admin = kafka.connect(Duration.ofSeconds(10))) {
-            classCount = classes != null ? classes : classesOf(dataset);
+    public Integer call() throws Exception {
+        TrainConfig config = recipe.load(Map.of());
+        TrainerSetup.Dataset dataset = TrainerSetup.dataset(kafka, config.dataset());
+        int classes = dataset.info().classes().size();
+        if (overfitCheck) {
+            OverfitCheck.Result result = OverfitCheck.run(kafka.clientProperties(), kafka.topics(), config, classes, 100,
+                    System.err::println);
+            System.out.printf("overfit check: loss %.4f → %.4f after %d full-batch steps on %d samples: %s%n",
+                    result.firstLoss(), result.finalLoss(), result.steps(), result.samples(), result.passed()
+                            ? "PASS (the model can fit its data)"
+                            : "FAIL (loss did not reach " + OverfitCheck.PASS_LOSS + ": check the labels, the model and the learning rate)");
+            return result.passed() ? 0 : 1;
         }
-        OnlineTrainer.Config config = new OnlineTrainer.Config(name, batchSize, shuffleBuffer, maxSamples,
-                Duration.ofSeconds(idleSeconds), logEvery, seed);
-        OnlineTrainer trainer = new OnlineTrainer(kafka.clientProperties(), kafka.topics(),
-                inputs -> Mlp.build(new Mlp.Spec(inputs, hidden, classCount, learningRate, weightDecay, dropout, seed)),
-                classCount, config, System.err::println);
+        OnlineTrainer trainer = new OnlineTrainer(kafka.clientProperties(), kafka.topics(), config,
+                TrainerSetup.runDir(runs, config), dataset.info().classes(), dataset.stats(), System.err::println)
+                .live(!quiet);
         Thread main = Thread.currentThread();
         Thread hook = new Thread(() -> {
             trainer.stop();
             try {
-                main.join(30_000);
+                main.join(60_000);
             } catch (InterruptedException ignored) {
                 Thread.currentThread().interrupt();
             }
         }, "streamaug-train-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        System.err.println("trainer '" + name + "' reading " + kafka.topics().augmentedTrain() + " (" + classCount
-                + " classes, minibatch " + batchSize + ")");
+        System.err.println("trainer '" + config.name() + "' reading " + kafka.topics().augmentedTrain() + " (group "
+                + config.groupId() + ", dataset " + config.dataset() + ", " + classes + " classes, minibatch "
+                + config.batchSize() + ")");
         OnlineTrainer.Result result = trainer.run();
-        System.out.printf("trained %d steps on %d samples in %.1f s; loss %.4f → %.4f; %d dead letter(s)%n",
-                result.steps(), result.samples(), result.seconds(), result.firstLoss(), result.lastLoss(),
-                result.deadLetters());
-        if (trainer.network() != null) {
-            Evaluator.Accuracy accuracy = Evaluator.evaluate(kafka.clientProperties(), kafka.topics().preparedVal(),
-                    trainer.network(), classCount, Duration.ofMinutes(5));
-            System.out.printf("val accuracy %.4f (%d/%d)%n", accuracy.value(), accuracy.correct(), accuracy.total());
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running: it waits for us
+        }
+        Map<String, Object> summary = summary(config, result);
+        summary.forEach((k, v) -> System.out.println(k + ": " + v));
+        if (json != null) {
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), summary);
         }
         return 0;
     }
 
-    private int classesOf(String datasetName) {
-        DatasetInfo info = DatasetCatalog.read(kafka.clientProperties(), kafka.topics(), Duration.ofSeconds(10)).get(datasetName);
-        if (info == null) {
-            throw new UsageException("dataset '" + datasetName + "' is not defined on " + kafka.topics().datasets()
-                    + "; produce it first, or pass --classes N");
+    static Map<String, Object> summary(TrainConfig config, OnlineTrainer.Result r) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("name", config.name());
+        s.put("steps", r.steps());
+        s.put("samples", r.samples());
+        s.put("seconds", round(r.seconds()));
+        s.put("samples_per_s", round(r.samples() / Math.max(r.seconds(), 1e-9)));
+        s.put("data_wait_fraction", round(r.dataWaitFraction()));
+        s.put("initial_loss", round(r.initialLoss()));
+        s.put("last_loss", round(r.lastLoss()));
+        if (r.finalVal() != null) {
+            s.put("val_loss", round(r.finalVal().loss()));
+            s.put("val_accuracy", round(r.finalVal().accuracy()));
+            s.put("val_samples", r.finalVal().total());
         }
-        return info.classes().size();
+        if (r.bestMetric() != null) {
+            s.put("best_val_" + config.monitor(), round(r.bestMetric()));
+            s.put("best_step", r.bestStep());
+        }
+        s.put("stopped_early", r.stoppedEarly());
+        s.put("dead_letters", r.deadLetters());
+        s.put("checkpoint", String.valueOf(r.checkpoint()));
+        s.put("metrics", String.valueOf(r.metrics()));
+        s.put("curves", String.valueOf(r.curves()));
+        return s;
+    }
+
+    private static double round(double v) {
+        return Double.isFinite(v) ? Math.round(v * 1e4) / 1e4 : v;
     }
 }

@@ -1,0 +1,119 @@
+package io.streamaug.trainer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.streamaug.core.cli.KafkaOptions;
+import io.streamaug.core.cli.UsageException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code streamaug evaluate}: a checkpoint's accuracy, per-class accuracy and confusion matrix on the test topic. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = {"Evaluate a trained checkpoint on the prepared test topic (or val with --split val).",
+            "Prints accuracy, per-class accuracy and the confusion matrix (rows: true class, columns: predicted)."})
+public final class EvaluateCommand implements Callable<Integer> {
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
+            description = "A checkpoint directory, a checkpoints directory (its newest), or a run directory.")
+    Path checkpoint;
+
+    @Option(names = "--split", defaultValue = "test", description = "test or val (default: ${DEFAULT-VALUE}).")
+    String split;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON to FILE.")
+    Path json;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = locate(checkpoint);
+        if (!List.of("test", "val").contains(split)) {
+            throw new UsageException("--split must be test or val, got " + split);
+        }
+        Checkpoint.Loaded loaded = Checkpoint.load(dir);
+        Checkpoint.State state = loaded.state();
+        String topic = "test".equals(split) ? kafka.topics().preparedTest() : kafka.topics().preparedVal();
+        System.err.println("evaluating " + dir + " (step " + state.step() + ") on " + topic + "…");
+        Evaluator.Evaluation result = new Evaluator(kafka.clientProperties(), state.dataset(), state.features(),
+                state.classes().size(), Duration.ofMinutes(10)).evaluate(topic, loaded.net());
+        if (result.total() == 0) {
+            throw new UsageException("no " + state.dataset() + " samples on " + topic + "; have the workers prepared the "
+                    + split + " split?");
+        }
+        print(System.out, state.classes(), result);
+        if (json != null) {
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(),
+                    toMap(dir, state, split, result));
+        }
+        return 0;
+    }
+
+    static Path locate(Path path) {
+        if (!Files.exists(path)) {
+            throw new UsageException("checkpoint " + path + " does not exist");
+        }
+        Path dir = Checkpoint.resolve(path);
+        if (dir == null) {
+            dir = Checkpoint.resolve(path.resolve("checkpoints"));
+        }
+        if (dir == null) {
+            throw new UsageException(path + " holds no checkpoint (expected step-NNNNNNNNN/state.json, a checkpoints "
+                    + "directory or a run directory)");
+        }
+        return dir;
+    }
+
+    public static Map<String, Object> toMap(Path dir, Checkpoint.State state, String split, Evaluator.Evaluation r) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("checkpoint", dir.toString());
+        out.put("step", state.step());
+        out.put("split", split);
+        out.put("samples", r.total());
+        out.put("skipped", r.skipped());
+        out.put("accuracy", r.accuracy());
+        out.put("loss", r.loss());
+        Map<String, Double> perClass = new LinkedHashMap<>();
+        double[] acc = r.perClassAccuracy();
+        for (int c = 0; c < acc.length; c++) {
+            perClass.put(state.classes().get(c), acc[c]);
+        }
+        out.put("per_class_accuracy", perClass);
+        out.put("classes", state.classes());
+        out.put("confusion", r.confusion());
+        return out;
+    }
+
+    public static void print(PrintStream out, List<String> classes, Evaluator.Evaluation r) {
+        out.printf("accuracy %.4f (%d/%d), loss %.4f%s%n", r.accuracy(), r.correct(), r.total(), r.loss(),
+                r.skipped() > 0 ? ", " + r.skipped() + " skipped" : "");
+        int width = Math.max(5, classes.stream().mapToInt(String::length).max().orElse(5));
+        out.println("per-class accuracy:");
+        double[] acc = r.perClassAccuracy();
+        for (int c = 0; c < classes.size(); c++) {
+            out.printf("  %-" + width + "s %.4f%n", classes.get(c), acc[c]);
+        }
+        out.println("confusion matrix (rows: true class, columns: predicted):");
+        StringBuilder header = new StringBuilder(String.format("  %-" + (width + 4) + "s", ""));
+        for (int c = 0; c < classes.size(); c++) {
+            header.append(String.format(" %6s", "[" + c + "]"));
+        }
+        out.println(header);
+        for (int t = 0; t < classes.size(); t++) {
+            StringBuilder row = new StringBuilder(String.format("  %-" + (width + 4) + "s", "[" + t + "] " + classes.get(t)));
+            for (int p = 0; p < classes.size(); p++) {
+                row.append(String.format(" %6d", r.confusion()[t][p]));
+            }
+            out.println(row);
+        }
+    }
+}

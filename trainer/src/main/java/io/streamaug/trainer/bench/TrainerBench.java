@@ -1,0 +1,85 @@
+package io.streamaug.trainer.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamaug.core.Split;
+import io.streamaug.core.wire.Label;
+import io.streamaug.core.wire.PreparedSample;
+import io.streamaug.core.wire.Tensor;
+import io.streamaug.trainer.TrainConfig;
+import io.streamaug.trainer.TrainerSteps;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Trainer steps per second, in this process: the MLP 784-256-128-10 with layer norm and the default
+ * recipe, on uint8 28×28 prepared samples (the batch copy with the affine decode is part of each
+ * step, as in the trainer). {@code main} prints one JSON line; {@code bench trainer} runs it in child
+ * JVMs, one per OpenMP thread count, because ND4J reads {@code OMP_NUM_THREADS} once at start.
+ */
+public final class TrainerBench {
+    private TrainerBench() {
+    }
+
+    /** Median samples/s over {@code rounds} rounds of about {@code seconds} each, after a warm-up. */
+    public static double samplesPerSecond(int batchSize, int rounds, double seconds) {
+        TrainConfig config = TrainConfig.defaults().with(Map.of("norm", "layer", "batch_size", String.valueOf(batchSize)));
+        List<List<PreparedSample>> batches = batches(batchSize, 8);
+        try (TrainerSteps steps = new TrainerSteps(config, 10, batches.get(0).get(0))) {
+            run(steps, batches, Math.max(0.5, seconds / 2)); // warm-up: JIT and native allocations
+            double[] rates = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                rates[r] = run(steps, batches, seconds);
+            }
+            Arrays.sort(rates);
+            return rates[rounds / 2];
+        }
+    }
+
+    private static double run(TrainerSteps steps, List<List<PreparedSample>> batches, double seconds) {
+        long start = System.nanoTime();
+        long deadline = start + (long) (seconds * 1e9);
+        long samples = 0;
+        int i = 0;
+        while (System.nanoTime() < deadline) {
+            List<PreparedSample> batch = batches.get(i++ % batches.size());
+            steps.fit(batch);
+            samples += batch.size();
+        }
+        return samples / ((System.nanoTime() - start) / 1e9);
+    }
+
+    static List<List<PreparedSample>> batches(int batchSize, int count) {
+        SplittableRandom random = new SplittableRandom(7);
+        List<List<PreparedSample>> out = new ArrayList<>();
+        float[] scale = {1f / (255 * 0.353f)};
+        float[] offset = {-0.286f / 0.353f};
+        for (int b = 0; b < count; b++) {
+            List<PreparedSample> batch = new ArrayList<>(batchSize);
+            for (int i = 0; i < batchSize; i++) {
+                byte[] pixels = new byte[784];
+                for (int p = 0; p < pixels.length; p++) {
+                    pixels[p] = (byte) random.nextInt(256);
+                }
+                batch.add(new PreparedSample("b" + b + "-" + i, "bench", Split.TRAIN, 0, 0, 1,
+                        Tensor.uint8(1, 28, 28, pixels, scale, offset), Label.of(random.nextInt(10)), List.of()));
+            }
+            out.add(batch);
+        }
+        return out;
+    }
+
+    /** {@code TrainerBench BATCH_SIZES ROUNDS SECONDS}, e.g. {@code 1,32,128 3 2}: prints one JSON line. */
+    public static void main(String[] args) throws Exception {
+        int rounds = Integer.parseInt(args[1]);
+        double seconds = Double.parseDouble(args[2]);
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (String bs : args[0].split(",")) {
+            out.put("bs" + bs, samplesPerSecond(Integer.parseInt(bs), rounds, seconds));
+        }
+        System.out.println(new ObjectMapper().writeValueAsString(out));
+    }
+}

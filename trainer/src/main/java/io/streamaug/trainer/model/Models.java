@@ -1,0 +1,142 @@
+package io.streamaug.trainer.model;
+
+import io.streamaug.trainer.TrainConfig;
+import io.streamaug.trainer.features.Featuriser;
+import io.streamaug.trainer.features.ImageFeatures;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * Builds the networks a {@link TrainConfig} names, with its normalisation and recipe:
+ * <ul>
+ * <li>{@code mlp}: dense layers ({@code hidden}), each followed by the chosen normalisation and ReLU;</li>
+ * <li>{@code cnn}: per entry of {@code conv_channels} a 3×3 convolution, normalisation, ReLU and 2×2
+ * max-pooling, then one dense layer of {@code hidden[0]} units;</li>
+ * <li>{@code text}: the MLP over hashed word and bigram features.</li>
+ * </ul>
+ * Dropout acts on hidden activations (the inputs of every layer after the first), never on raw
+ * pixels. Weight decay is L2 added to the gradient for {@code adam} and {@code sgd}, and decoupled
+ * (applied to the weights, scaled by the learning rate) for {@code adamw}; biases and norm
+ * parameters are not decayed.
+ */
+public final class Models {
+    private Models() {
+    }
+
+    public static MultiLayerNetwork build(TrainConfig config, Featuriser features, int classes) {
+        if (classes < 2) {
+            throw new IllegalArgumentException("a classifier needs at least 2 classes, got " + classes);
+        }
+        String norm = config.effectiveNorm();
+        NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder()
+                .seed(config.seed())
+                .updater(updater(config))
+                .weightInit("xavier".equals(config.init()) ? WeightInit.XAVIER : WeightInit.RELU);
+        if (config.weightDecay() > 0) {
+            if ("adamw".equals(config.optimizer())) {
+                base.weightDecay(config.weightDecay(), true);
+            } else {
+                base.l2(config.weightDecay());
+            }
+        }
+        if (config.l1() > 0) {
+            base.l1(config.l1());
+        }
+        if (config.gradClip() > 0) {
+            base.gradientNormalization(GradientNormalization.ClipL2PerLayer)
+                    .gradientNormalizationThreshold(config.gradClip());
+        }
+        var list = base.list();
+        int index = 0;
+        boolean first = true;
+        InputType input;
+        if ("cnn".equals(config.model())) {
+            if (!(features instanceof ImageFeatures image)) {
+                throw new IllegalArgumentException("the cnn model takes images, not " + features.describe());
+            }
+            input = InputType.convolutionalFlat(image.height(), image.width(), image.channels());
+            for (int channels : config.convChannels()) {
+                list.layer(index++, new ConvolutionLayer.Builder(3, 3).nOut(channels).convolutionMode(ConvolutionMode.Same)
+                        .activation(Activation.IDENTITY).hasBias(!"batch".equals(norm)).build());
+                if ("layer".equals(norm)) {
+                    list.layer(index++, new LayerNorm2d());
+                } else if ("batch".equals(norm)) {
+                    list.layer(index++, new BatchNormalization.Builder().build());
+                }
+                list.layer(index++, new ActivationLayer.Builder().activation(Activation.RELU).build());
+                list.layer(index++, new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                        .kernelSize(2, 2).stride(2, 2).build());
+            }
+            index = dense(list, index, config.hidden().get(0), norm, config.dropout());
+        } else {
+            if ("text".equals(config.model()) == features instanceof ImageFeatures) {
+                throw new IllegalArgumentException("the " + config.model() + " model does not take " + features.describe());
+            }
+            input = InputType.feedForward(features.size());
+            for (int size : config.hidden()) {
+                index = dense(list, index, size, norm, first ? 0 : config.dropout());
+                first = false;
+            }
+        }
+        OutputLayer.Builder output = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                .nOut(classes).activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER);
+        if (config.dropout() > 0) {
+            output.dropOut(1.0 - config.dropout()); // DL4J takes the probability of keeping a unit
+        }
+        list.layer(index, output.build());
+        MultiLayerNetwork net = new MultiLayerNetwork(list.setInputType(input).build());
+        net.init();
+        return net;
+    }
+
+    private static int dense(org.deeplearning4j.nn.conf.NeuralNetConfiguration.ListBuilder list, int index, int size,
+            String norm, double dropout) {
+        DenseLayer.Builder dense = new DenseLayer.Builder().nOut(size);
+        if (dropout > 0) {
+            dense.dropOut(1.0 - dropout);
+        }
+        switch (norm) {
+            case "layer":
+                list.layer(index++, dense.activation(Activation.RELU).hasLayerNorm(true).build());
+                return index;
+            case "batch":
+                list.layer(index++, dense.activation(Activation.IDENTITY).hasBias(false).build());
+                list.layer(index++, new BatchNormalization.Builder().build());
+                list.layer(index++, new ActivationLayer.Builder().activation(Activation.RELU).build());
+                return index;
+            default:
+                list.layer(index++, dense.activation(Activation.RELU).build());
+                return index;
+        }
+    }
+
+    static IUpdater updater(TrainConfig config) {
+        LrSchedule schedule = schedule(config);
+        if ("sgd".equals(config.optimizer())) {
+            return new Nesterovs(schedule, config.momentum());
+        }
+        return new Adam(schedule);
+    }
+
+    /** The learning-rate schedule of a config, as the updater uses it. */
+    public static LrSchedule schedule(TrainConfig config) {
+        return new LrSchedule(config.schedule(), config.lr(), config.warmupSteps(), config.stepSize(),
+                config.milestones().stream().mapToInt(Integer::intValue).toArray(), config.gamma(), config.decaySteps(),
+                config.minLr());
+    }
+}

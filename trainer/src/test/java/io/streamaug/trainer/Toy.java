@@ -1,0 +1,107 @@
+package io.streamaug.trainer;
+
+import io.streamaug.broker.testing.TestKafka;
+import io.streamaug.core.DatasetInfo;
+import io.streamaug.core.Split;
+import io.streamaug.core.Topics;
+import io.streamaug.core.wire.Label;
+import io.streamaug.core.wire.PreparedCodec;
+import io.streamaug.core.wire.PreparedSample;
+import io.streamaug.core.wire.Tensor;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.Random;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** A toy dataset for trainer tests: two classes told apart by which half of a 1×4×4 image is bright. */
+final class Toy {
+    static final String DATASET = "toy";
+    static final List<String> CLASSES = List.of("top", "bottom");
+
+    private Toy() {
+    }
+
+    static PreparedSample sample(String id, int label, Split split, long statsVersion, Random random) {
+        byte[] pixels = new byte[16];
+        for (int p = 0; p < 16; p++) {
+            boolean bright = (p < 8) == (label == 0);
+            pixels[p] = (byte) Math.max(0, Math.min(255, (bright ? 190 : 60) + (int) (random.nextGaussian() * 40)));
+        }
+        Tensor tensor = Tensor.uint8(1, 4, 4, pixels, new float[] {1f / (255 * 0.3f)}, new float[] {-0.5f / 0.3f});
+        return new PreparedSample(id, DATASET, split, 0, 0, statsVersion, tensor, Label.of(label), List.of());
+    }
+
+    static PreparedSample sample(int i, Random random) {
+        return sample("s" + i, i % 2, Split.TRAIN, 0, random);
+    }
+
+    /** Fresh topics with {@code partitions} partitions and the toy dataset defined. */
+    static Topics topics(TestKafka kafka, String prefix, int partitions) throws Exception {
+        Topics topics = kafka.freshTopics(prefix);
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            topics.ensure(admin, partitions, (short) 1);
+        }
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props(kafka))) {
+            producer.send(new ProducerRecord<>(topics.datasets(), DATASET.getBytes(StandardCharsets.UTF_8),
+                    new DatasetInfo(DATASET, CLASSES, 1, 4, 4).toJson())).get();
+        }
+        return topics;
+    }
+
+    /** Writes samples to a topic, all to partition 0 (so the order is known). */
+    static void produce(TestKafka kafka, String topic, List<PreparedSample> samples) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props(kafka))) {
+            for (PreparedSample s : samples) {
+                producer.send(new ProducerRecord<>(topic, 0, s.id().getBytes(StandardCharsets.UTF_8), PreparedCodec.encode(s)));
+            }
+            producer.flush();
+        }
+    }
+
+    static List<PreparedSample> train(int count, long seed) {
+        Random random = new Random(seed);
+        List<PreparedSample> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            out.add(sample(i, random));
+        }
+        return out;
+    }
+
+    static Properties props(TestKafka kafka) {
+        Properties props = kafka.clientProperties();
+        props.put("key.serializer", ByteArraySerializer.class.getName());
+        props.put("value.serializer", ByteArraySerializer.class.getName());
+        props.put("key.deserializer", ByteArrayDeserializer.class.getName());
+        props.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        return props;
+    }
+
+    static List<ConsumerRecord<byte[], byte[]>> read(TestKafka kafka, String topic, int expected) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props(kafka))) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (out.size() < expected && System.currentTimeMillis() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    static String header(ConsumerRecord<byte[], byte[]> record, String key) {
+        return new String(record.headers().lastHeader(key).value(), StandardCharsets.UTF_8);
+    }
+}
