@@ -2,13 +2,17 @@ package io.streamaug.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamaug.broker.testing.KafkaBrokerExtension;
 import io.streamaug.broker.testing.TestKafka;
 import io.streamaug.core.cli.KafkaOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,10 +34,20 @@ class WalkingSkeletonTest {
         assertThat(results.get("records_produced")).isEqualTo(1800 * 2 + 200 + 1000);
         assertThat(results.get("train_samples")).isEqualTo(3600L);
         assertThat(results.get("records_prepared")).isEqualTo(3600L + 200 + 1000);
-        @SuppressWarnings("unchecked")
-        List<Double> curve = (List<Double>) results.get("loss_curve");
-        assertThat(curve).hasSizeGreaterThan(3);
-        assertThat(curve.get(curve.size() - 1)).isLessThan(curve.get(0) * 0.8);
+        // The trainer's metrics: one line per step (3600 / 32 → 113 steps); the loss falls.
+        List<Double> losses = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of((String) results.get("metrics")))) {
+            JsonNode node = new ObjectMapper().readTree(line);
+            if ("step".equals(node.path("type").asText())) {
+                losses.add(node.path("loss").asDouble());
+            }
+        }
+        assertThat(losses).hasSize(113);
+        double first = losses.subList(0, 10).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        double last = losses.subList(losses.size() - 10, losses.size()).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        assertThat(last).isLessThan(first * 0.8);
+        assertThat((double) results.get("data_wait_fraction")).isBetween(0.0, 1.0);
+        assertThat(Path.of((String) results.get("curves"))).isRegularFile();
         assertThat((double) results.get("val_accuracy")).isGreaterThan(0.6);
         assertThat((double) results.get("test_accuracy")).isGreaterThan(0.6);
         assertThat(log.toString(StandardCharsets.UTF_8)).contains("[1/4] creating topics").contains("val ");

@@ -18,6 +18,15 @@ public record IdxImages(int count, int height, int width, byte[] pixels, byte[] 
         System.arraycopy(pixels, i * height * width, dst, 0, height * width);
     }
 
+    /** The first {@code n} images and labels. */
+    public IdxImages first(int n) {
+        if (n < 0 || n > count) {
+            throw new IllegalArgumentException("cannot take " + n + " of " + count + " images");
+        }
+        return new IdxImages(n, height, width, java.util.Arrays.copyOf(pixels, n * height * width),
+                java.util.Arrays.copyOf(labels, n));
+    }
+
     public int label(int i) {
         return labels[i] & 0xff;
     }

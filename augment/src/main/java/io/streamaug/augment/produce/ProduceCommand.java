@@ -70,14 +70,18 @@ public final class ProduceCommand implements Callable<Integer> {
                 description = "Use at most N images of each source file/set (default: all).")
         int limit;
 
+        @Option(names = "--train-limit", defaultValue = "0",
+                description = "Fashion-MNIST: use only the first N training images, all test images (small-data experiments; default: all).")
+        int trainLimit;
+
         @Option(names = "--partitions", defaultValue = "6",
                 description = "Partitions of topics this creates if missing (default: ${DEFAULT-VALUE}).")
         int partitions;
 
         @Override
         public Integer call() throws Exception {
-            if (limit < 0) {
-                throw new UsageException("--limit must be ≥ 0, got " + limit);
+            if (limit < 0 || trainLimit < 0) {
+                throw new UsageException("--limit and --train-limit must be ≥ 0, got " + limit + " and " + trainLimit);
             }
             if (data != null && !Files.isDirectory(data)) {
                 throw new UsageException("--data " + data + " is not a directory");
@@ -105,6 +109,10 @@ public final class ProduceCommand implements Callable<Integer> {
                 ProduceSummary summary;
                 if (resolved == Format.FASHION_MNIST) {
                     FashionMnist.Source source = FashionMnist.load(data, bundled, limit);
+                    if (trainLimit > 0 && trainLimit < source.train().count()) {
+                        source = new FashionMnist.Source(source.description() + ", first " + trainLimit + " training images",
+                                source.train().first(trainLimit), source.test());
+                    }
                     System.err.println("reading Fashion-MNIST from " + source.description());
                     summary = images.produce(source, plan);
                 } else {

