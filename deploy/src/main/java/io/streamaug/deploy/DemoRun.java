@@ -1,42 +1,65 @@
 package io.streamaug.deploy;
 
 import io.streamaug.augment.data.FashionMnist;
+import io.streamaug.augment.data.TextCorpus;
 import io.streamaug.augment.image.ImagePipeline;
-import io.streamaug.augment.spec.PipelineSpec;
-import io.streamaug.augment.spec.SpecLoader;
+import io.streamaug.augment.image.Normalization;
+import io.streamaug.augment.offline.PreviewCommand;
+import io.streamaug.augment.offline.TextPreview;
 import io.streamaug.augment.produce.ImageProducer;
 import io.streamaug.augment.produce.ProduceCommand;
 import io.streamaug.augment.produce.ProduceSummary;
+import io.streamaug.augment.produce.TextProducer;
+import io.streamaug.augment.spec.PipelineSpec;
+import io.streamaug.augment.spec.SpecLoader;
+import io.streamaug.augment.stats.StatsJob;
 import io.streamaug.augment.stream.AugmentConfig;
 import io.streamaug.augment.stream.AugmentTopology;
 import io.streamaug.augment.stream.AugmentWorker;
 import io.streamaug.augment.stream.DatasetDirectory;
+import io.streamaug.augment.text.Lexicon;
+import io.streamaug.augment.text.TextPipeline;
+import io.streamaug.augment.text.TextSpec;
 import io.streamaug.core.ConsumerLag;
+import io.streamaug.core.DatasetStats;
 import io.streamaug.core.Split;
 import io.streamaug.core.Topics;
 import io.streamaug.core.cli.KafkaOptions;
+import io.streamaug.trainer.EvaluateCommand;
 import io.streamaug.trainer.Evaluator;
 import io.streamaug.trainer.OnlineTrainer;
 import io.streamaug.trainer.TrainConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.zip.GZIPInputStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import picocli.CommandLine;
 
 /**
- * The demo's flow against any reachable cluster: topics → produce Fashion-MNIST → one augment
- * worker → one online trainer → val and test accuracy, with progress on {@code out}.
+ * The demo's flow against any reachable cluster: topics → produce (Fashion-MNIST, or SpamAssassin
+ * with {@code text}) → training-set statistics → augment workers → an online trainer → evaluation
+ * on the test topic → a report folder, with progress on {@code out}.
  */
 final class DemoRun {
-    /** What to run: data size, replays, topology and training settings. */
-    record Settings(boolean bundledOnly, int limit, int epochs, int partitions, int batchSize, long seed) {
+    /** What to run: data, replays, topology, training settings, where the report goes. */
+    record Settings(boolean bundledOnly, int limit, int epochs, int partitions, int batchSize, long seed, boolean text,
+            Path textData, int workers, Path report) {
     }
+
+    private static final String TEXT_DATASET = "spam-assassin";
 
     private final KafkaOptions kafka;
     private final Path workDir;
@@ -55,93 +78,242 @@ final class DemoRun {
         this.stages = stages;
     }
 
+    /** Stages this run prints, after the caller's. */
+    static final int STAGES = 6;
+
     /** Runs the flow and returns its results (the keys of the demo's --json). */
     Map<String, Object> run() throws Exception {
         Map<String, Object> results = new LinkedHashMap<>();
+        Map<String, Object> throughput = new LinkedHashMap<>();
         Topics topics = kafka.topics();
+        Path report = Files.createDirectories(settings.report());
         stage(0, "creating topics with " + settings.partitions() + " partitions");
         try (Admin admin = kafka.connect(Duration.ofSeconds(10))) {
             topics.ensure(admin, settings.partitions(), (short) 1);
         }
         done(topics.definitions(settings.partitions(), (short) 1).size() + " topics");
 
-        stage(1, "producing Fashion-MNIST");
-        FashionMnist.Source source = FashionMnist.load(null, settings.bundledOnly(), settings.limit());
-        out.println("      source: " + source.description());
+        // 1. produce
         ProduceSummary produced;
+        List<String> classes;
+        String dataset;
+        List<TextCorpus.Row> textRows = null;
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(ProduceCommand.producerProperties(kafka))) {
-            produced = new ImageProducer(producer, topics)
-                    .produce(source, new ImageProducer.Plan(FashionMnist.NAME, 0.1, settings.seed(), settings.epochs()));
+            if (settings.text()) {
+                stage(1, "producing SpamAssassin messages");
+                TextCorpus.Loaded corpus = textCorpus();
+                textRows = corpus.rows();
+                classes = List.of("ham", "spam");
+                dataset = TEXT_DATASET;
+                produced = new TextProducer(producer, topics).produce(corpus, classes,
+                        new TextProducer.Plan(dataset, 0.1, 0.2, settings.seed(), settings.epochs()));
+            } else {
+                stage(1, "producing Fashion-MNIST");
+                FashionMnist.Source source = FashionMnist.load(null, settings.bundledOnly(), settings.limit());
+                out.println("      source: " + source.description());
+                results.put("dataset_source", source.description());
+                classes = FashionMnist.CLASSES;
+                dataset = FashionMnist.NAME;
+                produced = new ImageProducer(producer, topics)
+                        .produce(source, new ImageProducer.Plan(dataset, 0.1, settings.seed(), settings.epochs()));
+            }
         }
         produced.lines().forEach(line -> out.println("      " + line));
+        throughput.put("produce_records_per_s", produced.total() / produced.seconds());
         done(String.format("%d records, %.0f records/s", produced.total(), produced.total() / produced.seconds()));
         results.put("records_produced", produced.total());
-        results.put("dataset_source", source.description());
 
-        stage(2, "one augment worker (Kafka Streams, exactly-once, spec fashion-mnist) feeding an online trainer (DL4J MLP + layer norm)");
+        // 2. stats
+        Normalization normalization = null;
+        if (settings.text()) {
+            stage(2, "statistics: none needed for text");
+            done("skipped");
+        } else {
+            stage(2, "computing the train split's mean and std (Chan et al., per partition, merged)");
+            long t0 = System.nanoTime();
+            StatsJob.Outcome outcome = StatsJob.compute(kafka.clientProperties(), topics, produced.dataset(),
+                    Duration.ofMinutes(10));
+            DatasetStats stats = StatsJob.publish(kafka.clientProperties(), topics, outcome.stats(), Duration.ofSeconds(30));
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            normalization = new Normalization(toFloats(stats.mean()), toFloats(stats.std()), stats.version());
+            throughput.put("stats_records_per_s", outcome.recordsRead() / seconds);
+            results.put("stats_mean", stats.mean());
+            results.put("stats_std", stats.std());
+            done(String.format("version %d: mean %.4f, std %.4f over %d images, %.0f records/s", stats.version(),
+                    stats.mean()[0], stats.std()[0], stats.images(), outcome.recordsRead() / seconds));
+        }
+
+        // 3. workers and trainer
+        String specName = settings.text() ? "eda" : "fashion-mnist";
         String applicationId = "streamaug-demo-augment" + (topics.prefix().isEmpty() ? "" : "-" + topics.prefix());
-        var config = AugmentConfig.build(kafka.clientProperties(), topics, applicationId, 1,
-                Files.createDirectories(workDir.resolve("state")).toString());
-        PipelineSpec spec = SpecLoader.resolve("fashion-mnist", FashionMnist.CLASSES);
-        int classes = FashionMnist.CLASSES.size();
-        try (AugmentWorker worker = new AugmentWorker(AugmentTopology.build(topics,
-                DatasetDirectory.fromKafka(kafka.clientProperties(), topics),
-                () -> new ImagePipeline(spec, spec.normalization(), classes), null), config).start()) {
-            long trainRecords = produced.count(Split.TRAIN);
+        stage(3, settings.workers() + " augment workers (Kafka Streams, exactly-once, spec " + specName
+                + ") feeding an online trainer (DL4J " + (settings.text() ? "hashed-text MLP" : "MLP") + " + layer norm)");
+        List<AugmentWorker> workers = new ArrayList<>();
+        OnlineTrainer.Result result;
+        OnlineTrainer trainer;
+        TrainConfig trainConfig;
+        long workersStarted = System.nanoTime();
+        double workerSeconds;
+        try {
+            for (int i = 0; i < settings.workers(); i++) {
+                workers.add(worker(topics, applicationId, i, normalization, classes).start());
+            }
+            long trainRecords = produced.count(Split.TRAIN) * (long) repeats(specName);
             long stepsPerRun = Math.max(1, trainRecords / settings.batchSize());
-            TrainConfig trainConfig = TrainConfig.defaults().with(Map.of(
-                    "name", "demo",
-                    "batch_size", String.valueOf(settings.batchSize()),
-                    "max_samples", String.valueOf(trainRecords),
-                    "idle_timeout", "60",
-                    "eval_every", String.valueOf(Math.max(50, stepsPerRun / 6)),
-                    "checkpoint_every", "0",
-                    "log_every", String.valueOf(Math.max(10, stepsPerRun / 200)),
-                    "seed", String.valueOf(settings.seed())));
-            Path runDir = workDir.resolve("runs").resolve("demo");
-            OnlineTrainer trainer = new OnlineTrainer(kafka.clientProperties(), topics, trainConfig, runDir,
-                    FashionMnist.CLASSES, null, line -> out.println("      " + line));
-            OnlineTrainer.Result result = CompletableFuture.supplyAsync(trainer::run).get();
-            if (worker.failure() != null) {
-                throw new IllegalStateException("the augment worker failed: " + worker.failure().getMessage(), worker.failure());
+            Map<String, String> keys = new LinkedHashMap<>();
+            keys.put("name", "demo");
+            keys.put("dataset", dataset);
+            keys.put("norm", "layer");
+            keys.put("batch_size", String.valueOf(settings.batchSize()));
+            keys.put("max_samples", String.valueOf(trainRecords));
+            keys.put("idle_timeout", "60");
+            keys.put("eval_every", String.valueOf(Math.max(50, stepsPerRun / 6)));
+            keys.put("checkpoint_every", "0");
+            keys.put("log_every", String.valueOf(Math.max(10, stepsPerRun / 200)));
+            keys.put("seed", String.valueOf(settings.seed()));
+            if (settings.text()) {
+                keys.put("model", "text");
+                keys.put("hidden", "64");
+            }
+            trainConfig = TrainConfig.defaults().with(keys);
+            trainer = new OnlineTrainer(kafka.clientProperties(), topics, trainConfig, report.resolve("run"), classes,
+                    null, line -> out.println("      " + line));
+            OnlineTrainer finalTrainer = trainer;
+            result = CompletableFuture.supplyAsync(finalTrainer::run).get();
+            for (AugmentWorker worker : workers) {
+                if (worker.failure() != null) {
+                    throw new IllegalStateException("an augment worker failed: " + worker.failure().getMessage(), worker.failure());
+                }
             }
             if (result.samples() == 0) {
-                throw new IllegalStateException("the trainer received no samples; is the augment worker running?");
+                throw new IllegalStateException("the trainer received no samples; are the augment workers running?");
             }
-            done(String.format("%d steps on %d samples, loss %.3f → %.3f, %.0f samples/s, data wait %.1f %%", result.steps(),
-                    result.samples(), result.firstLoss(), result.lastLoss(), result.samples() / result.seconds(),
-                    100 * result.dataWaitFraction()));
-            results.put("train_samples", result.samples());
-            results.put("steps", result.steps());
-            results.put("loss_first", result.firstLoss());
-            results.put("loss_last", result.lastLoss());
-            results.put("initial_loss", result.initialLoss());
-            results.put("data_wait_fraction", result.dataWaitFraction());
-            results.put("train_samples_per_s", result.samples() / result.seconds());
-            results.put("metrics", String.valueOf(result.metrics()));
-            results.put("curves", String.valueOf(result.curves()));
-            results.put("checkpoint", String.valueOf(result.checkpoint()));
-
-            stage(3, "waiting for the worker to finish val and test, then evaluating");
             try (Admin admin = kafka.connect(Duration.ofSeconds(10))) {
                 long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-                while (ConsumerLag.of(admin, applicationId, topics.rawImages()) > 0) {
+                String input = settings.text() ? topics.rawText() : topics.rawImages();
+                while (ConsumerLag.of(admin, applicationId, input) > 0) {
                     if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("the augment worker did not catch up within 5 minutes");
+                        throw new IllegalStateException("the augment workers did not catch up within 5 minutes");
                     }
                     Thread.sleep(200);
                 }
             }
-            Evaluator evaluator = new Evaluator(kafka.clientProperties(), FashionMnist.NAME, trainer.features(), classes,
-                    Duration.ofMinutes(5));
-            Evaluator.Evaluation val = evaluator.evaluate(topics.preparedVal(), trainer.network());
-            Evaluator.Evaluation test = evaluator.evaluate(topics.preparedTest(), trainer.network());
-            done(String.format("val %.3f on %d, test %.3f on %d", val.accuracy(), val.total(), test.accuracy(), test.total()));
-            results.put("records_prepared", result.samples() + val.total() + val.skipped() + test.total() + test.skipped());
-            results.put("val_accuracy", val.accuracy());
-            results.put("test_accuracy", test.accuracy());
+            workerSeconds = (System.nanoTime() - workersStarted) / 1e9;
+        } finally {
+            workers.forEach(AugmentWorker::close);
         }
+        throughput.put("augment_records_per_s_at_most", produced.total() / workerSeconds);
+        throughput.put("train_samples_per_s", result.samples() / result.seconds());
+        done(String.format("%d steps on %d samples, loss %.3f → %.3f, %.0f samples/s, data wait %.1f %%", result.steps(),
+                result.samples(), result.firstLoss(), result.lastLoss(), result.samples() / result.seconds(),
+                100 * result.dataWaitFraction()));
+        results.put("train_samples", result.samples());
+        results.put("steps", result.steps());
+        results.put("loss_first", result.firstLoss());
+        results.put("loss_last", result.lastLoss());
+        results.put("initial_loss", result.initialLoss());
+        results.put("data_wait_fraction", result.dataWaitFraction());
+
+        // 4. evaluation
+        stage(4, "evaluating on the val and test topics");
+        Evaluator evaluator = new Evaluator(kafka.clientProperties(), dataset, trainer.features(), classes.size(),
+                Duration.ofMinutes(5));
+        Evaluator.Evaluation val = evaluator.evaluate(topics.preparedVal(), trainer.network());
+        Evaluator.Evaluation test = evaluator.evaluate(topics.preparedTest(), trainer.network());
+        done(String.format("val %.3f on %d, test %.3f on %d", val.accuracy(), val.total(), test.accuracy(), test.total()));
+        results.put("records_prepared", result.samples() + val.total() + val.skipped() + test.total() + test.skipped());
+        results.put("val_accuracy", val.accuracy());
+        results.put("test_accuracy", test.accuracy());
+        results.put("throughput", throughput);
+
+        // 5. report
+        stage(5, "writing the report to " + report);
+        ByteArrayOutputStream matrix = new ByteArrayOutputStream();
+        EvaluateCommand.print(new PrintStream(matrix, true, StandardCharsets.UTF_8), classes, test);
+        Files.writeString(report.resolve("test-evaluation.txt"), matrix.toString(StandardCharsets.UTF_8));
+        copyResource("/specs/" + specName + ".yaml", report.resolve("spec.yaml"));
+        Files.writeString(report.resolve("trainer-config.json"), trainConfig.toJson());
+        String preview = preview(report, specName, textRows);
+        results.put("report", report.toAbsolutePath().toString());
+        Path metrics = report.resolve("run").resolve("metrics.jsonl");
+        results.put("metrics", metrics.toAbsolutePath().toString());
+        results.put("curves", String.valueOf(result.curves() == null ? null : result.curves().toAbsolutePath()));
+        Files.writeString(report.resolve("index.html"), DemoReport.html(settings.text() ? "SpamAssassin (text, EDA)"
+                : "Fashion-MNIST (images)", results, throughput, classes, test, preview, specName));
+        done("index.html, " + preview + ", curves, confusion matrix, metrics, spec and config");
         return results;
+    }
+
+    private AugmentWorker worker(Topics topics, String applicationId, int index, Normalization normalization,
+            List<String> classes) throws IOException {
+        var config = AugmentConfig.build(kafka.clientProperties(), topics, applicationId, 1,
+                Files.createDirectories(workDir.resolve("state-" + index)).toString());
+        if (settings.text()) {
+            TextSpec spec = SpecLoader.resolveText("eda");
+            PipelineSpec images = SpecLoader.resolve("fashion-mnist", List.of());
+            return new AugmentWorker(AugmentTopology.build(topics, DatasetDirectory.fromKafka(kafka.clientProperties(), topics),
+                    () -> new ImagePipeline(images, images.normalization(), 2), () -> new TextPipeline(spec, Lexicon.get())),
+                    config);
+        }
+        PipelineSpec spec = SpecLoader.resolve("fashion-mnist", classes);
+        return new AugmentWorker(AugmentTopology.build(topics, DatasetDirectory.fromKafka(kafka.clientProperties(), topics),
+                () -> new ImagePipeline(spec, normalization, classes.size()), null), config);
+    }
+
+    private static int repeats(String specName) {
+        return "eda".equals(specName) ? SpecLoader.resolveText("eda").repeats() : SpecLoader.resolve(specName, List.of()).repeats();
+    }
+
+    private TextCorpus.Loaded textCorpus() throws IOException {
+        if (settings.textData() != null) {
+            out.println("      source: " + settings.textData());
+            return TextCorpus.spamAssassin(settings.textData());
+        }
+        Path file = workDir.resolve("spam-assassin-subset.jsonl");
+        try (InputStream in = new GZIPInputStream(DemoRun.class.getResourceAsStream(
+                "/io/streamaug/augment/data/spam-assassin-subset.jsonl.gz"))) {
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+        out.println("      source: bundled subset (1,200 messages; the full corpus with --data DIR)");
+        return TextCorpus.jsonl(file);
+    }
+
+    private String preview(Path report, String specName, List<TextCorpus.Row> textRows) throws IOException {
+        if (settings.text()) {
+            ByteArrayOutputStream text = new ByteArrayOutputStream();
+            TextPreview.print(SpecLoader.resolveText(specName), textRows.subList(0, Math.min(5, textRows.size())), 40,
+                    new PrintStream(text, true, StandardCharsets.UTF_8));
+            Files.writeString(report.resolve("preview.txt"), text.toString(StandardCharsets.UTF_8));
+            return "preview.txt";
+        }
+        PrintStream saved = System.out;
+        try {
+            System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            int exit = new CommandLine(new PreviewCommand()).execute("--spec", specName, "--source", "fashion-mnist",
+                    "--n", "16", "--out", report.resolve("preview.png").toString());
+            if (exit != 0) {
+                throw new IllegalStateException("the preview grid could not be written");
+            }
+        } finally {
+            System.setOut(saved);
+        }
+        return "preview.png";
+    }
+
+    private static void copyResource(String resource, Path target) throws IOException {
+        try (InputStream in = DemoRun.class.getResourceAsStream(resource)) {
+            if (in != null) {
+                Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    private static float[] toFloats(double[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (float) values[i];
+        }
+        return out;
     }
 
     private void stage(int offset, String what) {

@@ -26,7 +26,7 @@ class WalkingSkeletonTest {
     @Test
     void producedImagesAreAugmentedAndTheTrainersLossFalls(TestKafka kafka, @TempDir Path dir) throws Exception {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        DemoRun.Settings settings = new DemoRun.Settings(true, 2000, 2, 3, 32, 42);
+        DemoRun.Settings settings = new DemoRun.Settings(true, 2000, 2, 3, 32, 42, false, null, 2, dir.resolve("report"));
         Map<String, Object> results = new DemoRun(KafkaOptions.of(kafka.bootstrapServers(), kafka.freshTopics("skeleton")),
                 dir, settings, new PrintStream(log, true, StandardCharsets.UTF_8), 1, 4).run();
 
@@ -50,6 +50,30 @@ class WalkingSkeletonTest {
         assertThat(Path.of((String) results.get("curves"))).isRegularFile();
         assertThat((double) results.get("val_accuracy")).isGreaterThan(0.6);
         assertThat((double) results.get("test_accuracy")).isGreaterThan(0.6);
-        assertThat(log.toString(StandardCharsets.UTF_8)).contains("[1/4] creating topics").contains("val ");
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("[1/7] creating topics").contains("val ")
+                .contains("2 augment workers");
+        Path report = dir.resolve("report");
+        for (String file : List.of("index.html", "preview.png", "run/curves.png", "run/metrics.jsonl", "spec.yaml",
+                "trainer-config.json", "test-evaluation.txt")) {
+            assertThat(report.resolve(file)).as(file).isNotEmptyFile();
+        }
+        String html = Files.readString(report.resolve("index.html"));
+        assertThat(html).contains("Test accuracy").contains("confusion matrix").contains("preview.png")
+                .contains("run/curves.png").contains("Ankle boot");
+        assertThat(Files.readString(report.resolve("test-evaluation.txt"))).contains("confusion matrix");
+    }
+
+    @Test
+    void theTextVariantTrainsOnSpamAssassinWithEda(TestKafka kafka, @TempDir Path dir) throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        DemoRun.Settings settings = new DemoRun.Settings(true, 0, 1, 3, 16, 42, true, null, 1, dir.resolve("report"));
+        Map<String, Object> results = new DemoRun(KafkaOptions.of(kafka.bootstrapServers(), kafka.freshTopics("text-demo")),
+                dir, settings, new PrintStream(log, true, StandardCharsets.UTF_8), 1, 7).run();
+        // 1,200 messages: 70 % train, each as 4 EDA variants (specs/eda.yaml repeats: 4).
+        assertThat((int) results.get("records_produced")).isEqualTo(1200);
+        assertThat((long) results.get("train_samples")).isEqualTo(4L * (1200 - 120 - 240));
+        assertThat((double) results.get("test_accuracy")).as(log.toString(StandardCharsets.UTF_8)).isGreaterThan(0.8);
+        assertThat(dir.resolve("report").resolve("preview.txt")).isNotEmptyFile();
+        assertThat(Files.readString(dir.resolve("report").resolve("index.html"))).contains("spam");
     }
 }

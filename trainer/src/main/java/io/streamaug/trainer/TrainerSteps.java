@@ -38,6 +38,24 @@ public final class TrainerSteps implements AutoCloseable {
         }
     }
 
+    /** Only the batch copy (decode and labels), no network: the data side of a step. */
+    public void buildOnly(List<PreparedSample> batch) {
+        DataSet data = batches.build(batch);
+        data.getFeatures().close();
+        data.getLabels().close();
+    }
+
+    /** Only the forward pass in inference mode. */
+    public void forwardOnly(List<PreparedSample> batch) {
+        DataSet data = batches.build(batch);
+        try (org.nd4j.linalg.api.ndarray.INDArray out = net.output(data.getFeatures(), false)) {
+            out.getDouble(0);
+        } finally {
+            data.getFeatures().close();
+            data.getLabels().close();
+        }
+    }
+
     public MultiLayerNetwork network() {
         return net;
     }

@@ -10,11 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Prints texts beside their augmented variants, with the changed words marked. */
-final class TextPreview {
+public final class TextPreview {
     private TextPreview() {
     }
 
-    static void print(TextSpec spec, List<TextCorpus.Row> rows, int words, PrintStream out) {
+    public static void print(TextSpec spec, List<TextCorpus.Row> rows, int words, PrintStream out) {
         TextPipeline pipeline = new TextPipeline(spec, Lexicon.get());
         out.println("[+word] was added or put in, [-word] was removed or moved; " + spec.repeats() + " variant(s) per text");
         for (TextCorpus.Row row : rows) {

@@ -40,16 +40,52 @@ public final class TrainerBench {
     }
 
     private static double run(TrainerSteps steps, List<List<PreparedSample>> batches, double seconds) {
+        return run(batches, seconds, steps::fit);
+    }
+
+    private static double run(List<List<PreparedSample>> batches, double seconds,
+            java.util.function.Consumer<List<PreparedSample>> step) {
         long start = System.nanoTime();
         long deadline = start + (long) (seconds * 1e9);
         long samples = 0;
         int i = 0;
         while (System.nanoTime() < deadline) {
             List<PreparedSample> batch = batches.get(i++ % batches.size());
-            steps.fit(batch);
+            step.accept(batch);
             samples += batch.size();
         }
         return samples / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * Where the time of one minibatch-1 step goes, in µs per step (medians): the batch copy alone,
+     * the forward pass alone, a full step with plain SGD (no updater state), and with Adam.
+     */
+    public static Map<String, Double> breakdown(int rounds, double seconds) {
+        List<List<PreparedSample>> batches = batches(1, 8);
+        Map<String, Double> out = new LinkedHashMap<>();
+        TrainConfig adam = TrainConfig.defaults().with(Map.of("norm", "layer", "batch_size", "1"));
+        TrainConfig sgd = adam.with(Map.of("optimizer", "sgd", "momentum", "0"));
+        try (TrainerSteps a = new TrainerSteps(adam, 10, batches.get(0).get(0));
+                TrainerSteps s = new TrainerSteps(sgd, 10, batches.get(0).get(0))) {
+            Map<String, java.util.function.Consumer<List<PreparedSample>>> parts = new LinkedHashMap<>();
+            parts.put("batch_copy_us", a::buildOnly);
+            parts.put("forward_us", a::forwardOnly);
+            parts.put("step_sgd_us", b -> s.fit(b));
+            parts.put("step_adam_us", b -> a.fit(b));
+            parts.forEach((name, part) -> run(batches, Math.max(0.5, seconds / 2), part));
+            Map<String, double[]> rates = new LinkedHashMap<>();
+            for (int r = 0; r < rounds; r++) { // interleaved, so drift hits every part alike
+                for (var part : parts.entrySet()) {
+                    rates.computeIfAbsent(part.getKey(), k -> new double[rounds])[r] = run(batches, seconds, part.getValue());
+                }
+            }
+            rates.forEach((name, values) -> {
+                Arrays.sort(values);
+                out.put(name, 1e6 / values[rounds / 2]);
+            });
+        }
+        return out;
     }
 
     static List<List<PreparedSample>> batches(int batchSize, int count) {
@@ -77,6 +113,10 @@ public final class TrainerBench {
         int rounds = Integer.parseInt(args[1]);
         double seconds = Double.parseDouble(args[2]);
         Map<String, Double> out = new LinkedHashMap<>();
+        if (args[0].equals("breakdown")) {
+            System.out.println(new ObjectMapper().writeValueAsString(breakdown(rounds, seconds)));
+            return;
+        }
         for (String bs : args[0].split(",")) {
             out.put("bs" + bs, samplesPerSecond(Integer.parseInt(bs), rounds, seconds));
         }

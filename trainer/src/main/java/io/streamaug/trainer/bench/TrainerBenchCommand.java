@@ -45,6 +45,10 @@ public final class TrainerBenchCommand implements Callable<Integer> {
     @Option(names = "--peers", defaultValue = "auto", description = "Run the PyTorch peer: auto (when python3 has torch), yes, no.")
     String peers;
 
+    @Option(names = "--breakdown", negatable = true, defaultValue = "true",
+            description = "Also time the parts of a minibatch-1 step: batch copy, forward, SGD step, Adam step (default: on).")
+    boolean breakdown;
+
     @Override
     public Integer call() throws Exception {
         if (rounds < 1 || seconds <= 0 || batchSizes.stream().anyMatch(b -> b < 1) || threads.stream().anyMatch(t -> t < 1)) {
@@ -73,6 +77,13 @@ public final class TrainerBenchCommand implements Callable<Integer> {
             }
         }
         Map<String, Object> results = new LinkedHashMap<>();
+        if (breakdown) {
+            System.err.println("timing the parts of a minibatch-1 step…");
+            List<String> command = new ArrayList<>(javaCommand(sizes));
+            command.set(command.size() - 3, "breakdown");
+            command.set(command.size() - 2, String.valueOf(rounds));
+            results.put("dl4j_bs1_breakdown_us", child(command, 1));
+        }
         results.put("rounds", rounds);
         results.put("seconds_per_measurement", seconds);
         samples.forEach((key, values) -> results.put(key, median(values)));
@@ -147,6 +158,12 @@ public final class TrainerBenchCommand implements Callable<Integer> {
                         torch == null ? "-" : String.format(Locale.ROOT, "%.0f", (double) torch),
                         ratio == null ? "-" : String.format(Locale.ROOT, "%.2f×", (double) ratio));
             }
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Double> parts = (Map<String, Double>) r.get("dl4j_bs1_breakdown_us");
+        if (parts != null) {
+            System.out.printf(Locale.ROOT, "%nDL4J minibatch-1 step, µs (one thread):%n");
+            parts.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-14s %8.0f%n", k.replace("_us", ""), v));
         }
     }
 }

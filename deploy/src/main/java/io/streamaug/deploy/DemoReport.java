@@ -1,0 +1,83 @@
+package io.streamaug.deploy;
+
+import io.streamaug.trainer.Evaluator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The demo report's {@code index.html}: one self-contained page that ties the run's files together. */
+final class DemoReport {
+    private DemoReport() {
+    }
+
+    static String html(String title, Map<String, Object> results, Map<String, Object> throughput, List<String> classes,
+            Evaluator.Evaluation test, String preview, String spec) {
+        StringBuilder h = new StringBuilder();
+        h.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>streamaug demo — ")
+                .append(escape(title)).append("</title>\n<style>")
+                .append("body{font-family:system-ui,sans-serif;margin:2em auto;max-width:72em;color:#222}")
+                .append("table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}")
+                .append("th{background:#f3f3f3}td.l,th.l{text-align:left}img{max-width:100%;border:1px solid #ddd}")
+                .append("pre{background:#f7f7f7;padding:1em;overflow-x:auto}</style></head><body>\n");
+        h.append("<h1>streamaug demo — ").append(escape(title)).append("</h1>\n");
+        h.append(String.format(Locale.ROOT, "<p><b>Test accuracy %.4f</b> on %d samples (val %.4f); data-wait fraction "
+                + "%.1f %%; %s records produced.</p>%n", number(results.get("test_accuracy")), test.total(),
+                number(results.get("val_accuracy")), 100 * number(results.get("data_wait_fraction")),
+                results.get("records_produced")));
+
+        h.append("<h2>Throughput per stage</h2>\n<table><tr><th class=\"l\">stage</th><th>per second</th></tr>\n");
+        throughput.forEach((k, v) -> h.append(String.format(Locale.ROOT, "<tr><td class=\"l\">%s</td><td>%,.0f</td></tr>%n",
+                escape(k.replace('_', ' ')), number(v))));
+        h.append("</table>\n<p>The augment figure is an upper bound: the workers' wall time runs from their start "
+                + "until they have caught up, and they wait for the producer and the trainer part of it.</p>\n");
+
+        h.append("<h2>Augmentation</h2>\n");
+        if (preview.endsWith(".png")) {
+            h.append("<p>Originals beside their augmented versions (spec <a href=\"spec.yaml\">").append(escape(spec))
+                    .append("</a>):</p><img src=\"").append(preview).append("\" alt=\"preview grid\">\n");
+        } else {
+            h.append("<p>Texts and their EDA variants (spec <a href=\"spec.yaml\">").append(escape(spec))
+                    .append("</a>): <a href=\"").append(preview).append("\">").append(preview).append("</a></p>\n");
+        }
+
+        h.append("<h2>Training</h2>\n<img src=\"run/curves.png\" alt=\"training curves\">\n")
+                .append("<p>Per-step metrics: <a href=\"run/metrics.jsonl\">run/metrics.jsonl</a>; trainer config: ")
+                .append("<a href=\"trainer-config.json\">trainer-config.json</a>; results: ")
+                .append("<a href=\"results.json\">results.json</a>.</p>\n");
+
+        h.append("<h2>Test set: confusion matrix</h2>\n<p>Rows: true class; columns: predicted; last column: accuracy of "
+                + "the class.</p>\n<table><tr><th class=\"l\">true \\ predicted</th>");
+        for (int c = 0; c < classes.size(); c++) {
+            h.append("<th title=\"").append(escape(classes.get(c))).append("\">").append(c).append("</th>");
+        }
+        h.append("<th>accuracy</th></tr>\n");
+        long[][] m = test.confusion();
+        double[] perClass = test.perClassAccuracy();
+        for (int t = 0; t < classes.size(); t++) {
+            long rowTotal = 0;
+            for (long v : m[t]) {
+                rowTotal += v;
+            }
+            h.append("<tr><td class=\"l\">").append(t).append(" ").append(escape(classes.get(t))).append("</td>");
+            for (int p = 0; p < classes.size(); p++) {
+                double share = rowTotal == 0 ? 0 : (double) m[t][p] / rowTotal;
+                int shade = 255 - (int) Math.round(share * 155);
+                String colour = t == p ? String.format("rgb(%d,255,%d)", shade, shade) : String.format("rgb(255,%d,%d)", shade, shade);
+                h.append("<td style=\"background:").append(colour).append("\">").append(m[t][p]).append("</td>");
+            }
+            h.append(String.format(Locale.ROOT, "<td>%.3f</td></tr>%n", perClass[t]));
+        }
+        h.append("</table>\n<p>As text: <a href=\"test-evaluation.txt\">test-evaluation.txt</a>.</p>\n");
+        h.append("<p style=\"color:#777\">Made by <code>./streamaug demo</code>. Reproduce with the same flags; "
+                + "see docs/benchmarks.md.</p>\n</body></html>\n");
+        return h.toString();
+    }
+
+    private static double number(Object value) {
+        return value instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

@@ -1,0 +1,200 @@
+package io.streamaug.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamaug.augment.spec.SpecLoader;
+import io.streamaug.augment.stream.AugmentConfig;
+import io.streamaug.core.Topics;
+import io.streamaug.core.cli.KafkaOptions;
+import io.streamaug.trainer.TrainConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.utils.AppInfoParser;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+import picocli.CommandLine;
+
+/**
+ * docker-compose.yml and deploy/k8s, checked offline against the code: service and topic names,
+ * partition counts and the autoscaler's bound, environment variable names, and every container's
+ * command line (parsed by the real command line). No Docker engine or cluster is needed.
+ */
+class DeployFilesTest {
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z0-9_]+)(?::-([^}]*))?}");
+
+    @SuppressWarnings("unchecked")
+    private static <T> T get(Object node, String... path) {
+        Object current = node;
+        for (String key : path) {
+            current = ((Map<String, Object>) current).get(key);
+        }
+        return (T) current;
+    }
+
+    /** Compose's ${VAR:-default} with the defaults (as with an empty environment). */
+    private static String interpolate(String value) {
+        Matcher m = VARIABLE.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(out, Matcher.quoteReplacement(m.group(2) == null ? "" : m.group(2)));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    private static void parses(List<?> args, String where) {
+        String[] argv = args.stream().map(a -> interpolate(String.valueOf(a))).toArray(String[]::new);
+        CommandLine cli = io.streamaug.core.cli.Commands.configure(new CommandLine(new StreamaugCli()));
+        CommandLine.ParseResult result = cli.parseArgs(argv);
+        assertThat(result.hasSubcommand()).as(where + ": " + String.join(" ", argv)).isTrue();
+    }
+
+    private static void knownVariables(Map<String, Object> env, String where) {
+        List<String> known = new ArrayList<>(List.of(KafkaOptions.ENV_BOOTSTRAP, "STREAMAUG_TOPIC_PREFIX", "STREAMAUG_RUNS"));
+        TrainConfig.keys().forEach(k -> known.add(TrainConfig.ENV_PREFIX + k.toUpperCase()));
+        env.keySet().stream().filter(k -> k.startsWith("STREAMAUG_"))
+                .forEach(k -> assertThat(known).as(where + " sets " + k + ", which the code does not read").contains(k));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void composeMatchesTheCode() throws IOException {
+        Map<String, Object> compose = new Yaml().load(Files.readString(ROOT.resolve("docker-compose.yml")));
+        Map<String, Object> services = get(compose, "services");
+        assertThat(services).containsKeys("kafka", "topics", "produce", "stats", "augment", "trainer");
+
+        Map<String, Object> kafka = (Map<String, Object>) services.get("kafka");
+        assertThat((String) kafka.get("image")).isEqualTo("apache/kafka:" + AppInfoParser.getVersion());
+        Map<String, Object> kafkaEnv = (Map<String, Object>) kafka.get("environment");
+        assertThat(String.valueOf(kafkaEnv.get("KAFKA_PROCESS_ROLES"))).contains("broker").contains("controller");
+        String advertised = String.valueOf(kafkaEnv.get("KAFKA_ADVERTISED_LISTENERS")).replace("PLAINTEXT://", "");
+
+        Map<String, Object> augment = (Map<String, Object>) services.get("augment");
+        assertThat(augment).as("augment must scale: no fixed name, no host ports").doesNotContainKeys("container_name", "ports");
+
+        for (String name : List.of("topics", "produce", "stats", "augment", "trainer")) {
+            Map<String, Object> service = (Map<String, Object>) services.get(name);
+            Map<String, Object> env = (Map<String, Object>) service.get("environment");
+            assertThat(env.get(KafkaOptions.ENV_BOOTSTRAP)).as(name).isEqualTo(advertised);
+            knownVariables(env, name);
+            parses((List<?>) service.get("command"), name);
+        }
+        // The trainer's settings come from its environment: they must make a valid config.
+        Map<String, String> trainerEnv = new HashMap<>();
+        ((Map<String, Object>) get(services, "trainer", "environment"))
+                .forEach((k, v) -> trainerEnv.put(k, interpolate(String.valueOf(v))));
+        TrainConfig config = TrainConfig.load(TrainConfig.fromEnvironment(trainerEnv), null, Map.of());
+        assertThat(config.name()).isEqualTo("compose");
+        assertThat(config.effectiveNorm()).isEqualTo("layer");
+
+        // The start order: kafka → topics → produce → stats → trainer.
+        assertThat((Map<String, Object>) get(services, "topics", "depends_on")).containsKey("kafka");
+        assertThat((Map<String, Object>) get(services, "produce", "depends_on")).containsKey("topics");
+        assertThat((Map<String, Object>) get(services, "stats", "depends_on")).containsKey("produce");
+        assertThat((Map<String, Object>) get(services, "trainer", "depends_on")).containsKey("stats");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void kubernetesManifestsMatchTheCode() throws IOException {
+        Path dir = ROOT.resolve("deploy").resolve("k8s");
+        Map<String, List<Map<String, Object>>> byKind = new LinkedHashMap<>();
+        List<String> files;
+        try (Stream<Path> list = Files.list(dir)) {
+            files = list.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml")).sorted().toList();
+        }
+        for (String file : files) {
+            for (Object doc : new Yaml().loadAll(Files.readString(dir.resolve(file)))) {
+                Map<String, Object> resource = (Map<String, Object>) doc;
+                byKind.computeIfAbsent((String) resource.get("kind"), k -> new ArrayList<>()).add(resource);
+            }
+        }
+        // Kustomize applies every manifest in the folder.
+        List<String> listed = (List<String>) byKind.get("Kustomization").get(0).get("resources");
+        assertThat(listed).containsExactlyInAnyOrderElementsOf(files.stream().filter(f -> !f.equals("kustomization.yaml")).toList());
+
+        // Topics: the same names, partitions and settings as the code creates (12 partitions, 3 replicas).
+        Map<String, Map<String, Object>> topics = new LinkedHashMap<>();
+        byKind.get("KafkaTopic").forEach(t -> topics.put(get(t, "spec", "topicName"), get(t, "spec")));
+        List<NewTopic> expected = Topics.DEFAULT.definitions(12, (short) 3);
+        assertThat(topics.keySet()).containsExactlyInAnyOrderElementsOf(expected.stream().map(NewTopic::name).toList());
+        for (NewTopic topic : expected) {
+            Map<String, Object> spec = topics.get(topic.name());
+            assertThat(spec.get("partitions")).as(topic.name()).isEqualTo(topic.numPartitions());
+            Map<String, Object> config = (Map<String, Object>) spec.getOrDefault("config", Map.of());
+            Map<String, String> asText = new HashMap<>();
+            config.forEach((k, v) -> asText.put(k, String.valueOf(v)));
+            assertThat(asText).as(topic.name()).isEqualTo(topic.configs() == null ? Map.of() : topic.configs());
+        }
+
+        // The autoscaler: the workers' consumer group, on raw.images, at most one busy worker per partition.
+        Map<String, Object> scaled = byKind.get("ScaledObject").get(0);
+        Map<String, Object> trigger = ((List<Map<String, Object>>) get(scaled, "spec", "triggers")).get(0);
+        assertThat(trigger.get("type")).isEqualTo("kafka");
+        assertThat((String) get(trigger, "metadata", "consumerGroup")).isEqualTo(AugmentConfig.DEFAULT_APPLICATION_ID);
+        assertThat((String) get(trigger, "metadata", "topic")).isEqualTo(Topics.RAW_IMAGES);
+        assertThat((Integer) get(scaled, "spec", "maxReplicaCount")).isEqualTo(get(topics.get(Topics.RAW_IMAGES), "partitions"));
+        Map<String, Object> env = (Map<String, Object>) byKind.get("ConfigMap").stream()
+                .filter(c -> get(c, "metadata", "name").equals("streamaug-env")).findFirst().orElseThrow().get("data");
+        assertThat((String) get(trigger, "metadata", "bootstrapServers")).isEqualTo(env.get(KafkaOptions.ENV_BOOTSTRAP));
+        assertThat((String) env.get(KafkaOptions.ENV_BOOTSTRAP)).startsWith(get(byKind.get("Kafka").get(0), "metadata", "name") + "-kafka-bootstrap:");
+
+        // Every container: a command line the CLI accepts, known variables, requests from measurements.
+        List<Map<String, Object>> workloads = new ArrayList<>(byKind.get("Deployment"));
+        workloads.addAll(byKind.get("Job"));
+        for (Map<String, Object> workload : workloads) {
+            String name = get(workload, "metadata", "name");
+            Map<String, Object> pod = get(workload, "spec", "template", "spec");
+            for (Map<String, Object> container : (List<Map<String, Object>>) pod.get("containers")) {
+                parses((List<?>) container.get("args"), name);
+                Map<String, Object> vars = new HashMap<>(env);
+                for (Map<String, Object> e : (List<Map<String, Object>>) container.getOrDefault("env", List.of())) {
+                    vars.put((String) e.get("name"), e.get("value"));
+                }
+                knownVariables(vars, name);
+                assertThat((Map<String, Object>) get(container, "resources", "requests")).as(name).containsKeys("cpu", "memory");
+            }
+            for (Map<String, Object> volume : (List<Map<String, Object>>) pod.getOrDefault("volumes", List.of())) {
+                if (volume.containsKey("configMap")) {
+                    String configMap = get(volume, "configMap", "name");
+                    assertThat(byKind.get("ConfigMap")).as(name + " mounts " + configMap)
+                            .anyMatch(c -> get(c, "metadata", "name").equals(configMap));
+                }
+                if (volume.containsKey("persistentVolumeClaim")) {
+                    String claim = get(volume, "persistentVolumeClaim", "claimName");
+                    assertThat(byKind.get("PersistentVolumeClaim")).anyMatch(c -> get(c, "metadata", "name").equals(claim));
+                }
+            }
+        }
+        List<String> augmentArgs = get(((List<Map<String, Object>>) get(byKind.get("Deployment").stream()
+                .filter(d -> get(d, "metadata", "name").equals("augment")).findFirst().orElseThrow(),
+                "spec", "template", "spec", "containers")).get(0), "args");
+        assertThat(augmentArgs.get(augmentArgs.indexOf("--application-id") + 1)).isEqualTo(AugmentConfig.DEFAULT_APPLICATION_ID);
+
+        // The mounted spec and trainer recipe load as the commands will load them.
+        Path tmp = Files.createTempDirectory("k8s-config");
+        for (Map<String, Object> configMap : byKind.get("ConfigMap")) {
+            for (var entry : ((Map<String, Object>) configMap.get("data")).entrySet()) {
+                if (entry.getKey().equals("fashion-mnist.yaml")) {
+                    Path spec = Files.writeString(tmp.resolve(entry.getKey()), (String) entry.getValue());
+                    assertThat(SpecLoader.load(spec, List.of()).channels()).isEqualTo(1);
+                }
+                if (entry.getKey().equals("trainer.yaml")) {
+                    Path recipe = Files.writeString(tmp.resolve(entry.getKey()), (String) entry.getValue());
+                    assertThat(TrainConfig.load(recipe, Map.of()).effectiveNorm()).isEqualTo("layer");
+                }
+            }
+        }
+    }
+}
