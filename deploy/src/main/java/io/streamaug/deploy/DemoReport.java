@@ -28,8 +28,8 @@ final class DemoReport {
         h.append("<h2>Throughput per stage</h2>\n<table><tr><th class=\"l\">stage</th><th>per second</th></tr>\n");
         throughput.forEach((k, v) -> h.append(String.format(Locale.ROOT, "<tr><td class=\"l\">%s</td><td>%,.0f</td></tr>%n",
                 escape(k.replace('_', ' ')), number(v))));
-        h.append("</table>\n<p>The augment figure is an upper bound: the workers' wall time runs from their start "
-                + "until they have caught up, and they wait for the producer and the trainer part of it.</p>\n");
+        h.append("</table>\n<p>Augment: all input records over the time from the workers' start until they had "
+                + "caught up; they share the machine with the broker and the trainer.</p>\n");
 
         h.append("<h2>Augmentation</h2>\n");
         if (preview.endsWith(".png")) {
