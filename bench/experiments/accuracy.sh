@@ -63,15 +63,23 @@ images() { # images NAME SPEC "PRODUCE FLAGS" TRAIN FLAGS…
 
 case "$EXPERIMENT" in
   # 25 epochs × 54,000 train images / 64 = 21,094 steps: the cosine schedule decays over all of them.
-  mlp)    images mlp-ln "$ROOT/bench/experiments/mlp-light.yaml" "--epochs 25" --norm layer --hidden 512,256 \
+  mlp)    images mlp-ln "$ROOT/bench/experiments/light.yaml" "--epochs 25" --norm layer --hidden 512,256 \
             --batch-size 64 --dropout 0.2 --schedule cosine --set total_steps=21094 --set warmup_steps=500 \
             --set min_lr=1e-5 --eval-every 2000 ;;
   mlp-heavy) images mlp-heavy fashion-mnist "--epochs 20" --norm layer --batch-size 64 --eval-every 1000 ;;
-  cnn)    images cnn-ln fashion-mnist "--epochs 12" --model cnn --hidden 128 --norm layer --batch-size 64 --eval-every 1000 ;;
-  online) images online-ln fashion-mnist "--epochs 1" --norm layer --batch-size 1 --lr 3e-4 --eval-every 10000 ;;
+  # 8 epochs × 54,000 / 64 = 6,750 steps.
+  cnn)    images cnn-ln "$ROOT/bench/experiments/light.yaml" "--epochs 8" --model cnn --set conv_channels=32,64 \
+            --hidden 128 --norm layer --batch-size 64 --schedule cosine --set total_steps=6750 --set warmup_steps=200 \
+            --set min_lr=1e-5 --eval-every 1000 ;;
+  # Online: minibatch 1, one pass over the 54,000 training images.
+  online) images online-ln "$ROOT/bench/experiments/light.yaml" "--epochs 1" --norm layer --batch-size 1 --lr 2e-4 \
+            --dropout 0 --eval-every 9000 --set log_every=500 ;;
+  # Small data: the first 2,000 training images (1,800 train + 200 val), 30 epochs = 54,000 samples,
+  # the same small CNN and budget with and without augmentation; test on all 10,000 test images.
   small)
     for arm in aug:fashion-mnist plain:"$ROOT/bench/experiments/plain.yaml"; do
-      images "small-${arm%%:*}" "${arm#*:}" "--train-limit 2000 --epochs 30" --norm layer --batch-size 32 --eval-every 500
+      images "small-${arm%%:*}" "${arm#*:}" "--train-limit 2000 --epochs 30" --model cnn --set conv_channels=16,32 \
+        --hidden 64 --norm layer --batch-size 32 --eval-every 200
     done ;;
   spam)
     SPAM_DIR="${SPAM_DIR:?set SPAM_DIR to the SpamAssassin package/data directory}"

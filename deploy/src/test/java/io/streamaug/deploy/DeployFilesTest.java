@@ -53,6 +53,14 @@ class DeployFilesTest {
         return out.toString();
     }
 
+    /** The image Jib builds (deploy's "image" profile): streamaug:PROJECT_VERSION. */
+    private static String imageName() throws IOException {
+        Matcher version = Pattern.compile("<artifactId>streamaug-parent</artifactId>\\s*<version>([^<]+)</version>")
+                .matcher(Files.readString(ROOT.resolve("pom.xml")));
+        assertThat(version.find()).isTrue();
+        return "streamaug:" + version.group(1);
+    }
+
     private static void parses(List<?> args, String where) {
         String[] argv = args.stream().map(a -> interpolate(String.valueOf(a))).toArray(String[]::new);
         CommandLine cli = io.streamaug.core.cli.Commands.configure(new CommandLine(new StreamaugCli()));
@@ -89,6 +97,7 @@ class DeployFilesTest {
             assertThat(env.get(KafkaOptions.ENV_BOOTSTRAP)).as(name).isEqualTo(advertised);
             knownVariables(env, name);
             parses((List<?>) service.get("command"), name);
+            assertThat(interpolate((String) service.get("image"))).as(name).isEqualTo(imageName());
         }
         // The trainer's settings come from its environment: they must make a valid config.
         Map<String, String> trainerEnv = new HashMap<>();
@@ -158,6 +167,7 @@ class DeployFilesTest {
             Map<String, Object> pod = get(workload, "spec", "template", "spec");
             for (Map<String, Object> container : (List<Map<String, Object>>) pod.get("containers")) {
                 parses((List<?>) container.get("args"), name);
+                assertThat(container.get("image")).as(name).isEqualTo(imageName());
                 Map<String, Object> vars = new HashMap<>(env);
                 for (Map<String, Object> e : (List<Map<String, Object>>) container.getOrDefault("env", List.of())) {
                     vars.put((String) e.get("name"), e.get("value"));
