@@ -28,7 +28,7 @@ class WalkingSkeletonTest {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         DemoRun.Settings settings = new DemoRun.Settings(true, 2000, 2, 3, 32, 42, false, null, 2, dir.resolve("report"));
         Map<String, Object> results = new DemoRun(KafkaOptions.of(kafka.bootstrapServers(), kafka.freshTopics("skeleton")),
-                dir, settings, new PrintStream(log, true, StandardCharsets.UTF_8), 1, 4).run();
+                dir, settings, new PrintStream(log, true, StandardCharsets.UTF_8), 1, DemoRun.STAGES).run();
 
         // 2000 train images → 1800 train × 2 epochs + 200 val; the subset has 1000 test images.
         assertThat(results.get("records_produced")).isEqualTo(1800 * 2 + 200 + 1000);
@@ -50,7 +50,7 @@ class WalkingSkeletonTest {
         assertThat(Path.of((String) results.get("curves"))).isRegularFile();
         assertThat((double) results.get("val_accuracy")).isGreaterThan(0.6);
         assertThat((double) results.get("test_accuracy")).isGreaterThan(0.6);
-        assertThat(log.toString(StandardCharsets.UTF_8)).contains("[1/7] creating topics").contains("val ")
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("[1/6] creating topics").contains("[6/6] writing the report").contains("val ")
                 .contains("2 augment workers");
         Path report = dir.resolve("report");
         for (String file : List.of("index.html", "preview.png", "run/curves.png", "run/metrics.jsonl", "spec.yaml",
@@ -68,7 +68,7 @@ class WalkingSkeletonTest {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         DemoRun.Settings settings = new DemoRun.Settings(true, 0, 1, 3, 16, 42, true, null, 1, dir.resolve("report"));
         Map<String, Object> results = new DemoRun(KafkaOptions.of(kafka.bootstrapServers(), kafka.freshTopics("text-demo")),
-                dir, settings, new PrintStream(log, true, StandardCharsets.UTF_8), 1, 7).run();
+                dir, settings, new PrintStream(log, true, StandardCharsets.UTF_8), 1, DemoRun.STAGES).run();
         // 1,200 messages: 70 % train, each as 4 EDA variants (specs/eda.yaml repeats: 4).
         assertThat((int) results.get("records_produced")).isEqualTo(1200);
         assertThat((long) results.get("train_samples")).isEqualTo(4L * (1200 - 120 - 240));
