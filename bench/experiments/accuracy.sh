@@ -67,13 +67,15 @@ case "$EXPERIMENT" in
             --batch-size 64 --dropout 0.2 --schedule cosine --set total_steps=21094 --set warmup_steps=500 \
             --set min_lr=1e-5 --eval-every 2000 ;;
   mlp-heavy) images mlp-heavy fashion-mnist "--epochs 20" --norm layer --batch-size 64 --eval-every 1000 ;;
-  # 8 epochs × 54,000 / 64 = 6,750 steps.
-  cnn)    images cnn-ln "$ROOT/bench/experiments/light.yaml" "--epochs 8" --model cnn --set conv_channels=32,64 \
-            --hidden 128 --norm layer --batch-size 64 --schedule cosine --set total_steps=6750 --set warmup_steps=200 \
+  # 5 epochs × 54,000 / 64 = 4,219 steps (DL4J's convolutions on one core make a CNN epoch ~5 min here).
+  cnn)    images cnn-ln "$ROOT/bench/experiments/light.yaml" "--epochs 5" --model cnn --set conv_channels=32,64 \
+            --hidden 128 --norm layer --batch-size 64 --schedule cosine --set total_steps=4219 --set warmup_steps=200 \
             --set min_lr=1e-5 --eval-every 1000 ;;
-  # Online: minibatch 1, one pass over the 54,000 training images.
-  online) images online-ln "$ROOT/bench/experiments/light.yaml" "--epochs 1" --norm layer --batch-size 1 --lr 2e-4 \
-            --dropout 0 --eval-every 9000 --set log_every=500 ;;
+  # Online: minibatch 1, one pass over the 54,000 training images (54,000 steps), the learning rate
+  # decaying with a cosine over the pass. (A constant 2e-4 with the 256-128 MLP: test 0.8195.)
+  online) images online-ln "$ROOT/bench/experiments/light.yaml" "--epochs 1" --norm layer --batch-size 1 \
+            --hidden 512,256 --lr 3e-4 --dropout 0 --schedule cosine --set total_steps=54000 --set warmup_steps=1000 \
+            --set min_lr=1e-6 --eval-every 9000 --set log_every=500 ;;
   # Small data: the first 2,000 training images (1,800 train + 200 val), 30 epochs = 54,000 samples,
   # the same small CNN and budget with and without augmentation; test on all 10,000 test images.
   small)

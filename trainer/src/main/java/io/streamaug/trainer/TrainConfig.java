@@ -200,6 +200,15 @@ public record TrainConfig(
                 }
             }
         }
+        return withOverrides(tree, overrides);
+    }
+
+    /** This config with {@code key=value} overrides applied. */
+    public TrainConfig with(Map<String, String> overrides) {
+        return withOverrides(JSON.valueToTree(this), overrides);
+    }
+
+    private static TrainConfig withOverrides(ObjectNode tree, Map<String, String> overrides) {
         for (var e : overrides.entrySet()) {
             requireKnown(tree, e.getKey(), "override");
             tree.set(e.getKey(), parseValue(tree.get(e.getKey()), e.getValue()));
@@ -216,23 +225,6 @@ public record TrainConfig(
                 throw usage;
             }
             throw new UsageException("bad config: " + firstLine(e.getOriginalMessage()));
-        }
-    }
-
-    /** This config with {@code key=value} overrides applied. */
-    public TrainConfig with(Map<String, String> overrides) {
-        ObjectNode tree = JSON.valueToTree(this);
-        for (var e : overrides.entrySet()) {
-            requireKnown(tree, e.getKey(), "override");
-            tree.set(e.getKey(), parseValue(tree.get(e.getKey()), e.getValue()));
-        }
-        try {
-            return JSON.treeToValue(tree, TrainConfig.class);
-        } catch (JsonProcessingException e) {
-            if (e.getCause() instanceof UsageException usage) {
-                throw usage;
-            }
-            throw new UsageException("bad config override: " + firstLine(e.getOriginalMessage()));
         }
     }
 
