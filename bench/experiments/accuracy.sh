@@ -2,7 +2,7 @@
 # Accuracy experiments of docs/benchmarks.md, through the whole pipeline on an embedded broker:
 # produce → stats → 2 augment workers → trainer → evaluate on the test topic.
 #
-#   bench/experiments/accuracy.sh mlp|mlp-heavy|cnn|online|small|spam [OUT_DIR]
+#   bench/experiments/accuracy.sh mlp|mlp-heavy|cnn|online|small|small-light|spam [OUT_DIR]
 #
 # Each experiment uses its own topic prefix; results (train summary, evaluation, metrics, curves)
 # land in OUT_DIR (default: .streamaug/experiments). Needs Debian's dataset-fashion-mnist for the
@@ -79,7 +79,7 @@ case "$EXPERIMENT" in
   # Small data: the first 2,000 training images (1,800 train + 200 val), 30 epochs = 54,000 samples,
   # the same small CNN and budget with and without augmentation; test on all 10,000 test images.
   small)
-    for arm in aug:fashion-mnist plain:"$ROOT/bench/experiments/plain.yaml"; do
+    for arm in aug:fashion-mnist light:"$ROOT/bench/experiments/light.yaml" plain:"$ROOT/bench/experiments/plain.yaml"; do
       images "small-${arm%%:*}" "${arm#*:}" "--train-limit 2000 --epochs 30" --model cnn --set conv_channels=16,32 \
         --hidden 64 --norm layer --batch-size 32 --eval-every 200
     done ;;
@@ -102,5 +102,8 @@ case "$EXPERIMENT" in
         grep '^accuracy' "$OUT/$name-test.txt" | sed "s/^/$name: /"
       done
     done ;;
+  small-light) # the light arm alone (added after the first two arms had run)
+    images small-light "$ROOT/bench/experiments/light.yaml" "--train-limit 2000 --epochs 30" --model cnn \
+      --set conv_channels=16,32 --hidden 64 --norm layer --batch-size 32 --eval-every 200 ;;
   *) echo "unknown experiment '$EXPERIMENT' (mlp, cnn, online, small, spam)" >&2; exit 2 ;;
 esac
