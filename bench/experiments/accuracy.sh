@@ -92,10 +92,10 @@ case "$EXPERIMENT" in
         echo "== $name" >&2
         # 500 training messages: a seeded subset, 25 % of it held out for val and test.
         "$SA" produce text "${p[@]}" --data "$SPAM_DIR" --limit 800 --val-fraction 0.125 --test-fraction 0.25 \
-          --seed "$seed" --epochs 10
+          --seed "$seed" --epochs 5
         workers "$name" fashion-mnist --text-spec "${arm#*:}"
         "$SA" train "${p[@]}" --name "$name" --runs "$OUT/runs" --dataset spam-assassin --model text --hidden 64 \
-          --batch-size 16 --norm layer --idle-timeout 30 --eval-every 200 --seed "$seed" --quiet \
+          --set text_features=4096 --batch-size 16 --norm layer --idle-timeout 15 --eval-every 200 --seed "$seed" --quiet \
           --json "$OUT/$name-train.json" 2>"$OUT/$name-train.log"
         "$SA" evaluate "${p[@]}" --checkpoint "$OUT/runs/$name" --json "$OUT/$name-test.json" >"$OUT/$name-test.txt"
         stop_workers
