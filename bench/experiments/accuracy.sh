@@ -2,7 +2,7 @@
 # Accuracy experiments of docs/benchmarks.md, through the whole pipeline on an embedded broker:
 # produce → stats → 2 augment workers → trainer → evaluate on the test topic.
 #
-#   bench/experiments/accuracy.sh mlp|mlp-heavy|cnn|online|small|small-light|spam [OUT_DIR]
+#   bench/experiments/accuracy.sh mlp|mlp-heavy|cnn|online|small|small-light|small-noreg|spam [OUT_DIR]
 #
 # Each experiment uses its own topic prefix; results (train summary, evaluation, metrics, curves)
 # land in OUT_DIR (default: .streamaug/experiments). Needs Debian's dataset-fashion-mnist for the
@@ -101,6 +101,11 @@ case "$EXPERIMENT" in
         stop_workers
         grep '^accuracy' "$OUT/$name-test.txt" | sed "s/^/$name: /"
       done
+    done ;;
+  small-noreg) # the same, with the recipe's other regularisers off (no dropout, smoothing or weight decay)
+    for arm in aug:fashion-mnist plain:"$ROOT/bench/experiments/plain.yaml"; do
+      images "small-noreg-${arm%%:*}" "${arm#*:}" "--train-limit 2000 --epochs 30" --model cnn --set conv_channels=16,32 \
+        --hidden 64 --norm layer --batch-size 32 --eval-every 200 --dropout 0 --label-smoothing 0 --weight-decay 0
     done ;;
   small-light) # the light arm alone (added after the first two arms had run)
     images small-light "$ROOT/bench/experiments/light.yaml" "--train-limit 2000 --epochs 30" --model cnn \
