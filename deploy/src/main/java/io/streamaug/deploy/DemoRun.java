@@ -87,6 +87,10 @@ final class DemoRun {
         Map<String, Object> throughput = new LinkedHashMap<>();
         Topics topics = kafka.topics();
         Path report = Files.createDirectories(settings.report());
+        // Each demo is a new run on a new broker: a trainer must not resume from a previous demo's checkpoint.
+        if (Files.exists(report.resolve("run"))) {
+            DemoCommand.deleteRecursively(report.resolve("run"));
+        }
         stage(0, "creating topics with " + settings.partitions() + " partitions");
         try (Admin admin = kafka.connect(Duration.ofSeconds(10))) {
             topics.ensure(admin, settings.partitions(), (short) 1);

@@ -61,6 +61,13 @@ class WalkingSkeletonTest {
         assertThat(html).contains("Test accuracy").contains("confusion matrix").contains("preview.png")
                 .contains("run/curves.png").contains("Ankle boot");
         assertThat(Files.readString(report.resolve("test-evaluation.txt"))).contains("confusion matrix");
+
+        // A second demo into the same report folder is a new run: it must not resume the first one's model.
+        ByteArrayOutputStream again = new ByteArrayOutputStream();
+        new DemoRun(KafkaOptions.of(kafka.bootstrapServers(), kafka.freshTopics("skeleton-again")), dir,
+                new DemoRun.Settings(true, 500, 1, 3, 32, 42, false, null, 1, report),
+                new PrintStream(again, true, StandardCharsets.UTF_8), 1, DemoRun.STAGES).run();
+        assertThat(again.toString(StandardCharsets.UTF_8)).contains("no checkpoint").doesNotContain("resuming from");
     }
 
     @Test
