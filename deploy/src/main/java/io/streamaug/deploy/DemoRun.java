@@ -198,8 +198,7 @@ final class DemoRun {
             trainConfig = TrainConfig.defaults().with(keys);
             trainer = new OnlineTrainer(kafka.clientProperties(), topics, trainConfig, report.resolve("run"), classes,
                     null, line -> out.println("      " + line));
-            OnlineTrainer finalTrainer = trainer;
-            result = CompletableFuture.supplyAsync(finalTrainer::run).get();
+            result = CompletableFuture.supplyAsync(trainer::run).get();
             for (AugmentWorker worker : workers) {
                 if (worker.failure() != null) {
                     throw new IllegalStateException("an augment worker failed: " + worker.failure().getMessage(), worker.failure());

@@ -60,15 +60,21 @@ public final class Evaluator {
         this.timeout = timeout;
     }
 
-    public Evaluation evaluate(String topic, MultiLayerNetwork net) {
+    /** A group-less, read-committed reader of prepared records, for reading a topic from its start. */
+    static Properties readerProperties(Properties clientProperties) {
         Properties props = new Properties();
         props.putAll(clientProperties);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1000");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        return props;
+    }
+
+    public Evaluation evaluate(String topic, MultiLayerNetwork net) {
+        Properties props = readerProperties(clientProperties);
         BatchBuilder batches = new BatchBuilder(features, classes, 0);
         Tally tally = new Tally();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {

@@ -8,10 +8,7 @@ import io.streamaug.core.cli.UsageException;
 import io.streamaug.core.wire.MalformedRecordException;
 import io.streamaug.core.wire.PreparedCodec;
 import io.streamaug.core.wire.PreparedSample;
-import io.streamaug.core.wire.Tensor;
 import io.streamaug.trainer.features.Featuriser;
-import io.streamaug.trainer.features.HashedTextFeatures;
-import io.streamaug.trainer.features.ImageFeatures;
 import io.streamaug.trainer.model.LrSchedule;
 import io.streamaug.trainer.model.Models;
 import java.nio.file.Path;
@@ -194,7 +191,7 @@ public final class OnlineTrainer {
                     }
                     Buffered out = buffer.offer(item);
                     if (out != null) {
-                        more = add(batch, out);
+                        more = add(out);
                     }
                     if (!more || stopRequested) {
                         break;
@@ -212,10 +209,10 @@ public final class OnlineTrainer {
             if (finishing) {
                 // The stream ended (idle) or the sample budget is met: train on what the buffer holds.
                 for (Buffered out = buffer.poll(); out != null && !stoppedEarly; out = buffer.poll()) {
-                    add(batch, out);
+                    add(out);
                 }
                 if (!batch.isEmpty() && !stoppedEarly) {
-                    fit(batch);
+                    fit();
                 }
             }
             if (net != null) {
@@ -339,7 +336,7 @@ public final class OnlineTrainer {
                 throw new IllegalStateException(message);
             }
             if (net == null) {
-                features = featuresFor(sample);
+                features = Featuriser.forModel(config.model(), config.textFeatures(), sample);
                 net = Models.build(config, features, classNames.size());
                 init();
                 log.accept(String.format("trainer %s: %s model (%s norm%s) over %s, %d parameters, %s", config.name(),
@@ -358,17 +355,6 @@ public final class OnlineTrainer {
         }
     }
 
-    private Featuriser featuresFor(PreparedSample sample) {
-        if ("text".equals(config.model())) {
-            return new HashedTextFeatures(config.textFeatures());
-        }
-        if (sample.payload() instanceof Tensor tensor) {
-            return ImageFeatures.of(tensor);
-        }
-        throw new IllegalArgumentException("sample " + sample.id() + " is text; the " + config.model()
-                + " model takes images (use model text)");
-    }
-
     private String recipe() {
         return String.format("%s lr %g%s, weight decay %g, l1 %g, dropout %.2f, label smoothing %.2f, minibatch %d",
                 config.optimizer(), config.lr(), "none".equals(config.schedule()) ? "" : " (" + config.schedule()
@@ -377,12 +363,12 @@ public final class OnlineTrainer {
     }
 
     /** Adds a sample to the batch and trains when it is full; returns false when training must stop. */
-    private boolean add(List<Buffered> batch, Buffered item) {
+    private boolean add(Buffered item) {
         batch.add(item);
         if (batch.size() < config.batchSize()) {
             return true;
         }
-        fit(batch);
+        fit();
         if (config.evalEvery() > 0 && step % config.evalEvery() == 0) {
             evaluate();
         }
@@ -397,7 +383,8 @@ public final class OnlineTrainer {
                 || (config.maxSamples() > 0 && samples >= config.maxSamples());
     }
 
-    private void fit(List<Buffered> batch) {
+    /** One step on the full (or, at the end, last partial) minibatch, which it then empties. */
+    private void fit() {
         List<PreparedSample> samplesOf = new ArrayList<>(batch.size());
         for (Buffered b : batch) {
             samplesOf.add(b.sample());

@@ -5,22 +5,17 @@ import io.streamaug.core.wire.Label;
 import io.streamaug.core.wire.MalformedRecordException;
 import io.streamaug.core.wire.PreparedCodec;
 import io.streamaug.core.wire.PreparedSample;
-import io.streamaug.core.wire.Tensor;
 import io.streamaug.core.cli.UsageException;
 import io.streamaug.trainer.features.Featuriser;
-import io.streamaug.trainer.features.HashedTextFeatures;
-import io.streamaug.trainer.features.ImageFeatures;
 import io.streamaug.trainer.model.Models;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -52,8 +47,7 @@ public final class OverfitCheck {
         }
         TrainConfig plain = config.withoutRegularisation();
         PreparedSample first = samples.get(0);
-        Featuriser features = "text".equals(plain.model()) ? new HashedTextFeatures(plain.textFeatures())
-                : ImageFeatures.of((Tensor) first.payload());
+        Featuriser features = Featuriser.forModel(plain.model(), plain.textFeatures(), first);
         MultiLayerNetwork net = Models.build(plain, features, classes);
         BatchBuilder batches = new BatchBuilder(features, classes, 0);
         List<PreparedSample> usable = new ArrayList<>();
@@ -95,15 +89,8 @@ public final class OverfitCheck {
     }
 
     private static List<PreparedSample> firstSamples(Properties clientProperties, String topic, String dataset, int count) {
-        Properties props = new Properties();
-        props.putAll(clientProperties);
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         List<PreparedSample> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Evaluator.readerProperties(clientProperties))) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);

@@ -1,10 +1,7 @@
 package io.streamaug.trainer;
 
 import io.streamaug.core.wire.PreparedSample;
-import io.streamaug.core.wire.Tensor;
 import io.streamaug.trainer.features.Featuriser;
-import io.streamaug.trainer.features.HashedTextFeatures;
-import io.streamaug.trainer.features.ImageFeatures;
 import io.streamaug.trainer.model.Models;
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -20,8 +17,7 @@ public final class TrainerSteps implements AutoCloseable {
 
     /** @param example a sample that fixes the input shape */
     public TrainerSteps(TrainConfig config, int classes, PreparedSample example) {
-        Featuriser features = "text".equals(config.model()) ? new HashedTextFeatures(config.textFeatures())
-                : ImageFeatures.of((Tensor) example.payload());
+        Featuriser features = Featuriser.forModel(config.model(), config.textFeatures(), example);
         this.net = Models.build(config, features, classes);
         this.batches = new BatchBuilder(features, classes, config.labelSmoothing());
     }

@@ -26,6 +26,23 @@ public sealed interface Featuriser permits ImageFeatures, HashedTextFeatures {
 
     Map<String, Object> toMap();
 
+    /**
+     * The featuriser a model needs, fixed by its first sample: hashed text for the {@code text}
+     * model, the sample's image shape otherwise.
+     *
+     * @throws IllegalArgumentException when an image model gets a text sample
+     */
+    static Featuriser forModel(String model, int textFeatures, PreparedSample first) {
+        if ("text".equals(model)) {
+            return new HashedTextFeatures(textFeatures);
+        }
+        if (first.payload() instanceof io.streamaug.core.wire.Tensor tensor) {
+            return ImageFeatures.of(tensor);
+        }
+        throw new IllegalArgumentException("sample " + first.id() + " is text; the " + model
+                + " model takes images (use model text)");
+    }
+
     static Featuriser fromMap(Map<String, Object> map) {
         String kind = String.valueOf(map.get("kind"));
         switch (kind) {
