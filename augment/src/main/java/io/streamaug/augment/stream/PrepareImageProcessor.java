@@ -50,7 +50,7 @@ final class PrepareImageProcessor implements Processor<String, byte[], String, P
                 sample = pipeline.prepare(raw.id(), raw.dataset().name(), raw.split(), raw.epoch(), repeat,
                         record.value(), Label.of(raw.label()));
             }
-            context.forward(record.withValue(sample));
+            context.forward(RawRecord.output(record, sample));
         }
     }
 

@@ -37,7 +37,7 @@ final class PrepareTextProcessor implements Processor<String, byte[], String, Pr
         String text = utf8(record.value());
         int repeats = raw.split() == Split.TRAIN ? pipeline.spec().repeats() : 1;
         for (int repeat = 0; repeat < repeats; repeat++) {
-            context.forward(record.withValue(pipeline.prepare(raw.id(), raw.dataset().name(), raw.split(), raw.epoch(),
+            context.forward(RawRecord.output(record, pipeline.prepare(raw.id(), raw.dataset().name(), raw.split(), raw.epoch(),
                     repeat, text, Label.of(raw.label()))));
         }
     }

@@ -90,7 +90,10 @@ class AugmentTopologyTest {
         send("c", IMAGE, "label", "Sandal", "split", "test", "dataset", "fm");
         send("d", IMAGE, "label", "6", "dataset", "fm"); // no split header: train
 
-        List<PreparedSample> trained = train.readValuesToList();
+        List<TestRecord<String, PreparedSample>> records = train.readRecordsToList();
+        // The raw headers are not copied onto prepared records: everything is in the value.
+        assertThat(records).allSatisfy(r -> assertThat(r.headers().toArray()).isEmpty());
+        List<PreparedSample> trained = records.stream().map(TestRecord::value).toList();
         assertThat(trained).extracting(PreparedSample::id).containsExactly("a", "a", "d", "d");
         assertThat(trained).extracting(PreparedSample::repeat).containsExactly(0, 1, 0, 1);
         assertThat(trained).allSatisfy(s -> assertThat(s.trace()).extracting(t -> t.op()).containsExactly("HorizontalFlip"));
@@ -158,7 +161,9 @@ class AugmentTopologyTest {
         rawText.pipeInput(new TestRecord<>("m3", new byte[] {'h', 'i', (byte) 0xC3, (byte) 0x28}, headers("label", "ham", "dataset", "sms")));
         rawText.pipeInput(new TestRecord<>("m4", message.getBytes(StandardCharsets.UTF_8), headers("label", "ham", "dataset", "fm")));
 
-        List<PreparedSample> trained = train.readValuesToList();
+        List<TestRecord<String, PreparedSample>> records = train.readRecordsToList();
+        assertThat(records).allSatisfy(r -> assertThat(r.headers().toArray()).isEmpty());
+        List<PreparedSample> trained = records.stream().map(TestRecord::value).toList();
         assertThat(trained).extracting(PreparedSample::id).containsExactly("m1", "m1");
         assertThat(trained).allSatisfy(s -> {
             assertThat(s.label()).isEqualTo(Label.of(1));
