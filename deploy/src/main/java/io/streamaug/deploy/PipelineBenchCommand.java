@@ -58,6 +58,10 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
     Path json;
 
+    @Option(names = "--worker-kafka", paramLabel = "KEY=VALUE",
+            description = "A Kafka Streams or client setting for the worker JVMs, repeatable (e.g. commit.interval.ms=500).")
+    Map<String, String> workerKafka = new LinkedHashMap<>();
+
     @Override
     public Integer call() throws Exception {
         if (records < 1000 || latencyRate < 1) {
@@ -71,8 +75,16 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         FashionMnist.Source source = FashionMnist.load(null, true, 0);
         PipelineSpec spec = SpecLoader.resolve("fashion-mnist", List.of());
         results.put("records", records);
-        System.err.println("in-process pipeline (decode + augment + normalise, one thread)…");
-        results.put("in_process_rps", inProcess(source, spec));
+        System.err.println("in-process pipeline (decode + augment + normalise), one thread, then two side by side…");
+        double[] one = inProcess(source, spec, 1);
+        double[] two = inProcess(source, spec, 2);
+        results.put("in_process_rps", one[0]);
+        results.put("in_process_2_threads_rps", two[0]);
+        // What two CPU-bound processes cost each other on this machine, without Kafka: the baseline for
+        // the CPU per record of two worker JVMs.
+        results.put("cpu_us_per_record_in_process_1_thread", one[1]);
+        results.put("cpu_us_per_record_in_process_2_threads", two[1]);
+        results.put("worker_settings", new LinkedHashMap<>(workerKafka));
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0, Map.of())) {
             KafkaOptions kafka = KafkaOptions.of(broker.bootstrapServers(), Topics.DEFAULT);
             Topics topics = kafka.topics();
@@ -105,25 +117,63 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static double inProcess(FashionMnist.Source source, PipelineSpec spec) {
+    /**
+     * The pipeline in-process on {@code threads} threads side by side, each with its own pipeline:
+     * the median over five 1-second rounds of the total records/s, and the CPU time per record.
+     */
+    private static double[] inProcess(FashionMnist.Source source, PipelineSpec spec, int threads) throws Exception {
         List<byte[]> pngs = pngs(source, 2000);
-        try (ImagePipeline pipeline = new ImagePipeline(spec, spec.normalization(), 10)) {
-            for (int i = 0; i < 4000; i++) {
-                pipeline.prepare("w" + i, "fm", Split.TRAIN, 0, 0, pngs.get(i % pngs.size()), Label.of(1));
-            }
-            double[] rates = new double[5];
-            for (int r = 0; r < rates.length; r++) {
-                long start = System.nanoTime();
-                int n = 0;
-                while (System.nanoTime() - start < 1_000_000_000L) {
-                    pipeline.prepare("s" + n, "fm", Split.TRAIN, 0, 0, pngs.get(n % pngs.size()), Label.of(1));
-                    n++;
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        double[][] rounds = new double[5][2];
+        java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(threads);
+        long[][] counts = new long[threads][rounds.length];
+        long[][] cpu = new long[threads][rounds.length];
+        long[][] nanos = new long[threads][rounds.length];
+        List<Thread> running = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int me = t;
+            Thread thread = new Thread(() -> {
+                try (ImagePipeline pipeline = new ImagePipeline(spec, spec.normalization(), 10 + me)) {
+                    for (int i = 0; i < 4000; i++) {
+                        pipeline.prepare("w" + i, "fm", Split.TRAIN, 0, 0, pngs.get(i % pngs.size()), Label.of(1));
+                    }
+                    for (int r = 0; r < rounds.length; r++) {
+                        barrier.await();
+                        long start = System.nanoTime();
+                        long startCpu = mx.getCurrentThreadCpuTime();
+                        int n = 0;
+                        while (System.nanoTime() - start < 1_000_000_000L) {
+                            pipeline.prepare("s" + n, "fm", Split.TRAIN, 0, 0, pngs.get(n % pngs.size()), Label.of(1));
+                            n++;
+                        }
+                        counts[me][r] = n;
+                        cpu[me][r] = mx.getCurrentThreadCpuTime() - startCpu;
+                        nanos[me][r] = System.nanoTime() - start;
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
                 }
-                rates[r] = n / ((System.nanoTime() - start) / 1e9);
-            }
-            Arrays.sort(rates);
-            return rates[2];
+            }, "in-process-" + t);
+            thread.start();
+            running.add(thread);
         }
+        for (Thread thread : running) {
+            thread.join();
+        }
+        for (int r = 0; r < rounds.length; r++) {
+            long n = 0;
+            long cpuNanos = 0;
+            double rate = 0;
+            for (int t = 0; t < threads; t++) {
+                n += counts[t][r];
+                cpuNanos += cpu[t][r];
+                rate += counts[t][r] / (nanos[t][r] / 1e9);
+            }
+            rounds[r][0] = rate;
+            rounds[r][1] = cpuNanos / 1e3 / n;
+        }
+        Arrays.sort(rounds, java.util.Comparator.comparingDouble(r -> r[0]));
+        return rounds[2];
     }
 
     private static List<byte[]> pngs(FashionMnist.Source source, int count) {
@@ -203,12 +253,13 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     }
 
     /** A worker JVM started through the launcher's main class, logging into its state directory. */
-    private static Process worker(KafkaOptions kafka, String applicationId, Path stateDir) throws Exception {
+    private Process worker(KafkaOptions kafka, String applicationId, Path stateDir) throws Exception {
         Files.createDirectories(stateDir);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-cp", System.getProperty("java.class.path"), StreamaugCli.class.getName(), "augment",
                 "--bootstrap", kafka.bootstrap(), "--topic-prefix", kafka.topics().prefix(), "--application-id", applicationId,
                 "--spec", "fashion-mnist", "--text-spec", "none", "--progress-every", "0", "--state-dir", stateDir.toString()));
+        workerKafka.forEach((key, value) -> command.addAll(List.of("--kafka", key + "=" + value)));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(stateDir.resolve("worker.log").toFile()).start();
     }
 
@@ -300,7 +351,11 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "  in-process, one thread          %8.0f records/s%n", inProcess);
         System.out.printf(Locale.ROOT, "  through Kafka, 1 worker         %8.0f records/s  (%.2f× in-process)%n", one, one / inProcess);
         System.out.printf(Locale.ROOT, "  through Kafka, 2 worker JVMs    %8.0f records/s  (%.2f× one worker)%n", two, two / one);
+        double cpuIn1 = ((Number) r.get("cpu_us_per_record_in_process_1_thread")).doubleValue();
+        double cpuIn2 = ((Number) r.get("cpu_us_per_record_in_process_2_threads")).doubleValue();
         System.out.printf(Locale.ROOT, "  worker CPU per record           %8.1f µs (1 worker), %.1f µs (2 workers: %.2f×)%n", cpuOne, cpuTwo, cpuTwo / cpuOne);
+        System.out.printf(Locale.ROOT, "  in-process CPU per record       %8.1f µs (1 thread), %.1f µs (2 side by side: %.2f×)%n",
+                cpuIn1, cpuIn2, cpuIn2 / cpuIn1);
         System.out.printf(Locale.ROOT, "  latency at %s records/s      p50 %s ms, p99 %s ms%n", r.get("latency_rate_rps"),
                 r.get("p50_latency_ms"), r.get("p99_latency_ms"));
     }
