@@ -16,17 +16,24 @@ import io.streamaug.core.Topics;
 import io.streamaug.core.cli.KafkaOptions;
 import io.streamaug.core.cli.UsageException;
 import io.streamaug.core.wire.Label;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -80,7 +87,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         double[] two = inProcess(source, spec, 2);
         results.put("in_process_rps", one[0]);
         results.put("in_process_2_threads_rps", two[0]);
-        // What two CPU-bound processes cost each other on this machine, without Kafka: the baseline for
+        // What two CPU-bound pipelines cost each other on this machine without Kafka: the baseline for
         // the CPU per record of two worker JVMs.
         results.put("cpu_us_per_record_in_process_1_thread", one[1]);
         results.put("cpu_us_per_record_in_process_2_threads", two[1]);
@@ -119,61 +126,55 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
     /**
      * The pipeline in-process on {@code threads} threads side by side, each with its own pipeline:
-     * the median over five 1-second rounds of the total records/s, and the CPU time per record.
+     * the median over five 1-second rounds of the total records/s, with that round's CPU time per record.
      */
     private static double[] inProcess(FashionMnist.Source source, PipelineSpec spec, int threads) throws Exception {
         List<byte[]> pngs = pngs(source, 2000);
-        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        double[][] rounds = new double[5][2];
-        java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(threads);
-        long[][] counts = new long[threads][rounds.length];
-        long[][] cpu = new long[threads][rounds.length];
-        long[][] nanos = new long[threads][rounds.length];
-        List<Thread> running = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            int me = t;
-            Thread thread = new Thread(() -> {
-                try (ImagePipeline pipeline = new ImagePipeline(spec, spec.normalization(), 10 + me)) {
-                    for (int i = 0; i < 4000; i++) {
-                        pipeline.prepare("w" + i, "fm", Split.TRAIN, 0, 0, pngs.get(i % pngs.size()), Label.of(1));
-                    }
-                    for (int r = 0; r < rounds.length; r++) {
-                        barrier.await();
-                        long start = System.nanoTime();
-                        long startCpu = mx.getCurrentThreadCpuTime();
-                        int n = 0;
-                        while (System.nanoTime() - start < 1_000_000_000L) {
-                            pipeline.prepare("s" + n, "fm", Split.TRAIN, 0, 0, pngs.get(n % pngs.size()), Label.of(1));
-                            n++;
-                        }
-                        counts[me][r] = n;
-                        cpu[me][r] = mx.getCurrentThreadCpuTime() - startCpu;
-                        nanos[me][r] = System.nanoTime() - start;
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, "in-process-" + t);
-            thread.start();
-            running.add(thread);
-        }
-        for (Thread thread : running) {
-            thread.join();
-        }
-        for (int r = 0; r < rounds.length; r++) {
-            long n = 0;
-            long cpuNanos = 0;
-            double rate = 0;
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        int rounds = 5;
+        CyclicBarrier barrier = new CyclicBarrier(threads); // the threads start each round together
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<long[][]>> results = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
-                n += counts[t][r];
-                cpuNanos += cpu[t][r];
-                rate += counts[t][r] / (nanos[t][r] / 1e9);
+                results.add(pool.submit(() -> {
+                    long[][] round = new long[rounds][3]; // records, CPU ns, wall ns
+                    try (ImagePipeline pipeline = new ImagePipeline(spec, spec.normalization(), 10)) {
+                        for (int i = 0; i < 4000; i++) {
+                            pipeline.prepare("w" + i, "fm", Split.TRAIN, 0, 0, pngs.get(i % pngs.size()), Label.of(1));
+                        }
+                        for (long[] r : round) {
+                            barrier.await(60, TimeUnit.SECONDS);
+                            long start = System.nanoTime();
+                            long startCpu = mx.getCurrentThreadCpuTime();
+                            int n = 0;
+                            while (System.nanoTime() - start < 1_000_000_000L) {
+                                pipeline.prepare("s" + n, "fm", Split.TRAIN, 0, 0, pngs.get(n % pngs.size()), Label.of(1));
+                                n++;
+                            }
+                            r[0] = n;
+                            r[1] = mx.getCurrentThreadCpuTime() - startCpu;
+                            r[2] = System.nanoTime() - start;
+                        }
+                    }
+                    return round;
+                }));
             }
-            rounds[r][0] = rate;
-            rounds[r][1] = cpuNanos / 1e3 / n;
+            double[][] totals = new double[rounds][3]; // records/s, CPU ns, records
+            for (Future<long[][]> result : results) {
+                long[][] round = result.get();
+                for (int r = 0; r < rounds; r++) {
+                    totals[r][0] += round[r][0] / (round[r][2] / 1e9);
+                    totals[r][1] += round[r][1];
+                    totals[r][2] += round[r][0];
+                }
+            }
+            Arrays.sort(totals, Comparator.comparingDouble(r -> r[0]));
+            double[] median = totals[rounds / 2];
+            return new double[] {median[0], median[1] / 1e3 / median[2]};
+        } finally {
+            pool.shutdownNow();
         }
-        Arrays.sort(rounds, java.util.Comparator.comparingDouble(r -> r[0]));
-        return rounds[2];
     }
 
     private static List<byte[]> pngs(FashionMnist.Source source, int count) {
