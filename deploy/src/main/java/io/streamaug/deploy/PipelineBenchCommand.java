@@ -48,14 +48,18 @@ import picocli.CommandLine.Option;
 /**
  * {@code streamaug bench pipeline}: records/s through a local broker with exactly-once, for one
  * worker and for two, beside the same pipeline in-process; CPU time per record of the worker JVMs;
- * end-to-end latency raw → prepared at a steady rate.
+ * end-to-end latency raw → prepared at a steady rate. The worker CPU time is also split by thread
+ * (stream threads, producer I/O, JIT, GC), which tells the workers' own per-record work from the
+ * JVM's warm-up.
  */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
         description = {"Throughput of the augment workers through an embedded broker with exactly-once (the",
             "fashion-mnist spec), for 1 worker (1 thread) and 2 worker JVMs, beside the pipeline in-process; the",
             "worker JVMs' CPU time per record; p50/p99 latency raw → prepared at a steady --latency-rate."})
 public final class PipelineBenchCommand implements Callable<Integer> {
-    @Option(names = "--records", defaultValue = "300000",
+    // 900,000: with 300,000 the JIT compilers were still at work in the window (16 µs per record with
+    // two workers, 6 with one), which the per-thread split of the worker CPU time showed.
+    @Option(names = "--records", defaultValue = "900000",
             description = "Raw records to push through; the first third warms the worker JVMs up (default: ${DEFAULT-VALUE}).")
     int records;
 
@@ -109,7 +113,16 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                 System.err.println(workers + " worker JVM(s) over " + produced + " records…");
                 Map<String, Double> run = throughRun(kafka, workers, produced, dir);
                 results.put("kafka_" + workers + (workers == 1 ? "_worker_rps" : "_workers_rps"), run.get("rps"));
-                results.put("cpu_us_per_record_" + workers + (workers == 1 ? "_worker" : "_workers"), run.get("cpu_us"));
+                String suffix = workers == 1 ? "_worker" : "_workers";
+                results.put("cpu_us_per_record_" + workers + suffix, run.get("cpu_us"));
+                Map<String, Double> byThread = new LinkedHashMap<>();
+                run.forEach((key, value) -> {
+                    if (key.startsWith("cpu_us_")) {
+                        byThread.put(key.substring("cpu_us_".length()), value);
+                    }
+                });
+                results.put("cpu_us_per_record_by_thread_" + workers + suffix, byThread);
+                results.put("stream_thread_busy_" + workers + suffix, run.get("stream_thread_busy"));
             }
             System.err.println("latency at " + latencyRate + " records/s with one worker…");
             results.putAll(latency(kafka, source, dir));
@@ -214,15 +227,28 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             long startLag = lag;
             long start = System.nanoTime();
             long startCpu = cpuTicks(children);
+            Map<String, Long> startThreads = threadTicks(children, applicationId);
             while ((lag = ConsumerLag.of(admin, applicationId, kafka.topics().rawImages())) > 0) {
                 check(children, deadline + 600_000);
                 Thread.sleep(20);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            double cpuSeconds = (cpuTicks(children) - startCpu) / (double) clockTicks();
+            long cpu = cpuTicks(children) - startCpu;
+            Map<String, Long> threads = threadTicks(children, applicationId);
             Map<String, Double> run = new LinkedHashMap<>();
             run.put("rps", startLag / seconds);
-            run.put("cpu_us", cpuSeconds * 1e6 / startLag);
+            run.put("cpu_us", cpu * 1e6 / clockTicks() / startLag);
+            long named = 0;
+            for (String group : THREAD_GROUPS) {
+                long ticks = threads.getOrDefault(group, 0L) - startThreads.getOrDefault(group, 0L);
+                named += ticks;
+                run.put("cpu_us_" + group, ticks * 1e6 / clockTicks() / startLag);
+            }
+            // Everything else, including threads that ended inside the window (the process total keeps their time).
+            run.put("cpu_us_other", (cpu - named) * 1e6 / clockTicks() / startLag);
+            // The share of the window each stream thread spent on a core: near 1, the stream thread is the limit.
+            run.put("stream_thread_busy", (threads.getOrDefault("stream", 0L) - startThreads.getOrDefault("stream", 0L))
+                    / (double) clockTicks() / seconds / workers);
             return run;
         } finally {
             children.forEach(Process::destroy);
@@ -273,6 +299,63 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
         }
         return ticks;
+    }
+
+    /** The worker threads the benchmark tells apart, by the name Linux keeps for them (15 characters). */
+    static final List<String> THREAD_GROUPS = List.of("stream", "producer_io", "jit", "gc");
+
+    /**
+     * utime + stime of the processes' live threads in clock ticks, summed by {@link #THREAD_GROUPS}
+     * (see {@link #threadGroup}); threads of no group are left out.
+     */
+    static Map<String, Long> threadTicks(List<Process> processes, String applicationId) throws Exception {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (Process p : processes) {
+            threadTicks(p.pid(), applicationId).forEach((group, ticks) -> out.merge(group, ticks, Long::sum));
+        }
+        return out;
+    }
+
+    static Map<String, Long> threadTicks(long pid, String applicationId) throws java.io.IOException {
+        Map<String, Long> out = new LinkedHashMap<>();
+        List<Path> threads;
+        try (var list = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            threads = list.toList();
+        }
+        for (Path thread : threads) {
+            String stat;
+            try {
+                stat = Files.readString(thread.resolve("stat"));
+            } catch (java.io.IOException ended) {
+                continue; // the thread ended meanwhile: the process total still has its time
+            }
+            String group = threadGroup(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')), applicationId);
+            if (group != null) {
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                out.merge(group, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The group of a worker thread by its Linux name (the Java name cut to 15 characters): stream
+     * threads are named after the application id, the producers' sender threads "kafka-producer-…",
+     * the JIT's "C1/C2 CompilerThread…", the collector's "GC Thread#…", "G1 …" and the VM thread;
+     * {@code null} for any other.
+     */
+    static String threadGroup(String linuxName, String applicationId) {
+        String streamPrefix = applicationId.substring(0, Math.min(15, applicationId.length()));
+        if (linuxName.startsWith(streamPrefix)) {
+            return "stream";
+        } else if (linuxName.startsWith("kafka-producer")) {
+            return "producer_io";
+        } else if (linuxName.startsWith("C1 Compiler") || linuxName.startsWith("C2 Compiler")) {
+            return "jit";
+        } else if (linuxName.startsWith("GC Thread") || linuxName.startsWith("G1 ") || linuxName.equals("VM Thread")) {
+            return "gc";
+        }
+        return null;
     }
 
     private static long clockTicks() {
@@ -355,6 +438,13 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         double cpuIn1 = ((Number) r.get("cpu_us_per_record_in_process_1_thread")).doubleValue();
         double cpuIn2 = ((Number) r.get("cpu_us_per_record_in_process_2_threads")).doubleValue();
         System.out.printf(Locale.ROOT, "  worker CPU per record           %8.1f µs (1 worker), %.1f µs (2 workers: %.2f×)%n", cpuOne, cpuTwo, cpuTwo / cpuOne);
+        for (String suffix : List.of("1_worker", "2_workers")) {
+            StringBuilder line = new StringBuilder();
+            ((Map<?, ?>) r.get("cpu_us_per_record_by_thread_" + suffix)).forEach((group, us) ->
+                    line.append(String.format(Locale.ROOT, "%s %.1f, ", group, ((Number) us).doubleValue())));
+            System.out.printf(Locale.ROOT, "    %-9s by thread (µs)    %s stream threads busy %.0f %%%n", suffix.replace('_', ' '),
+                    line, 100 * ((Number) r.get("stream_thread_busy_" + suffix)).doubleValue());
+        }
         System.out.printf(Locale.ROOT, "  in-process CPU per record       %8.1f µs (1 thread), %.1f µs (2 side by side: %.2f×)%n",
                 cpuIn1, cpuIn2, cpuIn2 / cpuIn1);
         System.out.printf(Locale.ROOT, "  latency at %s records/s      p50 %s ms, p99 %s ms%n", r.get("latency_rate_rps"),

@@ -1,0 +1,58 @@
+package io.streamaug.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/** How {@code bench pipeline} attributes a worker JVM's CPU time to its threads. */
+class PipelineBenchThreadsTest {
+    @Test
+    void namesWorkerThreadsByTheirLinuxNames() {
+        String app = "bench-1-9876543210";
+        // Kafka Streams names a stream thread "<application id>-<process id>-StreamThread-<n>"; Linux keeps 15 characters.
+        assertThat(PipelineBenchCommand.threadGroup("bench-1-9876543", app)).isEqualTo("stream");
+        assertThat(PipelineBenchCommand.threadGroup("bench-2-9876543", app)).isNull();
+        assertThat(PipelineBenchCommand.threadGroup("kafka-producer-", app)).isEqualTo("producer_io");
+        assertThat(PipelineBenchCommand.threadGroup("C2 CompilerThre", app)).isEqualTo("jit");
+        assertThat(PipelineBenchCommand.threadGroup("C1 CompilerThre", app)).isEqualTo("jit");
+        assertThat(PipelineBenchCommand.threadGroup("GC Thread#0", app)).isEqualTo("gc");
+        assertThat(PipelineBenchCommand.threadGroup("G1 Conc#0", app)).isEqualTo("gc");
+        assertThat(PipelineBenchCommand.threadGroup("VM Thread", app)).isEqualTo("gc");
+        assertThat(PipelineBenchCommand.threadGroup("kafka-coordinat", app)).isNull();
+        assertThat(PipelineBenchCommand.threadGroup("main", app)).isNull();
+        assertThat(PipelineBenchCommand.threadGroup("bench-1-9876543", "short")).isNull();
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void countsTheCpuTimeOfANamedThreadInItsGroup() throws Exception {
+        String app = "cputest-" + System.nanoTime();
+        long pid = ProcessHandle.current().pid();
+        long before = PipelineBenchCommand.threadTicks(pid, app).getOrDefault("stream", 0L);
+        AtomicBoolean stop = new AtomicBoolean();
+        long[] sink = new long[1];
+        Thread busy = new Thread(() -> {
+            long x = 0;
+            while (!stop.get()) {
+                x += System.nanoTime() % 7;
+            }
+            sink[0] = x;
+        }, app + "-StreamThread-1");
+        busy.start();
+        long cpuStart = System.nanoTime();
+        Map<String, Long> during;
+        do {
+            Thread.sleep(50);
+            during = PipelineBenchCommand.threadTicks(pid, app);
+        } while (during.getOrDefault("stream", 0L) - before < 30 && System.nanoTime() - cpuStart < 10_000_000_000L);
+        stop.set(true);
+        busy.join();
+        // 30 ticks: 0.3 s of CPU in the group named after the application id.
+        assertThat(during.getOrDefault("stream", 0L) - before).isGreaterThanOrEqualTo(30);
+        assertThat(during).containsKey("jit"); // HotSpot's compiler threads exist in every JVM
+    }
+}
