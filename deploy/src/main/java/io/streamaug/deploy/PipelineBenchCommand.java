@@ -282,12 +282,18 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     /** A worker JVM started through the launcher's main class, logging into its state directory. */
     private Process worker(KafkaOptions kafka, String applicationId, Path stateDir) throws Exception {
         Files.createDirectories(stateDir);
+        List<String> command = workerCommand(kafka, applicationId, stateDir, workerKafka);
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(stateDir.resolve("worker.log").toFile()).start();
+    }
+
+    /** The command line of a worker JVM; each {@code --worker-kafka} setting becomes a {@code --kafka} flag. */
+    static List<String> workerCommand(KafkaOptions kafka, String applicationId, Path stateDir, Map<String, String> settings) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-cp", System.getProperty("java.class.path"), StreamaugCli.class.getName(), "augment",
                 "--bootstrap", kafka.bootstrap(), "--topic-prefix", kafka.topics().prefix(), "--application-id", applicationId,
                 "--spec", "fashion-mnist", "--text-spec", "none", "--progress-every", "0", "--state-dir", stateDir.toString()));
-        workerKafka.forEach((key, value) -> command.addAll(List.of("--kafka", key + "=" + value)));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(stateDir.resolve("worker.log").toFile()).start();
+        settings.forEach((key, value) -> command.addAll(List.of("--kafka", key + "=" + value)));
+        return command;
     }
 
     /** utime + stime of the processes, in clock ticks. */

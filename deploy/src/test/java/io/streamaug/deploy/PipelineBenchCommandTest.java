@@ -2,14 +2,39 @@ package io.streamaug.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamaug.core.Topics;
+import io.streamaug.core.cli.Commands;
+import io.streamaug.core.cli.KafkaOptions;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import picocli.CommandLine;
 
-/** How {@code bench pipeline} attributes a worker JVM's CPU time to its threads. */
-class PipelineBenchThreadsTest {
+/** {@code bench pipeline}: the worker JVMs' command line, and how their CPU time is attributed to threads. */
+class PipelineBenchCommandTest {
+    @Test
+    void workerKafkaSettingsReachTheWorkersAugmentCommand() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("producer.linger.ms", "5");
+        settings.put("commit.interval.ms", "300");
+        List<String> command = PipelineBenchCommand.workerCommand(KafkaOptions.of("127.0.0.1:9092", Topics.DEFAULT), "bench-1-42",
+                Path.of("state"), settings);
+        List<String> args = command.subList(command.indexOf(StreamaugCli.class.getName()) + 1, command.size());
+        // The worker JVM parses exactly these arguments with the real CLI.
+        CommandLine.ParseResult parsed = Commands.configure(new CommandLine(new StreamaugCli())).parseArgs(args.toArray(String[]::new));
+        CommandLine.ParseResult augment = parsed.subcommand();
+        assertThat(augment.commandSpec().name()).isEqualTo("augment");
+        Map<String, String> kafka = augment.matchedOptionValue("--kafka", Map.of());
+        assertThat(kafka).containsExactlyEntriesOf(settings);
+        assertThat(augment.matchedOptionValue("--application-id", "")).isEqualTo("bench-1-42");
+        assertThat(augment.matchedOptionValue("--bootstrap", "")).isEqualTo("127.0.0.1:9092");
+    }
+
     @Test
     void namesWorkerThreadsByTheirLinuxNames() {
         String app = "bench-1-9876543210";
