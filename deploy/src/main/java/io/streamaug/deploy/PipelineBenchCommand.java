@@ -111,18 +111,12 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             results.put("records", produced);
             for (int workers : new int[] {1, 2}) {
                 System.err.println(workers + " worker JVM(s) over " + produced + " records…");
-                Map<String, Double> run = throughRun(kafka, workers, produced, dir);
-                results.put("kafka_" + workers + (workers == 1 ? "_worker_rps" : "_workers_rps"), run.get("rps"));
+                Run run = throughRun(kafka, workers, produced, dir);
                 String suffix = workers == 1 ? "_worker" : "_workers";
-                results.put("cpu_us_per_record_" + workers + suffix, run.get("cpu_us"));
-                Map<String, Double> byThread = new LinkedHashMap<>();
-                run.forEach((key, value) -> {
-                    if (key.startsWith("cpu_us_")) {
-                        byThread.put(key.substring("cpu_us_".length()), value);
-                    }
-                });
-                results.put("cpu_us_per_record_by_thread_" + workers + suffix, byThread);
-                results.put("stream_thread_busy_" + workers + suffix, run.get("stream_thread_busy"));
+                results.put("kafka_" + workers + suffix + "_rps", run.rps());
+                results.put("cpu_us_per_record_" + workers + suffix, run.cpuUs());
+                results.put("cpu_us_per_record_by_thread_" + workers + suffix, run.cpuUsByThread());
+                results.put("stream_thread_busy_" + workers + suffix, run.streamThreadBusy());
             }
             System.err.println("latency at " + latencyRate + " records/s with one worker…");
             results.putAll(latency(kafka, source, dir));
@@ -207,8 +201,15 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         return out;
     }
 
+    /**
+     * One measured window: records/s, the worker JVMs' CPU µs per record (in all and by thread group,
+     * "other" holding the rest), and the share of the window each stream thread spent on a core.
+     */
+    record Run(double rps, double cpuUs, Map<String, Double> cpuUsByThread, double streamThreadBusy) {
+    }
+
     /** Starts worker JVMs on the raw topic (from the start) under a fresh application id; measures the steady window. */
-    private Map<String, Double> throughRun(KafkaOptions kafka, int workers, int produced, Path dir) throws Exception {
+    private Run throughRun(KafkaOptions kafka, int workers, int produced, Path dir) throws Exception {
         String applicationId = "bench-" + workers + "-" + System.nanoTime();
         List<Process> children = new ArrayList<>();
         try (Admin admin = kafka.connect(Duration.ofSeconds(10))) {
@@ -235,21 +236,18 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             double seconds = (System.nanoTime() - start) / 1e9;
             long cpu = cpuTicks(children) - startCpu;
             Map<String, Long> threads = threadTicks(children, applicationId);
-            Map<String, Double> run = new LinkedHashMap<>();
-            run.put("rps", startLag / seconds);
-            run.put("cpu_us", cpu * 1e6 / clockTicks() / startLag);
+            double usPerTick = 1e6 / clockTicks() / startLag;
+            Map<String, Double> byThread = new LinkedHashMap<>();
             long named = 0;
             for (String group : THREAD_GROUPS) {
                 long ticks = threads.getOrDefault(group, 0L) - startThreads.getOrDefault(group, 0L);
                 named += ticks;
-                run.put("cpu_us_" + group, ticks * 1e6 / clockTicks() / startLag);
+                byThread.put(group, ticks * usPerTick);
             }
             // Everything else, including threads that ended inside the window (the process total keeps their time).
-            run.put("cpu_us_other", (cpu - named) * 1e6 / clockTicks() / startLag);
-            // The share of the window each stream thread spent on a core: near 1, the stream thread is the limit.
-            run.put("stream_thread_busy", (threads.getOrDefault("stream", 0L) - startThreads.getOrDefault("stream", 0L))
-                    / (double) clockTicks() / seconds / workers);
-            return run;
+            byThread.put("other", (cpu - named) * usPerTick);
+            long streamTicks = threads.getOrDefault("stream", 0L) - startThreads.getOrDefault("stream", 0L);
+            return new Run(startLag / seconds, cpu * usPerTick, byThread, streamTicks / (double) clockTicks() / seconds / workers);
         } finally {
             children.forEach(Process::destroy);
             for (Process child : children) {
@@ -300,9 +298,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     private static long cpuTicks(List<Process> processes) throws Exception {
         long ticks = 0;
         for (Process p : processes) {
-            String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            ticks += statTicks(Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat")));
         }
         return ticks;
     }
@@ -337,8 +333,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             }
             String group = threadGroup(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')), applicationId);
             if (group != null) {
-                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                out.merge(group, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+                out.merge(group, statTicks(stat), Long::sum);
             }
         }
         return out;
@@ -362,6 +357,12 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             return "gc";
         }
         return null;
+    }
+
+    /** utime + stime from a process's or thread's {@code stat} line (fields 14 and 15, after the name). */
+    private static long statTicks(String stat) {
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     private static long clockTicks() {
