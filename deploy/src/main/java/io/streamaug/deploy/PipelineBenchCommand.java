@@ -236,18 +236,18 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             double seconds = (System.nanoTime() - start) / 1e9;
             long cpu = cpuTicks(children) - startCpu;
             Map<String, Long> threads = threadTicks(children, applicationId);
-            double usPerTick = 1e6 / clockTicks() / startLag;
+            double usPerRecordPerTick = 1e6 / clockTicks() / startLag; // one clock tick spread over the window's records, in µs
             Map<String, Double> byThread = new LinkedHashMap<>();
             long named = 0;
             for (String group : THREAD_GROUPS) {
                 long ticks = threads.getOrDefault(group, 0L) - startThreads.getOrDefault(group, 0L);
                 named += ticks;
-                byThread.put(group, ticks * usPerTick);
+                byThread.put(group, ticks * usPerRecordPerTick);
             }
             // Everything else, including threads that ended inside the window (the process total keeps their time).
-            byThread.put("other", (cpu - named) * usPerTick);
+            byThread.put("other", (cpu - named) * usPerRecordPerTick);
             long streamTicks = threads.getOrDefault("stream", 0L) - startThreads.getOrDefault("stream", 0L);
-            return new Run(startLag / seconds, cpu * usPerTick, byThread, streamTicks / (double) clockTicks() / seconds / workers);
+            return new Run(startLag / seconds, cpu * usPerRecordPerTick, byThread, streamTicks / (double) clockTicks() / seconds / workers);
         } finally {
             children.forEach(Process::destroy);
             for (Process child : children) {

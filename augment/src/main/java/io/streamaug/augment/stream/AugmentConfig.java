@@ -10,7 +10,7 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 /**
  * The worker's Kafka Streams configuration. Operator values (passed in {@code base}) win;
  * defaults are filled in with {@code putIfAbsent}: exactly-once v2, poison records to the
- * dead-letter topic (Kafka Streams' own handlers, KIP-1034, with the stage named), lz4, a 5 ms
+ * dead-letter topic (Kafka Streams' own handlers, KIP-1034, with the stage named), lz4, a 50 ms
  * linger and 256 kB batches on the output (prepared records are large and compress well).
  */
 public final class AugmentConfig {
