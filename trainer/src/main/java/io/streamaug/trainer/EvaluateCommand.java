@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.streamaug.core.cli.KafkaOptions;
 import io.streamaug.core.cli.UsageException;
+import io.streamaug.trainer.features.ImageFeatures;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,9 @@ import picocli.CommandLine.Option;
 /** {@code streamaug evaluate}: a checkpoint's accuracy, per-class accuracy and confusion matrix on the test topic. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
         description = {"Evaluate a trained checkpoint on the prepared test topic (or val with --split val).",
-            "Prints accuracy, per-class accuracy and the confusion matrix (rows: true class, columns: predicted)."})
+            "Prints accuracy, per-class accuracy and the confusion matrix (rows: true class, columns: predicted).",
+            "--tta-shift and --tta-flip score each image by its class probabilities averaged over its shifted and "
+                + "mirrored views (test-time augmentation)."})
 public final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
@@ -34,26 +37,47 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON to FILE.")
     Path json;
 
+    @Option(names = "--tta-shift", defaultValue = "0", paramLabel = "PIXELS",
+            description = {"Test-time augmentation (images): average the class probabilities over every shift of up to "
+                + "PIXELS in each direction, 0 to " + TestTimeViews.MAX_SHIFT + " (default: ${DEFAULT-VALUE}, none).",
+                "Use the training spec's RandomCrop padding."})
+    int ttaShift;
+
+    @Option(names = "--tta-flip", description = "Test-time augmentation (images): also average over each view mirrored "
+            + "left–right. Use when the training spec flips.")
+    boolean ttaFlip;
+
     @Override
     public Integer call() throws Exception {
         Path dir = locate(checkpoint);
         if (!List.of("test", "val").contains(split)) {
             throw new UsageException("--split must be test or val, got " + split);
         }
+        if (ttaShift < 0 || ttaShift > TestTimeViews.MAX_SHIFT) {
+            throw new UsageException("--tta-shift must be between 0 and " + TestTimeViews.MAX_SHIFT + " pixels, got "
+                    + ttaShift);
+        }
+        TestTimeViews views = new TestTimeViews(ttaFlip, ttaShift);
         Checkpoint.Loaded loaded = Checkpoint.load(dir);
         Checkpoint.State state = loaded.state();
+        if (views.any() && !(state.features() instanceof ImageFeatures)) {
+            throw new UsageException("--tta-shift and --tta-flip apply to image models; " + dir + " takes "
+                    + state.features().describe());
+        }
         String topic = "test".equals(split) ? kafka.topics().preparedTest() : kafka.topics().preparedVal();
-        System.err.println("evaluating " + dir + " (step " + state.step() + ") on " + topic + "…");
+        System.err.println("evaluating " + dir + " (step " + state.step() + ") on " + topic
+                + (views.any() ? " with test-time augmentation, " + views : "") + "…");
         Evaluator.Evaluation result = new Evaluator(kafka.clientProperties(), state.dataset(), state.features(),
-                state.classes().size(), Duration.ofMinutes(10)).evaluate(topic, loaded.net());
+                state.classes().size(), Duration.ofMinutes(10), views).evaluate(topic, loaded.net());
         if (result.total() == 0) {
             throw new UsageException("no " + state.dataset() + " samples on " + topic + "; have the workers prepared the "
                     + split + " split?");
         }
         print(System.out, state.classes(), result);
         if (json != null) {
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(),
-                    toMap(dir, state, split, result));
+            Map<String, Object> out = toMap(dir, state, split, result);
+            out.put("test_time_views", Map.of("shift", views.shift(), "flip", views.flip(), "views", views.count()));
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), out);
         }
         return 0;
     }

@@ -21,7 +21,8 @@ import org.nd4j.linalg.dataset.DataSet;
 /**
  * Scores a network on a prepared topic (val or test), read committed from its start to the end
  * offsets found when it begins: mean cross-entropy, accuracy and the confusion matrix. Records of
- * other datasets are passed over; records the model cannot take are counted as skipped.
+ * other datasets are passed over; records the model cannot take are counted as skipped. With
+ * {@link TestTimeViews} each image is scored by its class probabilities averaged over its views.
  */
 public final class Evaluator {
     private static final int BATCH = 256;
@@ -51,13 +52,21 @@ public final class Evaluator {
     private final Featuriser features;
     private final int classes;
     private final Duration timeout;
+    private final TestTimeViews views;
 
     public Evaluator(Properties clientProperties, String dataset, Featuriser features, int classes, Duration timeout) {
+        this(clientProperties, dataset, features, classes, timeout, TestTimeViews.NONE);
+    }
+
+    /** An evaluator that scores each sample by its class probabilities averaged over {@code views}. */
+    public Evaluator(Properties clientProperties, String dataset, Featuriser features, int classes, Duration timeout,
+            TestTimeViews views) {
         this.clientProperties = clientProperties;
         this.dataset = dataset;
         this.features = features;
         this.classes = classes;
         this.timeout = timeout;
+        this.views = views;
     }
 
     /** A group-less, read-committed reader of prepared records, for reading a topic from its start. */
@@ -126,7 +135,7 @@ public final class Evaluator {
 
         void score(MultiLayerNetwork net, BatchBuilder batches, List<PreparedSample> batch) {
             DataSet data = batches.build(batch);
-            try (INDArray output = net.output(data.getFeatures(), false); INDArray predicted = output.argMax(1)) {
+            try (INDArray output = output(net, batches, batch, data); INDArray predicted = output.argMax(1)) {
                 lossSum += BatchBuilder.crossEntropy(output, data.getLabels()) * batch.size();
                 int[] classOf = predicted.toIntVector();
                 for (int i = 0; i < batch.size(); i++) {
@@ -141,6 +150,29 @@ public final class Evaluator {
                 data.getFeatures().close();
                 data.getLabels().close();
             }
+        }
+
+        /** The class probabilities of the batch, averaged over the test-time views when there are several. */
+        private INDArray output(MultiLayerNetwork net, BatchBuilder batches, List<PreparedSample> batch, DataSet data) {
+            INDArray sum = net.output(data.getFeatures(), false);
+            if (!views.any()) {
+                return sum;
+            }
+            List<PreparedSample> viewed = new ArrayList<>(batch.size());
+            for (int v = 1; v < views.count(); v++) {
+                viewed.clear();
+                for (PreparedSample sample : batch) {
+                    viewed.add(views.view(sample, v));
+                }
+                DataSet view = batches.build(viewed);
+                try (INDArray output = net.output(view.getFeatures(), false)) {
+                    sum.addi(output);
+                } finally {
+                    view.getFeatures().close();
+                    view.getLabels().close();
+                }
+            }
+            return sum.divi(views.count());
         }
     }
 }

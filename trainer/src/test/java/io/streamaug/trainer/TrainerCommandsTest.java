@@ -7,6 +7,7 @@ import io.streamaug.broker.testing.TestKafka;
 import io.streamaug.core.Split;
 import io.streamaug.core.Topics;
 import io.streamaug.core.cli.Commands;
+import io.streamaug.core.wire.Label;
 import io.streamaug.core.wire.PreparedSample;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -24,6 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine;
 
 /** The trainer's commands end to end on a real broker: train, evaluate, sweep, the overfit check, and their errors. */
@@ -32,6 +37,7 @@ import picocli.CommandLine;
 class TrainerCommandsTest {
     private Topics topics;
     private String[] kafkaArgs;
+    private final List<PreparedSample> eval = new ArrayList<>();
 
     record Run(int exit, String out, String err) {
     }
@@ -40,7 +46,6 @@ class TrainerCommandsTest {
     void data(TestKafka kafka) throws Exception {
         topics = Toy.topics(kafka, "commands", 1);
         Random random = new Random(4);
-        List<PreparedSample> eval = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             eval.add(Toy.sample("e" + i, i % 2, Split.TEST, 0, random));
         }
@@ -96,6 +101,31 @@ class TrainerCommandsTest {
         }
         assertThat(total).isEqualTo(200);
         assertThat(Files.readString(runs.resolve("eval.json"))).contains("\"per_class_accuracy\"").contains("\"confusion\"");
+
+        // Test-time augmentation: each image scored by its probabilities averaged over 18 views, as computed by hand.
+        Run tta = run(new EvaluateCommand(), "--checkpoint", runs.resolve("cli").toString(), "--tta-shift", "1",
+                "--tta-flip", "--json", runs.resolve("tta.json").toString());
+        assertThat(tta.exit()).as(tta.err()).isZero();
+        assertThat(tta.err()).contains("with test-time augmentation, 18 views");
+        assertThat(Files.readString(runs.resolve("tta.json"))).contains("\"views\" : 18").contains("\"samples\" : 200");
+        Checkpoint.Loaded loaded = Checkpoint.load(EvaluateCommand.locate(runs.resolve("cli")));
+        TestTimeViews views = new TestTimeViews(true, 1);
+        BatchBuilder batches = new BatchBuilder(loaded.state().features(), 2, 0);
+        INDArray sum = Nd4j.zeros(DataType.FLOAT, eval.size(), 2);
+        for (int v = 0; v < views.count(); v++) {
+            int view = v;
+            DataSet data = batches.build(eval.stream().map(s -> views.view(s, view)).toList());
+            sum.addi(loaded.net().output(data.getFeatures(), false));
+        }
+        int[] predicted = sum.argMax(1).toIntVector();
+        long correct = 0;
+        for (int i = 0; i < eval.size(); i++) {
+            correct += predicted[i] == ((Label.Hard) eval.get(i).label()).index() ? 1 : 0;
+        }
+        assertThat(tta.out()).contains("(" + correct + "/200)");
+        Run tooFar = run(new EvaluateCommand(), "--checkpoint", runs.resolve("cli").toString(), "--tta-shift", "9");
+        assertThat(tooFar.exit()).isEqualTo(Commands.EXIT_USAGE);
+        assertThat(tooFar.err().strip()).contains("--tta-shift must be between 0 and 4 pixels, got 9").doesNotContain("\n");
 
         // Resuming under the same name with another model is refused with the reason.
         Run changed = run(new TrainCommand(), "--config", yaml.toString(), "--name", "cli", "--runs", runs.toString(),
