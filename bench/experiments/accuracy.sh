@@ -2,7 +2,7 @@
 # Accuracy experiments of docs/benchmarks.md, through the whole pipeline on an embedded broker:
 # produce → stats → 2 augment workers → trainer → evaluate on the test topic.
 #
-#   bench/experiments/accuracy.sh mlp|mlp-heavy|cnn|online|small|small-light|small-noreg|small-long|spam [OUT_DIR]
+#   bench/experiments/accuracy.sh mlp|mlp-heavy|cnn|online|small|small-light|small-noreg|small-long|small-tta|spam [OUT_DIR]
 #
 # Each experiment uses its own topic prefix; results (train summary, evaluation, metrics, curves)
 # land in OUT_DIR (default: .streamaug/experiments). Needs Debian's dataset-fashion-mnist for the
@@ -138,5 +138,26 @@ case "$EXPERIMENT" in
         --set warmup_steps=200 --set min_lr=1e-5 --seed "${SEED:-42}" "${reg[@]}"
       WORKER_FLAGS=()
     done ;;
-  *) echo "unknown experiment '$EXPERIMENT' (mlp, mlp-heavy, cnn, online, small, small-light, small-noreg, small-long, spam)" >&2; exit 2 ;;
+  small-tta) # test-time augmentation: re-evaluate the small-long checkpoints in OUT_DIR/runs on a freshly prepared
+    # test topic, once as trained and once averaging each image over its 1-px shifts and their mirror images
+    # (the views light-mix trains on: 18 per image). Checkpoints only; nothing is retrained.
+    name=small-tta
+    p=(--bootstrap "$BOOT" --topic-prefix "$name")
+    "$SA" produce images "${p[@]}" --train-limit 2000
+    "$SA" stats "${p[@]}" --dataset fashion-mnist
+    workers "$name" "$ROOT/bench/experiments/plain.yaml"
+    runs=("$OUT"/runs/small-long-*)
+    [ -d "${runs[0]}" ] || { echo "no small-long runs in $OUT/runs: run small-long first" >&2; exit 2; }
+    until "$SA" evaluate "${p[@]}" --checkpoint "${runs[0]}" --json "$WORK/probe.json" >/dev/null 2>&1 \
+        && grep -q '"samples" : 10000' "$WORK/probe.json"; do sleep 10; done # the workers have prepared all 10,000
+    for run in "${runs[@]}"; do
+      arm="$(basename "$run")"
+      "$SA" evaluate "${p[@]}" --checkpoint "$run" --json "$OUT/$arm-test.json" >"$OUT/$arm-test.txt"
+      "$SA" evaluate "${p[@]}" --checkpoint "$run" --tta-shift 1 --tta-flip --json "$OUT/$arm-tta-test.json" \
+        >"$OUT/$arm-tta-test.txt"
+      echo "$arm: $(grep '^accuracy' "$OUT/$arm-test.txt" | cut -d' ' -f2) as trained," \
+        "$(grep '^accuracy' "$OUT/$arm-tta-test.txt" | cut -d' ' -f2) with test-time augmentation"
+    done
+    stop_workers ;;
+  *) echo "unknown experiment '$EXPERIMENT' (mlp, mlp-heavy, cnn, online, small, small-light, small-noreg, small-long, small-tta, spam)" >&2; exit 2 ;;
 esac

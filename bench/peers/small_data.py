@@ -14,7 +14,10 @@ aspect 0.3..3.3, value 0), --mix P (a minibatch partner: MixUp alpha 0.2, or wit
 alpha 1.0 at even odds). The worker mixes with a partner from its buffer and draws with each
 sample's own generator, so the figures are close to, not equal to, the pipeline's.
 
-Usage: small_data.py [--crop 1 --flip --mix 0.5 --erase 0.25 --cutmix] [--no-reg] [--seed 7] ...
+--tta also reports the test accuracy with test-time augmentation: the softmax averaged over every
+shift of up to --crop pixels, each also flipped with --flip (`evaluate --tta-shift --tta-flip`).
+
+Usage: small_data.py [--crop 1 --flip --mix 0.5 --erase 0.25 --cutmix] [--no-reg] [--tta] [--seed 7] ...
 Prints one JSON line: the settings, test accuracy and loss, train accuracy, seconds.
 Needs Debian's python3-torch.
 """
@@ -110,6 +113,20 @@ def mix(xb, yb, a):
     return xb, lam * yb + (1 - lam) * yb[partner]
 
 
+def tta(net, x_test, y_test, a):
+    """Test accuracy of the softmax averaged over every shift of up to --crop pixels, each also flipped
+    when --flip: the views the training distribution holds."""
+    p = a.crop
+    padded = F.pad(x_test, (p, p, p, p), value=normalise(torch.zeros(1)).item())
+    total = torch.zeros(len(x_test), 10)
+    for i in range(2 * p + 1):
+        for j in range(2 * p + 1):
+            view = padded[:, :, i:i + 28, j:j + 28]
+            for flip in ([False, True] if a.flip else [False]):
+                total += F.softmax(net(view.flip(-1) if flip else view), 1)
+    return round((total.argmax(1) == y_test).float().mean().item(), 4)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--model', choices=['cnn', 'mlp'], default='cnn')
@@ -129,6 +146,8 @@ def main():
     ap.add_argument('--erase-max', type=float, default=0.2)
     ap.add_argument('--mix', type=float, default=0.0)
     ap.add_argument('--cutmix', action='store_true')
+    ap.add_argument('--tta', action='store_true',
+                    help='also report test accuracy averaged over the flipped and shifted views the training saw')
     ap.add_argument('--seed', type=int, default=42)
     ap.add_argument('--threads', type=int, default=1)
     a = ap.parse_args()
@@ -177,6 +196,7 @@ def main():
         out = net(x_test)
         result = dict(settings={k: v for k, v in vars(a).items() if k != 'threads'},
                       test_accuracy=round((out.argmax(1) == y_test).float().mean().item(), 4),
+                      **({'test_accuracy_tta': tta(net, x_test, y_test, a)} if a.tta else {}),
                       test_loss=round(F.cross_entropy(out, y_test).item(), 4),
                       train_accuracy=round((net(normalise(x)).argmax(1) == y).float().mean().item(), 4),
                       seconds=round(time.time() - start))
