@@ -21,7 +21,6 @@ BOOT="127.0.0.1:$PORT"
 WORK="$(mktemp -d)"
 PIDS=()
 WORKERS=()
-WORKER_FLAGS=() # more augment flags for the next images run
 
 cleanup() {
   for pid in "${WORKERS[@]}" "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -57,7 +56,7 @@ images() { # images NAME SPEC "PRODUCE FLAGS" TRAIN FLAGS…
   # shellcheck disable=SC2086
   "$SA" produce images "${p[@]}" $produce
   "$SA" stats "${p[@]}" --dataset fashion-mnist
-  workers "$name" "$spec" "${WORKER_FLAGS[@]}"
+  workers "$name" "$spec"
   "$SA" train "${p[@]}" --name "$name" --runs "$OUT/runs" --idle-timeout 60 --quiet \
     --json "$OUT/$name-train.json" "$@" 2>"$OUT/$name-train.log"
   "$SA" evaluate "${p[@]}" --checkpoint "$OUT/runs/$name" --json "$OUT/$name-test.json" | tee "$OUT/$name-test.txt"
@@ -120,8 +119,7 @@ case "$EXPERIMENT" in
     # the CNN's width (default 16,32 and 64), REG=off the recipe's other regularisers.
     for arm in ${ARMS:-plain light aug}; do
       case "$arm" in
-        plain|light|medium) spec="$ROOT/bench/experiments/$arm.yaml" ;;
-        light-mix) spec="$ROOT/bench/experiments/$arm.yaml"; WORKER_FLAGS=(--classes 10) ;; # mixed labels need the class count
+        plain|light|medium|light-mix) spec="$ROOT/bench/experiments/$arm.yaml" ;;
         aug) spec=fashion-mnist ;;
         *) echo "unknown arm '$arm' (plain, light, medium, light-mix, aug)" >&2; exit 2 ;;
       esac
@@ -136,7 +134,6 @@ case "$EXPERIMENT" in
       images "$name" "$spec" "--train-limit 2000 --epochs 100" --model cnn --set conv_channels="${CONV:-16,32}" \
         --hidden "${HIDDEN:-64}" --norm layer --batch-size 32 --eval-every 500 --schedule cosine --set total_steps=5625 \
         --set warmup_steps=200 --set min_lr=1e-5 --seed "${SEED:-42}" "${reg[@]}"
-      WORKER_FLAGS=()
     done ;;
   small-tta) # test-time augmentation: re-evaluate the small-long checkpoints in OUT_DIR/runs on a freshly prepared
     # test topic, once as trained and once averaging each image over its 1-px shifts and their mirror images

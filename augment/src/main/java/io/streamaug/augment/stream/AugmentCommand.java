@@ -46,7 +46,8 @@ public final class AugmentCommand implements Callable<Integer> {
     @Option(names = "--std", split = ",", description = "Per-channel training-set std (0..1 scale); overrides the spec's normalize.")
     float[] std;
 
-    @Option(names = "--classes", defaultValue = "0", description = "Class count, needed when the spec smooths labels.")
+    @Option(names = "--classes", defaultValue = "0",
+            description = "Class count for a spec that mixes or smooths labels (default: the --dataset definition's).")
     int classes;
 
     @Option(names = "--text-spec", defaultValue = "eda", paramLabel = "FILE|NAME|none",
@@ -61,7 +62,8 @@ public final class AugmentCommand implements Callable<Integer> {
     long maxImagePixels;
 
     @Option(names = "--stats-timeout", defaultValue = "0", paramLabel = "SECONDS",
-            description = "How long to wait for training statistics when the spec has no normalize section (default: 0 = until they come).")
+            description = "How long to wait for training statistics (a spec without normalize) or the dataset definition "
+                    + "(a mixing spec without --classes) (default: 0 = until they come).")
     int statsTimeout;
 
     @Option(names = "--metrics-port", defaultValue = "0",
@@ -77,7 +79,8 @@ public final class AugmentCommand implements Callable<Integer> {
     int mixBuffer;
 
     @Option(names = "--dataset", defaultValue = "fashion-mnist",
-            description = "Dataset whose training statistics normalise, when the spec has no normalize section (default: ${DEFAULT-VALUE}).")
+            description = {"Dataset whose training statistics normalise when the spec has no normalize section, and whose "
+                + "class count a mixing spec uses without --classes (default: ${DEFAULT-VALUE})."})
     String dataset;
 
     @Option(names = "--state-dir", paramLabel = "DIR", description = "Kafka Streams state directory (default: a fresh temp dir).")
@@ -89,28 +92,72 @@ public final class AugmentCommand implements Callable<Integer> {
 
     /** Waits until the dataset's training statistics are published, saying so, and uses them. */
     private Normalization awaitStats() throws InterruptedException {
+        io.streamaug.core.DatasetStats stats = await(
+                () -> io.streamaug.core.DatasetCatalog.readStats(kafka.clientProperties(), kafka.topics(), Duration.ofSeconds(10))
+                        .get(dataset),
+                "training statistics of '" + dataset + "' on " + kafka.topics().stats()
+                        + " (the spec has no normalize section): run './streamaug stats --dataset " + dataset + "'",
+                () -> "no training statistics of '" + dataset + "' on " + kafka.topics().stats() + " after " + statsTimeout
+                        + " s; run './streamaug stats --dataset " + dataset + "' or give --mean and --std");
+        float[] m = new float[stats.channels()];
+        float[] s = new float[stats.channels()];
+        for (int c = 0; c < m.length; c++) {
+            m[c] = (float) stats.mean()[c];
+            s[c] = (float) stats.std()[c];
+        }
+        System.err.println("normalising with statistics of '" + dataset + "' version " + stats.version());
+        return new Normalization(m, s, stats.version());
+    }
+
+    /**
+     * The class count a mixing or smoothing spec needs: {@code --classes}, or else the size of the
+     * dataset's class list in its definition, waiting for the definition as for statistics.
+     */
+    int classCount(PipelineSpec pipelineSpec) throws InterruptedException {
+        if (!pipelineSpec.mixing().mixes() && pipelineSpec.mixing().labelSmoothing() <= 0) {
+            return classes;
+        }
+        if (classes != 0) {
+            if (classes < 2) {
+                throw new UsageException("--classes must be at least 2 for a spec that mixes or smooths labels, got " + classes);
+            }
+            return classes;
+        }
+        io.streamaug.core.DatasetInfo info = await(
+                () -> io.streamaug.core.DatasetCatalog.read(kafka.clientProperties(), kafka.topics(), Duration.ofSeconds(10))
+                        .get(dataset),
+                "the definition of dataset '" + dataset + "' on " + kafka.topics().datasets() + " (" + spec
+                        + " mixes or smooths labels over its classes): produce it, or run './streamaug dataset'",
+                () -> spec + " mixes or smooths labels, which needs the class count, and dataset '" + dataset
+                        + "' is not defined on " + kafka.topics().datasets() + " after " + statsTimeout + " s: produce it"
+                        + " first, define it with './streamaug dataset', name another with --dataset, or pass --classes N");
+        if (info.classes().size() < 2) {
+            throw new UsageException("dataset '" + dataset + "' defines " + info.classes().size() + " class(es); "
+                    + spec + " mixes or smooths labels, which needs at least 2");
+        }
+        System.err.println("mixing and smoothing labels over the " + info.classes().size() + " classes of '" + dataset
+                + "' (its definition)");
+        return info.classes().size();
+    }
+
+    /**
+     * Polls {@code lookup} every 2 s until it gives a value, saying what it waits for every 30 s; after
+     * {@code --stats-timeout} seconds (0: never) it gives up with a usage error.
+     */
+    private <T> T await(java.util.function.Supplier<T> lookup, String waitingFor,
+            java.util.function.Supplier<String> timedOut) throws InterruptedException {
         long lastSaid = 0;
         long deadline = statsTimeout > 0 ? System.nanoTime() + statsTimeout * 1_000_000_000L : Long.MAX_VALUE;
         while (true) {
-            io.streamaug.core.DatasetStats stats = io.streamaug.core.DatasetCatalog
-                    .readStats(kafka.clientProperties(), kafka.topics(), Duration.ofSeconds(10)).get(dataset);
-            if (stats != null) {
-                float[] m = new float[stats.channels()];
-                float[] s = new float[stats.channels()];
-                for (int c = 0; c < m.length; c++) {
-                    m[c] = (float) stats.mean()[c];
-                    s[c] = (float) stats.std()[c];
-                }
-                System.err.println("normalising with statistics of '" + dataset + "' version " + stats.version());
-                return new Normalization(m, s, stats.version());
+            T value = lookup.get();
+            if (value != null) {
+                return value;
             }
             if (System.nanoTime() > deadline) {
-                throw new UsageException("no training statistics of '" + dataset + "' on " + kafka.topics().stats() + " after "
-                        + statsTimeout + " s; run './streamaug stats --dataset " + dataset + "' or give --mean and --std");
+                throw new UsageException(timedOut.get());
             }
             if (System.currentTimeMillis() - lastSaid > 30_000) {
-                System.err.println("waiting for training statistics of '" + dataset + "' on " + kafka.topics().stats()
-                        + " (the spec has no normalize section): run './streamaug stats --dataset " + dataset + "'");
+                System.err.println("waiting for " + waitingFor);
                 lastSaid = System.currentTimeMillis();
             }
             Thread.sleep(2_000);
@@ -129,9 +176,6 @@ public final class AugmentCommand implements Callable<Integer> {
         if (mixBuffer < 1) {
             throw new UsageException("--mix-buffer must be at least 1, got " + mixBuffer);
         }
-        if ((pipelineSpec.mixing().mixes() || pipelineSpec.mixing().labelSmoothing() > 0) && classes < 2) {
-            throw new UsageException(spec + " mixes or smooths labels, which needs the class count: pass --classes N");
-        }
         if ((mean == null) != (std == null)) {
             throw new UsageException("give --mean and --std together");
         }
@@ -139,6 +183,7 @@ public final class AugmentCommand implements Callable<Integer> {
         TextSpec text = textSpec.equals("none") ? null : SpecLoader.resolveText(textSpec);
         Normalization fixed = mean != null ? new Normalization(mean, std, 0) : pipelineSpec.normalization();
         Normalization normalization = fixed != null ? fixed : awaitStats();
+        int classCount = classCount(pipelineSpec);
         if (normalization.channels() != pipelineSpec.channels()) {
             throw new UsageException("--mean/--std have " + normalization.channels() + " value(s) but the spec decodes "
                     + pipelineSpec.channels() + " channel(s)");
@@ -153,7 +198,7 @@ public final class AugmentCommand implements Callable<Integer> {
         config.put(DeadLetterHandler.COUNTER_CONFIG, deadLetters);
         AugmentWorker worker = new AugmentWorker(
                 AugmentTopology.build(topics, DatasetDirectory.fromKafka(kafka.clientProperties(), topics),
-                () -> new ImagePipeline(pipelineSpec, normalization, classes, limits),
+                () -> new ImagePipeline(pipelineSpec, normalization, classCount, limits),
                 text == null ? null : () -> new TextPipeline(text, Lexicon.get()),
                 pipelineSpec.mixing().mixes(), mixBuffer), config);
         WorkerMetrics metrics = new WorkerMetrics(worker.streams(), deadLetters);
