@@ -10,6 +10,7 @@ import io.streamaug.core.cli.Commands;
 import io.streamaug.trainer.EvaluateCommand;
 import io.streamaug.trainer.SweepCommand;
 import io.streamaug.trainer.TrainCommand;
+import io.streamaug.trainer.model.SameDiffChatter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -29,6 +30,7 @@ public final class StreamaugCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        SameDiffChatter.silence();
         System.exit(run(args));
     }
 
