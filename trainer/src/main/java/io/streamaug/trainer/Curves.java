@@ -21,6 +21,9 @@ public final class Curves {
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
         }
+        // ImageIO's default file cache registers a shutdown hook per stream, which throws once the JVM
+        // is shutting down: the last curves of a trainer stopped with Ctrl-C could not be written.
+        javax.imageio.ImageIO.setUseCache(false);
     }
 
     private Curves() {

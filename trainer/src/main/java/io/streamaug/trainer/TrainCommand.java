@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.streamaug.core.cli.KafkaOptions;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -56,29 +57,20 @@ public final class TrainCommand implements Callable<Integer> {
         OnlineTrainer trainer = new OnlineTrainer(kafka.clientProperties(), kafka.topics(), config,
                 TrainerSetup.runDir(runs, config), dataset.info().classes(), dataset.stats(), System.err::println)
                 .live(!quiet);
-        Thread main = Thread.currentThread();
-        Thread hook = new Thread(() -> {
-            trainer.stop();
-            try {
-                main.join(60_000);
-            } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
-            }
-        }, "streamaug-train-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
         System.err.println("trainer '" + config.name() + "' reading " + kafka.topics().augmentedTrain() + " (group "
                 + config.groupId() + ", dataset " + config.dataset() + ", " + classes + " classes, minibatch "
                 + config.batchSize() + ")");
-        OnlineTrainer.Result result = trainer.run();
+        // Ctrl-C stops the trainer, which writes its last checkpoint; the JVM waits for that and the summary.
+        GracefulStop stop = new GracefulStop(trainer::stop, Duration.ofSeconds(60), "streamaug-train-shutdown");
         try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // the hook is running: it waits for us
-        }
-        Map<String, Object> summary = summary(config, result);
-        summary.forEach((k, v) -> System.out.println(k + ": " + v));
-        if (json != null) {
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), summary);
+            OnlineTrainer.Result result = trainer.run();
+            Map<String, Object> summary = summary(config, result);
+            summary.forEach((k, v) -> System.out.println(k + ": " + v));
+            if (json != null) {
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), summary);
+            }
+        } finally {
+            stop.close();
         }
         return 0;
     }

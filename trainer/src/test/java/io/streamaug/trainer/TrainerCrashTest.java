@@ -99,6 +99,36 @@ class TrainerCrashTest {
                 .containsExactly(reference.network().params().data().asFloat());
     }
 
+    @Test
+    void ctrlCStopsATrainerAtOnceWithAFinalCheckpointAndItsSummary(TestKafka kafka, @TempDir Path dir) throws Exception {
+        Topics topics = Toy.topics(kafka, "sigterm", 1);
+        Toy.produce(kafka, topics.augmentedTrain(), Toy.train(RECORDS, 12));
+        Map<String, String> settings = new LinkedHashMap<>(Map.of("dataset", Toy.DATASET, "hidden", "16",
+                "batch_size", String.valueOf(BATCH), "eval_every", "0", "checkpoint_every", "25"));
+        Path runs = dir.resolve("runs");
+        Path checkpoints = runs.resolve("crash").resolve("checkpoints");
+        Path log = dir.resolve("stopped.log");
+        Process trainer = child(kafka, topics, settings, runs, 600, log);
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (latestStep(checkpoints) < 50) {
+                assertThat(trainer.isAlive()).as("the trainer is still running").isTrue();
+                assertThat(System.nanoTime()).as("a checkpoint at step ≥ 50 within 2 minutes").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            trainer.destroy(); // SIGTERM, as Ctrl-C or a container stop
+            assertThat(trainer.waitFor(30, TimeUnit.SECONDS))
+                    .as("stopped within 30 s, not held up by its own shutdown hook").isTrue();
+        } finally {
+            trainer.destroyForcibly();
+        }
+        String out = java.nio.file.Files.readString(log);
+        java.util.regex.Matcher steps = java.util.regex.Pattern.compile("(?m)^steps: (\\d+)$").matcher(out);
+        assertThat(steps.find()).as(out).isTrue();
+        assertThat(latestStep(checkpoints)).as("the final checkpoint is at the last step trained")
+                .isEqualTo(Long.parseLong(steps.group(1)));
+    }
+
     private static long latestStep(Path checkpoints) throws Exception {
         List<Path> all = Checkpoint.list(checkpoints);
         return all.isEmpty() ? -1 : Checkpoint.readState(all.get(all.size() - 1)).step();
