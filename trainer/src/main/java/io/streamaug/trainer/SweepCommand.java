@@ -5,15 +5,18 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.streamaug.core.cli.KafkaOptions;
 import io.streamaug.core.cli.UsageException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -69,26 +72,52 @@ public final class SweepCommand implements Callable<Integer> {
         }
         System.err.printf("sweep: %d trainers over %s, %d at a time, on %s%n", configs.size(), axes.keySet(), threads,
                 kafka.topics().augmentedTrain());
+        // Ctrl-C stops the running trainers (each writes its checkpoint), starts no more, and prints the table so far.
+        List<OnlineTrainer> running = new CopyOnWriteArrayList<>();
+        AtomicBoolean stopping = new AtomicBoolean();
+        GracefulStop stop = new GracefulStop(() -> {
+            stopping.set(true);
+            running.forEach(OnlineTrainer::stop);
+        }, Duration.ofSeconds(60), "streamaug-sweep-shutdown");
         ExecutorService pool = Executors.newFixedThreadPool(threads);
-        List<Future<OnlineTrainer.Result>> futures = new ArrayList<>();
-        for (TrainConfig config : configs) {
-            futures.add(pool.submit(() -> new OnlineTrainer(kafka.clientProperties(), kafka.topics(), config,
-                    TrainerSetup.runDir(runs, config), dataset.info().classes(), dataset.stats(),
-                    line -> System.err.println(line)).run()));
-        }
-        pool.shutdown();
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (int i = 0; i < configs.size(); i++) {
-            OnlineTrainer.Result result = futures.get(i).get();
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("name", configs.get(i).name());
-            row.putAll(points.get(i));
-            row.putAll(TrainCommand.summary(configs.get(i), result));
-            rows.add(row);
-        }
-        printTable(axes.keySet(), rows);
-        if (json != null) {
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), rows);
+        try {
+            List<Future<OnlineTrainer.Result>> futures = new ArrayList<>();
+            for (TrainConfig config : configs) {
+                futures.add(pool.submit(() -> {
+                    if (stopping.get()) {
+                        return null;
+                    }
+                    OnlineTrainer trainer = new OnlineTrainer(kafka.clientProperties(), kafka.topics(), config,
+                            TrainerSetup.runDir(runs, config), dataset.info().classes(), dataset.stats(),
+                            line -> System.err.println(line));
+                    running.add(trainer);
+                    if (stopping.get()) {
+                        trainer.stop(); // the hook may have passed the list before this trainer joined it
+                    }
+                    return trainer.run();
+                }));
+            }
+            pool.shutdown();
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (int i = 0; i < configs.size(); i++) {
+                OnlineTrainer.Result result = futures.get(i).get();
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("name", configs.get(i).name());
+                row.putAll(points.get(i));
+                if (result != null) {
+                    row.putAll(TrainCommand.summary(configs.get(i), result));
+                } else {
+                    row.put("steps", "not started");
+                }
+                rows.add(row);
+            }
+            printTable(axes.keySet(), rows);
+            if (json != null) {
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), rows);
+            }
+        } finally {
+            pool.shutdownNow();
+            stop.close();
         }
         return 0;
     }

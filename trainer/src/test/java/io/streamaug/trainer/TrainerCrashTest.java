@@ -129,6 +129,41 @@ class TrainerCrashTest {
                 .isEqualTo(Long.parseLong(steps.group(1)));
     }
 
+    @Test
+    void ctrlCStopsASweepsRunningTrainerWithACheckpointStartsNoMoreAndPrintsTheTable(TestKafka kafka, @TempDir Path dir)
+            throws Exception {
+        Topics topics = Toy.topics(kafka, "sweepstop", 1);
+        Toy.produce(kafka, topics.augmentedTrain(), Toy.train(RECORDS, 13));
+        Path runs = dir.resolve("runs");
+        Path checkpoints = runs.resolve("sweep-1").resolve("checkpoints");
+        Path log = dir.resolve("sweep.log");
+        Process sweep = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "-cp", System.getProperty("java.class.path"), SweepMain.class.getName(), "--bootstrap",
+                kafka.bootstrapServers(), "--topic-prefix", topics.prefix(), "--dataset", Toy.DATASET, "--hidden", "16",
+                "--batch-size", String.valueOf(BATCH), "--runs", runs.toString(), "--idle-timeout", "600", "--parallel", "1",
+                "--set", "checkpoint_every=25", "--set", "eval_every=0", "--grid", "lr=1e-2,1e-3")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (latestStep(checkpoints) < 50) {
+                assertThat(sweep.isAlive()).as("the sweep is still running").isTrue();
+                assertThat(System.nanoTime()).as("a checkpoint at step ≥ 50 within 2 minutes").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            sweep.destroy();
+            assertThat(sweep.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();
+        } finally {
+            sweep.destroyForcibly();
+        }
+        String out = java.nio.file.Files.readString(log);
+        java.util.regex.Matcher first = java.util.regex.Pattern.compile("(?m)^sweep-1\\s+1e-2\\s+(\\d+)\\s").matcher(out);
+        assertThat(first.find()).as(out).isTrue();
+        assertThat(latestStep(checkpoints)).as("the running trainer checkpointed its last step")
+                .isEqualTo(Long.parseLong(first.group(1)));
+        assertThat(out).containsPattern("(?m)^sweep-2\\s+1e-3\\s+not started");
+        assertThat(runs.resolve("sweep-2")).as("the queued trainer never started").doesNotExist();
+    }
+
     private static long latestStep(Path checkpoints) throws Exception {
         List<Path> all = Checkpoint.list(checkpoints);
         return all.isEmpty() ? -1 : Checkpoint.readState(all.get(all.size() - 1)).step();
