@@ -76,7 +76,11 @@ public final class EvaluateCommand implements Callable<Integer> {
         print(System.out, state.classes(), result);
         if (json != null) {
             Map<String, Object> out = toMap(dir, state, split, result);
-            out.put("test_time_views", Map.of("shift", views.shift(), "flip", views.flip(), "views", views.count()));
+            Map<String, Object> viewed = new LinkedHashMap<>();
+            viewed.put("shift", views.shift());
+            viewed.put("flip", views.flip());
+            viewed.put("views", views.count());
+            out.put("test_time_views", viewed);
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), out);
         }
         return 0;

@@ -49,12 +49,7 @@ class TrainerCrashTest {
         Process first = child(kafka, topics, settings, runs, 60, dir.resolve("first.log"));
         long killedAfter;
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (latestStep(checkpoints) < 100) {
-                assertThat(first.isAlive()).as("the trainer is still running").isTrue();
-                assertThat(System.nanoTime()).as("a checkpoint at step ≥ 100 within 2 minutes").isLessThan(deadline);
-                Thread.sleep(20);
-            }
+            awaitCheckpoint(first, checkpoints, 100);
         } finally {
             first.destroyForcibly(); // SIGKILL: no shutdown hook, no final checkpoint
             first.waitFor(30, TimeUnit.SECONDS);
@@ -108,25 +103,9 @@ class TrainerCrashTest {
         Path runs = dir.resolve("runs");
         Path checkpoints = runs.resolve("crash").resolve("checkpoints");
         Path log = dir.resolve("stopped.log");
-        Process trainer = child(kafka, topics, settings, runs, 600, log);
-        try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (latestStep(checkpoints) < 50) {
-                assertThat(trainer.isAlive()).as("the trainer is still running").isTrue();
-                assertThat(System.nanoTime()).as("a checkpoint at step ≥ 50 within 2 minutes").isLessThan(deadline);
-                Thread.sleep(20);
-            }
-            trainer.destroy(); // SIGTERM, as Ctrl-C or a container stop
-            assertThat(trainer.waitFor(30, TimeUnit.SECONDS))
-                    .as("stopped within 30 s, not held up by its own shutdown hook").isTrue();
-        } finally {
-            trainer.destroyForcibly();
-        }
-        String out = java.nio.file.Files.readString(log);
-        java.util.regex.Matcher steps = java.util.regex.Pattern.compile("(?m)^steps: (\\d+)$").matcher(out);
-        assertThat(steps.find()).as(out).isTrue();
+        String out = stopWithSigterm(child(kafka, topics, settings, runs, 600, log), checkpoints, 50, log);
         assertThat(latestStep(checkpoints)).as("the final checkpoint is at the last step trained")
-                .isEqualTo(Long.parseLong(steps.group(1)));
+                .isEqualTo(number(out, "(?m)^steps: (\\d+)$"));
     }
 
     @Test
@@ -143,25 +122,41 @@ class TrainerCrashTest {
                 "--batch-size", String.valueOf(BATCH), "--runs", runs.toString(), "--idle-timeout", "600", "--parallel", "1",
                 "--set", "checkpoint_every=25", "--set", "eval_every=0", "--grid", "lr=1e-2,1e-3")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (latestStep(checkpoints) < 50) {
-                assertThat(sweep.isAlive()).as("the sweep is still running").isTrue();
-                assertThat(System.nanoTime()).as("a checkpoint at step ≥ 50 within 2 minutes").isLessThan(deadline);
-                Thread.sleep(20);
-            }
-            sweep.destroy();
-            assertThat(sweep.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();
-        } finally {
-            sweep.destroyForcibly();
-        }
-        String out = java.nio.file.Files.readString(log);
-        java.util.regex.Matcher first = java.util.regex.Pattern.compile("(?m)^sweep-1\\s+1e-2\\s+(\\d+)\\s").matcher(out);
-        assertThat(first.find()).as(out).isTrue();
+        String out = stopWithSigterm(sweep, checkpoints, 50, log);
         assertThat(latestStep(checkpoints)).as("the running trainer checkpointed its last step")
-                .isEqualTo(Long.parseLong(first.group(1)));
+                .isEqualTo(number(out, "(?m)^sweep-1\\s+1e-2\\s+(\\d+)\\s"));
         assertThat(out).containsPattern("(?m)^sweep-2\\s+1e-3\\s+not started");
         assertThat(runs.resolve("sweep-2")).as("the queued trainer never started").doesNotExist();
+    }
+
+    /** Sends SIGTERM (as Ctrl-C or a container stop does) once the child has checkpointed step ≥ {@code step}. */
+    private static String stopWithSigterm(Process child, Path checkpoints, long step, Path log) throws Exception {
+        try {
+            awaitCheckpoint(child, checkpoints, step);
+            child.destroy();
+            assertThat(child.waitFor(30, TimeUnit.SECONDS))
+                    .as("stopped within 30 s, not held up by its own shutdown hook").isTrue();
+        } finally {
+            child.destroyForcibly();
+        }
+        return java.nio.file.Files.readString(log);
+    }
+
+    /** The number in group 1 of the first match of {@code regex} in {@code out}. */
+    private static long number(String out, String regex) {
+        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile(regex).matcher(out);
+        assertThat(matcher.find()).as(out).isTrue();
+        return Long.parseLong(matcher.group(1));
+    }
+
+    /** Waits until the child JVM has written a checkpoint at step ≥ {@code step}, while it keeps running. */
+    private static void awaitCheckpoint(Process child, Path checkpoints, long step) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (latestStep(checkpoints) < step) {
+            assertThat(child.isAlive()).as("the child JVM is still running").isTrue();
+            assertThat(System.nanoTime()).as("a checkpoint at step ≥ %d within 2 minutes", step).isLessThan(deadline);
+            Thread.sleep(20);
+        }
     }
 
     private static long latestStep(Path checkpoints) throws Exception {
