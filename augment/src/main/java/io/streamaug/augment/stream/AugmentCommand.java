@@ -135,8 +135,8 @@ public final class AugmentCommand implements Callable<Integer> {
             throw new UsageException("dataset '" + dataset + "' defines " + info.classes().size() + " class(es); "
                     + spec + " mixes or smooths labels, which needs at least 2");
         }
-        System.err.println("mixing and smoothing labels over the " + info.classes().size() + " classes of '" + dataset
-                + "' (its definition)");
+        System.err.println("soft labels over the " + info.classes().size() + " classes of '" + dataset
+                + "' (from its definition)");
         return info.classes().size();
     }
 
