@@ -53,11 +53,12 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (!List.of("test", "val").contains(split)) {
             throw new UsageException("--split must be test or val, got " + split);
         }
-        if (ttaShift < 0 || ttaShift > TestTimeViews.MAX_SHIFT) {
-            throw new UsageException("--tta-shift must be between 0 and " + TestTimeViews.MAX_SHIFT + " pixels, got "
-                    + ttaShift);
+        TestTimeViews views;
+        try {
+            views = new TestTimeViews(ttaFlip, ttaShift);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--tta-shift: " + e.getMessage());
         }
-        TestTimeViews views = new TestTimeViews(ttaFlip, ttaShift);
         Checkpoint.Loaded loaded = Checkpoint.load(dir);
         Checkpoint.State state = loaded.state();
         if (views.any() && !(state.features() instanceof ImageFeatures)) {

@@ -125,7 +125,7 @@ class TrainerCommandsTest {
         assertThat(tta.out()).contains("(" + correct + "/200)");
         Run tooFar = run(new EvaluateCommand(), "--checkpoint", runs.resolve("cli").toString(), "--tta-shift", "9");
         assertThat(tooFar.exit()).isEqualTo(Commands.EXIT_USAGE);
-        assertThat(tooFar.err().strip()).contains("--tta-shift must be between 0 and 4 pixels, got 9").doesNotContain("\n");
+        assertThat(tooFar.err().strip()).contains("--tta-shift: the test-time shift must be between 0 and 4 pixels, got 9").doesNotContain("\n");
 
         // Resuming under the same name with another model is refused with the reason.
         Run changed = run(new TrainCommand(), "--config", yaml.toString(), "--name", "cli", "--runs", runs.toString(),
