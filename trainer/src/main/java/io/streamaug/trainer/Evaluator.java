@@ -4,6 +4,7 @@ import io.streamaug.core.wire.MalformedRecordException;
 import io.streamaug.core.wire.PreparedCodec;
 import io.streamaug.core.wire.PreparedSample;
 import io.streamaug.trainer.features.Featuriser;
+import io.streamaug.trainer.features.ImageFeatures;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Scores a network on a prepared topic (val or test), read committed from its start to the end
@@ -61,6 +63,9 @@ public final class Evaluator {
     /** An evaluator that scores each sample by its class probabilities averaged over {@code views}. */
     public Evaluator(Properties clientProperties, String dataset, Featuriser features, int classes, Duration timeout,
             TestTimeViews views) {
+        if (views.any() && !(features instanceof ImageFeatures)) {
+            throw new IllegalArgumentException("test-time views apply to images; this model takes " + features.describe());
+        }
         this.clientProperties = clientProperties;
         this.dataset = dataset;
         this.features = features;
@@ -135,7 +140,7 @@ public final class Evaluator {
 
         void score(MultiLayerNetwork net, BatchBuilder batches, List<PreparedSample> batch) {
             DataSet data = batches.build(batch);
-            try (INDArray output = output(net, batches, batch, data); INDArray predicted = output.argMax(1)) {
+            try (INDArray output = output(net, data); INDArray predicted = output.argMax(1)) {
                 lossSum += BatchBuilder.crossEntropy(output, data.getLabels()) * batch.size();
                 int[] classOf = predicted.toIntVector();
                 for (int i = 0; i < batch.size(); i++) {
@@ -152,24 +157,23 @@ public final class Evaluator {
             }
         }
 
-        /** The class probabilities of the batch, averaged over the test-time views when there are several. */
-        private INDArray output(MultiLayerNetwork net, BatchBuilder batches, List<PreparedSample> batch, DataSet data) {
+        /**
+         * The class probabilities of the batch, averaged over the test-time views when there are
+         * several: each view is made from the batch's decoded features, into one reused buffer.
+         */
+        private INDArray output(MultiLayerNetwork net, DataSet data) {
             INDArray sum = net.output(data.getFeatures(), false);
             if (!views.any()) {
                 return sum;
             }
-            List<PreparedSample> viewed = new ArrayList<>(batch.size());
+            ImageFeatures shape = (ImageFeatures) features;
+            float[] decoded = data.getFeatures().data().asFloat();
+            float[] view = new float[decoded.length];
+            long[] dims = data.getFeatures().shape();
             for (int v = 1; v < views.count(); v++) {
-                viewed.clear();
-                for (PreparedSample sample : batch) {
-                    viewed.add(views.view(sample, v));
-                }
-                DataSet view = batches.build(viewed);
-                try (INDArray output = net.output(view.getFeatures(), false)) {
+                views.write(decoded, view, (int) dims[0], shape, v);
+                try (INDArray input = Nd4j.create(view, dims, 'c'); INDArray output = net.output(input, false)) {
                     sum.addi(output);
-                } finally {
-                    view.getFeatures().close();
-                    view.getLabels().close();
                 }
             }
             return sum.divi(views.count());

@@ -1,8 +1,6 @@
 package io.streamaug.trainer;
 
-import io.streamaug.core.wire.Dtype;
-import io.streamaug.core.wire.PreparedSample;
-import io.streamaug.core.wire.Tensor;
+import io.streamaug.trainer.features.ImageFeatures;
 
 /**
  * Test-time augmentation for images: the views of a test image that the training distribution
@@ -38,20 +36,12 @@ public record TestTimeViews(boolean flip, int shift) {
         return count() > 1;
     }
 
-    /** The sample with its image replaced by view {@code index} (0 ≤ index < {@link #count()}); view 0 is the image itself. */
-    PreparedSample view(PreparedSample sample, int index) {
-        if (index == 0) {
-            return sample;
-        }
-        if (!(sample.payload() instanceof Tensor tensor)) {
-            throw new IllegalArgumentException("sample " + sample.id() + " is text; test-time views apply to images");
-        }
-        return new PreparedSample(sample.id(), sample.dataset(), sample.split(), sample.epoch(), sample.repeat(),
-                sample.statsVersion(), view(tensor, index), sample.label(), sample.trace());
-    }
-
-    /** View {@code index} of the tensor, as float32 normalised values. */
-    Tensor view(Tensor tensor, int index) {
+    /**
+     * Writes view {@code index} (0 ≤ index < {@link #count()}; view 0 is the image itself) of each of
+     * {@code rows} images, normalised C×H×W values of {@code shape} one after another in {@code src},
+     * to the same places in {@code dst}.
+     */
+    void write(float[] src, float[] dst, int rows, ImageFeatures shape, int index) {
         if (index < 0 || index >= count()) {
             throw new IndexOutOfBoundsException("view " + index + " of " + count());
         }
@@ -62,28 +52,23 @@ public record TestTimeViews(boolean flip, int shift) {
         int dy = centred / side - shift;
         int dx = centred % side - shift;
         boolean mirror = index >= side * side;
-        int channels = tensor.channels();
-        int height = tensor.height();
-        int width = tensor.width();
+        int height = shape.height();
+        int width = shape.width();
         int plane = height * width;
-        float[] in = tensor.toNormalisedFloats();
-        float[] out = new float[in.length];
-        for (int c = 0; c < channels; c++) {
-            int base = c * plane;
+        for (int base = 0; base < rows * shape.size(); base += plane) { // one channel of one image at a time
             float fill = Float.POSITIVE_INFINITY;
             for (int i = base; i < base + plane; i++) {
-                fill = Math.min(fill, in[i]);
+                fill = Math.min(fill, src[i]);
             }
             for (int y = 0; y < height; y++) {
                 int sy = y - dy;
                 for (int x = 0; x < width; x++) {
                     int sx = (mirror ? width - 1 - x : x) - dx;
-                    out[base + y * width + x] = sy < 0 || sy >= height || sx < 0 || sx >= width
-                            ? fill : in[base + sy * width + sx];
+                    dst[base + y * width + x] = sy < 0 || sy >= height || sx < 0 || sx >= width
+                            ? fill : src[base + sy * width + sx];
                 }
             }
         }
-        return Tensor.ofFloats(Dtype.FLOAT32, channels, height, width, out);
     }
 
     @Override

@@ -3,11 +3,8 @@ package io.streamaug.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamaug.core.Split;
-import io.streamaug.core.wire.Label;
-import io.streamaug.core.wire.PreparedSample;
 import io.streamaug.core.wire.Tensor;
-import io.streamaug.core.wire.Text;
+import io.streamaug.trainer.features.ImageFeatures;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -69,7 +66,7 @@ class TestTimeViewsTest {
             }
             List<float[]> actual = new ArrayList<>();
             for (int v = 0; v < views.count(); v++) {
-                actual.add(views.view(tensor, v).toNormalisedFloats());
+                actual.add(view(views, tensor, v));
             }
             assertThat(actual.get(0)).as("view 0 is the image itself, seed %d", seed)
                     .containsExactly(tensor.toNormalisedFloats());
@@ -90,7 +87,7 @@ class TestTimeViewsTest {
         float dark = 20 * SCALE[0] + OFFSET[0];
         float light = 50 * SCALE[0] + OFFSET[0];
         for (int v = 1; v < views.count(); v++) {
-            float[] out = views.view(tensor, v).toNormalisedFloats();
+            float[] out = view(views, tensor, v);
             // a flat channel stays flat: its fill is its own value, not the code of pixel 0
             assertThat(Arrays.copyOfRange(out, 9, 18)).containsOnly(90 * SCALE[1] + OFFSET[1]);
             // every shift brings in at least one border row or column (3 pixels) of the darkest value, beside the moved centre
@@ -105,22 +102,38 @@ class TestTimeViewsTest {
     }
 
     @Test
-    void noViewsLeaveSamplesAloneAndBadShiftsOrTextAreRefused() {
-        PreparedSample sample = new PreparedSample("s", "d", Split.TEST, 0, 0, 1, image(new Random(1), 5, 5),
-                Label.of(0), List.of());
+    void aBatchGetsTheViewOfEachImageWithItsOwnFill() {
+        Random random = new Random(3);
+        Tensor a = image(random, 5, 6);
+        Tensor b = image(random, 5, 6);
+        float[] batch = new float[2 * a.elementCount()];
+        a.copyNormalisedTo(batch, 0);
+        b.copyNormalisedTo(batch, a.elementCount());
+        TestTimeViews views = new TestTimeViews(true, 2);
+        float[] out = new float[batch.length];
+        for (int v = 0; v < views.count(); v++) {
+            views.write(batch, out, 2, ImageFeatures.of(a), v);
+            assertThat(Arrays.copyOfRange(out, 0, a.elementCount())).containsExactly(view(views, a, v));
+            assertThat(Arrays.copyOfRange(out, a.elementCount(), out.length)).containsExactly(view(views, b, v));
+        }
+    }
+
+    @Test
+    void noViewsMeansOneAndBadShiftsOrIndicesAreRefused() {
         assertThat(TestTimeViews.NONE.count()).isEqualTo(1);
         assertThat(TestTimeViews.NONE.any()).isFalse();
         assertThat(new TestTimeViews(true, 0).count()).isEqualTo(2);
-        assertThat(new TestTimeViews(true, 1).view(sample, 0)).isSameAs(sample);
-        PreparedSample viewed = new TestTimeViews(true, 1).view(sample, 17);
-        assertThat(viewed.id()).isEqualTo("s");
-        assertThat(viewed.label()).isEqualTo(sample.label());
-        assertThat(((Tensor) viewed.payload()).toNormalisedFloats()).isNotEqualTo(((Tensor) sample.payload()).toNormalisedFloats());
-
         assertThatThrownBy(() -> new TestTimeViews(false, TestTimeViews.MAX_SHIFT + 1))
                 .hasMessageContaining("between 0 and " + TestTimeViews.MAX_SHIFT);
         assertThatThrownBy(() -> new TestTimeViews(false, -1)).isInstanceOf(IllegalArgumentException.class);
-        PreparedSample text = new PreparedSample("t", "d", Split.TEST, 0, 0, 1, new Text("a b"), Label.of(0), List.of());
-        assertThatThrownBy(() -> new TestTimeViews(true, 1).view(text, 1)).hasMessageContaining("is text");
+        Tensor tensor = image(new Random(1), 5, 5);
+        assertThatThrownBy(() -> view(new TestTimeViews(true, 1), tensor, 18)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    /** View {@code index} of one image. */
+    private static float[] view(TestTimeViews views, Tensor tensor, int index) {
+        float[] out = new float[tensor.elementCount()];
+        views.write(tensor.toNormalisedFloats(), out, 1, ImageFeatures.of(tensor), index);
+        return out;
     }
 }

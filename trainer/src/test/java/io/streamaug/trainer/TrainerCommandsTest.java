@@ -9,6 +9,7 @@ import io.streamaug.core.Topics;
 import io.streamaug.core.cli.Commands;
 import io.streamaug.core.wire.Label;
 import io.streamaug.core.wire.PreparedSample;
+import io.streamaug.trainer.features.ImageFeatures;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -27,7 +28,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine;
 
@@ -110,12 +110,12 @@ class TrainerCommandsTest {
         assertThat(Files.readString(runs.resolve("tta.json"))).contains("\"views\" : 18").contains("\"samples\" : 200");
         Checkpoint.Loaded loaded = Checkpoint.load(EvaluateCommand.locate(runs.resolve("cli")));
         TestTimeViews views = new TestTimeViews(true, 1);
-        BatchBuilder batches = new BatchBuilder(loaded.state().features(), 2, 0);
+        float[] images = new BatchBuilder(loaded.state().features(), 2, 0).build(eval).getFeatures().data().asFloat();
+        float[] viewed = new float[images.length];
         INDArray sum = Nd4j.zeros(DataType.FLOAT, eval.size(), 2);
         for (int v = 0; v < views.count(); v++) {
-            int view = v;
-            DataSet data = batches.build(eval.stream().map(s -> views.view(s, view)).toList());
-            sum.addi(loaded.net().output(data.getFeatures(), false));
+            views.write(images, viewed, eval.size(), (ImageFeatures) loaded.state().features(), v);
+            sum.addi(loaded.net().output(Nd4j.create(viewed, new long[] {eval.size(), 16}, 'c'), false));
         }
         int[] predicted = sum.argMax(1).toIntVector();
         long correct = 0;

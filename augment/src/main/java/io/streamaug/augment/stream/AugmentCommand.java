@@ -8,6 +8,9 @@ import io.streamaug.augment.text.TextSpec;
 import io.streamaug.augment.image.Normalization;
 import io.streamaug.augment.spec.PipelineSpec;
 import io.streamaug.augment.spec.SpecLoader;
+import io.streamaug.core.DatasetCatalog;
+import io.streamaug.core.DatasetInfo;
+import io.streamaug.core.DatasetStats;
 import io.streamaug.core.Topics;
 import io.streamaug.core.cli.KafkaOptions;
 import io.streamaug.core.cli.UsageException;
@@ -16,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -92,8 +96,8 @@ public final class AugmentCommand implements Callable<Integer> {
 
     /** Waits until the dataset's training statistics are published, saying so, and uses them. */
     private Normalization awaitStats() throws InterruptedException {
-        io.streamaug.core.DatasetStats stats = await(
-                () -> io.streamaug.core.DatasetCatalog.readStats(kafka.clientProperties(), kafka.topics(), Duration.ofSeconds(10))
+        DatasetStats stats = await(
+                () -> DatasetCatalog.readStats(kafka.clientProperties(), kafka.topics(), Duration.ofSeconds(10))
                         .get(dataset),
                 "training statistics of '" + dataset + "' on " + kafka.topics().stats()
                         + " (the spec has no normalize section): run './streamaug stats --dataset " + dataset + "'",
@@ -123,8 +127,8 @@ public final class AugmentCommand implements Callable<Integer> {
             }
             return classes;
         }
-        io.streamaug.core.DatasetInfo info = await(
-                () -> io.streamaug.core.DatasetCatalog.read(kafka.clientProperties(), kafka.topics(), Duration.ofSeconds(10))
+        DatasetInfo info = await(
+                () -> DatasetCatalog.read(kafka.clientProperties(), kafka.topics(), Duration.ofSeconds(10))
                         .get(dataset),
                 "the definition of dataset '" + dataset + "' on " + kafka.topics().datasets() + " (" + spec
                         + " mixes or smooths labels over its classes): produce it, or run './streamaug dataset'",
@@ -144,8 +148,8 @@ public final class AugmentCommand implements Callable<Integer> {
      * Polls {@code lookup} every 2 s until it gives a value, saying what it waits for every 30 s; after
      * {@code --stats-timeout} seconds (0: never) it gives up with a usage error.
      */
-    private <T> T await(java.util.function.Supplier<T> lookup, String waitingFor,
-            java.util.function.Supplier<String> timedOut) throws InterruptedException {
+    private <T> T await(Supplier<T> lookup, String waitingFor,
+            Supplier<String> timedOut) throws InterruptedException {
         long lastSaid = 0;
         long deadline = statsTimeout > 0 ? System.nanoTime() + statsTimeout * 1_000_000_000L : Long.MAX_VALUE;
         while (true) {
