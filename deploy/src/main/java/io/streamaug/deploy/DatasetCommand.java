@@ -1,8 +1,8 @@
 package io.streamaug.deploy;
 
-import io.streamaug.core.DatasetCatalog;
+import io.streamaug.kafka.DatasetCatalog;
 import io.streamaug.core.DatasetInfo;
-import io.streamaug.core.cli.KafkaOptions;
+import io.streamaug.kafka.KafkaOptions;
 import io.streamaug.core.cli.UsageException;
 import java.time.Duration;
 import java.util.List;

@@ -1,30 +1,30 @@
 package io.streamaug.deploy;
 
-import io.streamaug.augment.data.FashionMnist;
-import io.streamaug.augment.data.TextCorpus;
+import io.streamaug.datasets.FashionMnist;
+import io.streamaug.datasets.TextCorpus;
 import io.streamaug.augment.image.ImagePipeline;
 import io.streamaug.augment.image.Normalization;
 import io.streamaug.augment.offline.PreviewCommand;
 import io.streamaug.augment.offline.TextPreview;
-import io.streamaug.augment.produce.ImageProducer;
-import io.streamaug.augment.produce.ProduceCommand;
-import io.streamaug.augment.produce.ProduceSummary;
-import io.streamaug.augment.produce.TextProducer;
+import io.streamaug.worker.produce.ImageProducer;
+import io.streamaug.worker.produce.ProduceCommand;
+import io.streamaug.worker.produce.ProduceSummary;
+import io.streamaug.worker.produce.TextProducer;
 import io.streamaug.augment.spec.PipelineSpec;
 import io.streamaug.augment.spec.SpecLoader;
-import io.streamaug.augment.stats.StatsJob;
-import io.streamaug.augment.stream.AugmentConfig;
-import io.streamaug.augment.stream.AugmentTopology;
-import io.streamaug.augment.stream.AugmentWorker;
-import io.streamaug.augment.stream.DatasetDirectory;
+import io.streamaug.worker.stats.StatsJob;
+import io.streamaug.worker.AugmentConfig;
+import io.streamaug.worker.AugmentTopology;
+import io.streamaug.worker.AugmentWorker;
+import io.streamaug.worker.DatasetDirectory;
 import io.streamaug.augment.text.Lexicon;
 import io.streamaug.augment.text.TextPipeline;
 import io.streamaug.augment.text.TextSpec;
-import io.streamaug.core.ConsumerLag;
+import io.streamaug.kafka.ConsumerLag;
 import io.streamaug.core.DatasetStats;
 import io.streamaug.core.Split;
-import io.streamaug.core.Topics;
-import io.streamaug.core.cli.KafkaOptions;
+import io.streamaug.kafka.Topics;
+import io.streamaug.kafka.KafkaOptions;
 import io.streamaug.trainer.EvaluateCommand;
 import io.streamaug.trainer.Evaluator;
 import io.streamaug.trainer.OnlineTrainer;
@@ -284,7 +284,7 @@ final class DemoRun {
         }
         Path file = workDir.resolve("spam-assassin-subset.jsonl");
         try (InputStream in = new GZIPInputStream(DemoRun.class.getResourceAsStream(
-                "/io/streamaug/augment/data/spam-assassin-subset.jsonl.gz"))) {
+                "/io/streamaug/datasets/spam-assassin-subset.jsonl.gz"))) {
             Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
         }
         out.println("      source: bundled subset (1,200 messages; the full corpus with --data DIR)");

@@ -2,9 +2,9 @@ package io.streamaug.deploy;
 
 import io.streamaug.augment.offline.ApplyCommand;
 import io.streamaug.augment.offline.PreviewCommand;
-import io.streamaug.augment.produce.ProduceCommand;
-import io.streamaug.augment.stats.StatsCommand;
-import io.streamaug.augment.stream.AugmentCommand;
+import io.streamaug.worker.produce.ProduceCommand;
+import io.streamaug.worker.stats.StatsCommand;
+import io.streamaug.worker.AugmentCommand;
 import io.streamaug.broker.BrokerCommand;
 import io.streamaug.core.cli.Commands;
 import io.streamaug.trainer.EvaluateCommand;

@@ -1,7 +1,7 @@
 package io.streamaug.deploy;
 
-import io.streamaug.core.Topics;
-import io.streamaug.core.cli.KafkaOptions;
+import io.streamaug.kafka.Topics;
+import io.streamaug.kafka.KafkaOptions;
 import io.streamaug.core.cli.UsageException;
 import java.time.Duration;
 import java.util.concurrent.Callable;

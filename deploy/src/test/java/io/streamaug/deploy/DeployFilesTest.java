@@ -3,9 +3,9 @@ package io.streamaug.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamaug.augment.spec.SpecLoader;
-import io.streamaug.augment.stream.AugmentConfig;
-import io.streamaug.core.Topics;
-import io.streamaug.core.cli.KafkaOptions;
+import io.streamaug.worker.AugmentConfig;
+import io.streamaug.kafka.Topics;
+import io.streamaug.kafka.KafkaOptions;
 import io.streamaug.trainer.TrainConfig;
 import java.io.IOException;
 import java.nio.file.Files;

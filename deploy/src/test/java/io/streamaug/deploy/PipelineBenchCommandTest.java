@@ -2,9 +2,9 @@ package io.streamaug.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamaug.core.Topics;
+import io.streamaug.kafka.Topics;
 import io.streamaug.core.cli.Commands;
-import io.streamaug.core.cli.KafkaOptions;
+import io.streamaug.kafka.KafkaOptions;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

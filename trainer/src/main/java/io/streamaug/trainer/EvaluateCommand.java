@@ -2,7 +2,7 @@ package io.streamaug.trainer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.streamaug.core.cli.KafkaOptions;
+import io.streamaug.kafka.KafkaOptions;
 import io.streamaug.core.cli.UsageException;
 import io.streamaug.trainer.features.ImageFeatures;
 import java.io.PrintStream;

@@ -1,8 +1,8 @@
 package io.streamaug.trainer;
 
 import io.streamaug.core.DatasetStats;
-import io.streamaug.core.DeadLetters;
-import io.streamaug.core.Topics;
+import io.streamaug.kafka.DeadLetters;
+import io.streamaug.kafka.Topics;
 import io.streamaug.core.cli.Progress;
 import io.streamaug.core.cli.UsageException;
 import io.streamaug.core.wire.MalformedRecordException;

@@ -1,6 +1,6 @@
 package io.streamaug.trainer;
 
-import io.streamaug.core.Topics;
+import io.streamaug.kafka.Topics;
 import io.streamaug.core.wire.Label;
 import io.streamaug.core.wire.MalformedRecordException;
 import io.streamaug.core.wire.PreparedCodec;

@@ -1,9 +1,9 @@
 package io.streamaug.trainer;
 
-import io.streamaug.core.DatasetCatalog;
+import io.streamaug.kafka.DatasetCatalog;
 import io.streamaug.core.DatasetInfo;
 import io.streamaug.core.DatasetStats;
-import io.streamaug.core.cli.KafkaOptions;
+import io.streamaug.kafka.KafkaOptions;
 import io.streamaug.core.cli.UsageException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,8 +2,8 @@ package io.streamaug.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamaug.augment.data.FashionMnist;
-import io.streamaug.augment.data.IdxImages;
+import io.streamaug.datasets.FashionMnist;
+import io.streamaug.datasets.IdxImages;
 import io.streamaug.core.Split;
 import io.streamaug.core.wire.Label;
 import io.streamaug.core.wire.PreparedSample;

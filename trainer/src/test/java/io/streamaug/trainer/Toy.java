@@ -3,7 +3,7 @@ package io.streamaug.trainer;
 import io.streamaug.broker.testing.TestKafka;
 import io.streamaug.core.DatasetInfo;
 import io.streamaug.core.Split;
-import io.streamaug.core.Topics;
+import io.streamaug.kafka.Topics;
 import io.streamaug.core.wire.Label;
 import io.streamaug.core.wire.PreparedCodec;
 import io.streamaug.core.wire.PreparedSample;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamaug.broker.testing.KafkaBrokerExtension;
 import io.streamaug.broker.testing.TestKafka;
 import io.streamaug.core.Split;
-import io.streamaug.core.Topics;
+import io.streamaug.kafka.Topics;
 import io.streamaug.core.cli.Commands;
 import io.streamaug.core.wire.Label;
 import io.streamaug.core.wire.PreparedSample;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamaug.broker.testing.KafkaBrokerExtension;
 import io.streamaug.broker.testing.TestKafka;
-import io.streamaug.core.Topics;
+import io.streamaug.kafka.Topics;
 import io.streamaug.core.wire.PreparedSample;
 import java.nio.file.Path;
 import java.util.ArrayList;

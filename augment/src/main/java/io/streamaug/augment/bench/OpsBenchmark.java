@@ -1,7 +1,7 @@
 package io.streamaug.augment.bench;
 
-import io.streamaug.augment.data.FashionMnist;
-import io.streamaug.augment.data.IdxImages;
+import io.streamaug.datasets.FashionMnist;
+import io.streamaug.datasets.IdxImages;
 import io.streamaug.augment.image.ImageOp;
 import io.streamaug.augment.image.ImagePipeline;
 import io.streamaug.augment.image.Normalization;

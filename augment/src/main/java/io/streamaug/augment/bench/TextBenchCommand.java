@@ -2,7 +2,7 @@ package io.streamaug.augment.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.streamaug.augment.data.TextCorpus;
+import io.streamaug.datasets.TextCorpus;
 import io.streamaug.augment.spec.SpecLoader;
 import io.streamaug.augment.text.Lexicon;
 import io.streamaug.augment.text.TextPipeline;

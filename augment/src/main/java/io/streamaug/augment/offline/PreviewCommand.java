@@ -66,8 +66,8 @@ public final class PreviewCommand implements Callable<Integer> {
             throw new UsageException("--n must be in 1..1024, got " + count);
         }
         if (SpecLoader.isText(spec)) {
-            var corpus = io.streamaug.augment.produce.ProduceCommand.load(Path.of(source), "auto", "text", "label", "id");
-            List<io.streamaug.augment.data.TextCorpus.Row> rows = corpus.rows().subList(0, Math.min(count, corpus.rows().size()));
+            var corpus = io.streamaug.datasets.TextCorpus.load(Path.of(source), "auto", "text", "label", "id");
+            List<io.streamaug.datasets.TextCorpus.Row> rows = corpus.rows().subList(0, Math.min(count, corpus.rows().size()));
             if (rows.isEmpty()) {
                 throw new UsageException("no usable texts in " + source);
             }

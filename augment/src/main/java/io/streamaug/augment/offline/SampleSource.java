@@ -1,8 +1,8 @@
 package io.streamaug.augment.offline;
 
-import io.streamaug.augment.data.FashionMnist;
-import io.streamaug.augment.data.IdxImages;
-import io.streamaug.augment.data.ImageFolder;
+import io.streamaug.datasets.FashionMnist;
+import io.streamaug.datasets.IdxImages;
+import io.streamaug.datasets.ImageFolder;
 import io.streamaug.augment.image.OpenCv;
 import io.streamaug.core.cli.UsageException;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.streamaug.augment.offline;
 
-import io.streamaug.augment.data.TextCorpus;
+import io.streamaug.datasets.TextCorpus;
 import io.streamaug.augment.text.Lexicon;
 import io.streamaug.augment.text.TextPipeline;
 import io.streamaug.augment.text.TextSpec;

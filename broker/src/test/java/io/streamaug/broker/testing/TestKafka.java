@@ -1,6 +1,6 @@
 package io.streamaug.broker.testing;
 
-import io.streamaug.core.Topics;
+import io.streamaug.kafka.Topics;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.CommonClientConfigs;

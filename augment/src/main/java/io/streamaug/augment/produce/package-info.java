@@ -1,2 +1,0 @@
-/** Turning datasets users have into raw records on Kafka: {@code streamaug produce}. */
-package io.streamaug.augment.produce;

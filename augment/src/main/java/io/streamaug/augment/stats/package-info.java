@@ -1,2 +1,0 @@
-/** Training-set statistics from the raw stream: {@code streamaug stats}. */
-package io.streamaug.augment.stats;

@@ -1,0 +1,117 @@
+package io.streamaug.kafka;
+
+import io.streamaug.core.cli.UsageException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import java.util.Map;
+import java.util.Properties;
+import io.streamaug.kafka.Topics;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.CommonClientConfigs;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * Connection options of every command that talks to Kafka: {@code --bootstrap} (flag, then
+ * {@code STREAMAUG_BOOTSTRAP}, then {@code localhost:9092}) and any client setting through
+ * {@code --kafka key=value} (SASL, SSL, timeouts, …).
+ */
+public final class KafkaOptions {
+    public static final String ENV_BOOTSTRAP = "STREAMAUG_BOOTSTRAP";
+    private static final Pattern HOST_PORT = Pattern.compile("[^\\s:,]+:\\d{1,5}(,[^\\s:,]+:\\d{1,5})*");
+
+    @Spec(Spec.Target.MIXEE)
+    private CommandSpec spec;
+
+    private String bootstrap;
+    private final Map<String, String> overrides = new LinkedHashMap<>();
+    private Topics topics = Topics.DEFAULT;
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
+            defaultValue = "${env:" + ENV_BOOTSTRAP + ":-localhost:9092}",
+            description = "Kafka bootstrap servers (default: $" + ENV_BOOTSTRAP + " or localhost:9092).")
+    void setBootstrap(String value) {
+        if (!HOST_PORT.matcher(value).matches()) {
+            throw new ParameterException(spec.commandLine(), "--bootstrap '" + value
+                    + "' is not HOST:PORT[,HOST:PORT…]; e.g. --bootstrap localhost:9092");
+        }
+        this.bootstrap = value;
+    }
+
+    @Option(names = "--kafka", paramLabel = "KEY=VALUE",
+            description = "Any Kafka client setting, repeatable (e.g. --kafka security.protocol=SASL_SSL).")
+    void setOverride(Map<String, String> values) {
+        for (var entry : values.entrySet()) {
+            if (entry.getKey().isBlank()) {
+                throw new ParameterException(spec.commandLine(), "--kafka needs KEY=VALUE, got '=" + entry.getValue() + "'");
+            }
+        }
+        overrides.putAll(values);
+    }
+
+    @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = "${env:STREAMAUG_TOPIC_PREFIX:-}",
+            description = "Prefix of every topic name, to run several pipelines on one cluster (default: none).")
+    void setTopicPrefix(String value) {
+        try {
+            this.topics = new Topics(value);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--topic-prefix: " + e.getMessage());
+        }
+    }
+
+    /** Creates options for code that is not a command (tests, the demo). */
+    public static KafkaOptions of(String bootstrap, Topics topics) {
+        KafkaOptions options = new KafkaOptions();
+        options.bootstrap = bootstrap;
+        options.topics = topics;
+        return options;
+    }
+
+    /** The topic names to use. */
+    public Topics topics() {
+        return topics;
+    }
+
+    public String bootstrap() {
+        return bootstrap;
+    }
+
+    /**
+     * An admin client, after checking that the cluster answers.
+     *
+     * @throws UsageException naming the address and what to do when nothing answers in time
+     */
+    public Admin connect(Duration timeout) {
+        Properties props = clientProperties();
+        props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        Admin admin = Admin.create(props);
+        try {
+            admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return admin;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            admin.close(Duration.ZERO);
+            throw new UsageException("interrupted while connecting to Kafka at " + bootstrap);
+        } catch (ExecutionException | TimeoutException e) {
+            admin.close(Duration.ZERO);
+            throw new UsageException("cannot reach Kafka at " + bootstrap + " within " + timeout.toSeconds()
+                    + " s; start one with './streamaug broker' or pass --bootstrap HOST:PORT");
+        }
+    }
+
+    /** Base client properties: bootstrap servers plus every {@code --kafka} override (which win). */
+    public Properties clientProperties() {
+        Properties props = new Properties();
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.putAll(overrides);
+        return props;
+    }
+}

@@ -1,0 +1,227 @@
+package io.streamaug.worker;
+
+import io.streamaug.augment.image.ImageLimits;
+import io.streamaug.augment.image.ImagePipeline;
+import io.streamaug.augment.text.Lexicon;
+import io.streamaug.augment.text.TextPipeline;
+import io.streamaug.augment.text.TextSpec;
+import io.streamaug.augment.image.Normalization;
+import io.streamaug.augment.spec.PipelineSpec;
+import io.streamaug.augment.spec.SpecLoader;
+import io.streamaug.kafka.DatasetCatalog;
+import io.streamaug.core.DatasetInfo;
+import io.streamaug.core.DatasetStats;
+import io.streamaug.kafka.Topics;
+import io.streamaug.kafka.KafkaOptions;
+import io.streamaug.core.cli.UsageException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code streamaug augment}: one augment worker instance; start more with the same application id to scale out. */
+@Command(name = "augment", mixinStandardHelpOptions = true,
+        description = {"Run an augment worker (Kafka Streams, exactly-once): raw images → prepared records.",
+            "Start more instances with the same --application-id to share the partitions."})
+public final class AugmentCommand implements Callable<Integer> {
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--application-id", defaultValue = AugmentConfig.DEFAULT_APPLICATION_ID,
+            description = "Kafka Streams application id; instances with the same id share work (default: ${DEFAULT-VALUE}).")
+    String applicationId;
+
+    @Option(names = "--threads", defaultValue = "1", description = "Stream threads in this instance (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--spec", defaultValue = "fashion-mnist", paramLabel = "FILE|NAME",
+            description = "Pipeline spec: a YAML file or a bundled spec (fashion-mnist, imagenet-style; default: ${DEFAULT-VALUE}).")
+    String spec;
+
+    @Option(names = "--mean", split = ",", description = "Per-channel training-set mean (0..1 scale); overrides the spec's normalize.")
+    float[] mean;
+
+    @Option(names = "--std", split = ",", description = "Per-channel training-set std (0..1 scale); overrides the spec's normalize.")
+    float[] std;
+
+    @Option(names = "--classes", defaultValue = "0",
+            description = "Class count for a spec that mixes or smooths labels (default: the --dataset definition's).")
+    int classes;
+
+    @Option(names = "--text-spec", defaultValue = "eda", paramLabel = "FILE|NAME|none",
+            description = "Text spec for records on the raw text topic, or 'none' to leave them (default: ${DEFAULT-VALUE}).")
+    String textSpec;
+
+    @Option(names = "--max-image-bytes", defaultValue = "33554432", description = "Largest encoded image accepted (default: 32 MiB).")
+    long maxImageBytes;
+
+    @Option(names = "--max-image-pixels", defaultValue = "40000000",
+            description = "Most pixels an image may declare in its header; more goes to the DLQ before decoding (default: ${DEFAULT-VALUE}).")
+    long maxImagePixels;
+
+    @Option(names = "--stats-timeout", defaultValue = "0", paramLabel = "SECONDS",
+            description = "How long to wait for training statistics (a spec without normalize) or the dataset definition "
+                    + "(a mixing spec without --classes) (default: 0 = until they come).")
+    int statsTimeout;
+
+    @Option(names = "--metrics-port", defaultValue = "0",
+            description = "Serve Prometheus metrics at http://HOST:PORT/metrics (default: 0 = off).")
+    int metricsPort;
+
+    @Option(names = "--progress-every", defaultValue = "10", paramLabel = "SECONDS",
+            description = "Log a progress line this often (default: ${DEFAULT-VALUE}; 0 = never).")
+    int progressEvery;
+
+    @Option(names = "--mix-buffer", defaultValue = "256",
+            description = "Train samples kept per partition and dataset as mixing partners (default: ${DEFAULT-VALUE}).")
+    int mixBuffer;
+
+    @Option(names = "--dataset", defaultValue = "fashion-mnist",
+            description = {"Dataset whose training statistics normalise when the spec has no normalize section, and whose "
+                + "class count a mixing spec uses without --classes (default: ${DEFAULT-VALUE})."})
+    String dataset;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Kafka Streams state directory (default: a fresh temp dir).")
+    Path stateDir;
+
+    @Option(names = "--partitions", defaultValue = "6",
+            description = "Partitions of topics this creates if missing (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    /** Waits until the dataset's training statistics are published, saying so, and uses them. */
+    private Normalization awaitStats() throws InterruptedException {
+        DatasetStats stats = await(
+                () -> DatasetCatalog.readStats(kafka.clientProperties(), kafka.topics(), Duration.ofSeconds(10))
+                        .get(dataset),
+                "training statistics of '" + dataset + "' on " + kafka.topics().stats()
+                        + " (the spec has no normalize section): run './streamaug stats --dataset " + dataset + "'",
+                () -> "no training statistics of '" + dataset + "' on " + kafka.topics().stats() + " after " + statsTimeout
+                        + " s; run './streamaug stats --dataset " + dataset + "' or give --mean and --std");
+        float[] m = new float[stats.channels()];
+        float[] s = new float[stats.channels()];
+        for (int c = 0; c < m.length; c++) {
+            m[c] = (float) stats.mean()[c];
+            s[c] = (float) stats.std()[c];
+        }
+        System.err.println("normalising with statistics of '" + dataset + "' version " + stats.version());
+        return new Normalization(m, s, stats.version());
+    }
+
+    /**
+     * The class count a mixing or smoothing spec needs: {@code --classes}, or else the size of the
+     * dataset's class list in its definition, waiting for the definition as for statistics.
+     */
+    int classCount(PipelineSpec pipelineSpec) throws InterruptedException {
+        if (!pipelineSpec.mixing().mixes() && pipelineSpec.mixing().labelSmoothing() <= 0) {
+            return classes;
+        }
+        if (classes != 0) {
+            if (classes < 2) {
+                throw new UsageException("--classes must be at least 2 for a spec that mixes or smooths labels, got " + classes);
+            }
+            return classes;
+        }
+        DatasetInfo info = await(
+                () -> DatasetCatalog.read(kafka.clientProperties(), kafka.topics(), Duration.ofSeconds(10))
+                        .get(dataset),
+                "the definition of dataset '" + dataset + "' on " + kafka.topics().datasets() + " (" + spec
+                        + " mixes or smooths labels over its classes): produce it, or run './streamaug dataset'",
+                () -> spec + " mixes or smooths labels, which needs the class count, and dataset '" + dataset
+                        + "' is not defined on " + kafka.topics().datasets() + " after " + statsTimeout + " s: produce it"
+                        + " first, define it with './streamaug dataset', name another with --dataset, or pass --classes N");
+        if (info.classes().size() < 2) {
+            throw new UsageException("dataset '" + dataset + "' defines " + info.classes().size() + " class(es); "
+                    + spec + " mixes or smooths labels, which needs at least 2");
+        }
+        System.err.println("soft labels over the " + info.classes().size() + " classes of '" + dataset
+                + "' (from its definition)");
+        return info.classes().size();
+    }
+
+    /**
+     * Polls {@code lookup} every 2 s until it gives a value, saying what it waits for every 30 s; after
+     * {@code --stats-timeout} seconds (0: never) it gives up with a usage error.
+     */
+    private <T> T await(Supplier<T> lookup, String waitingFor,
+            Supplier<String> timedOut) throws InterruptedException {
+        long lastSaid = 0;
+        long deadline = statsTimeout > 0 ? System.nanoTime() + statsTimeout * 1_000_000_000L : Long.MAX_VALUE;
+        while (true) {
+            T value = lookup.get();
+            if (value != null) {
+                return value;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new UsageException(timedOut.get());
+            }
+            if (System.currentTimeMillis() - lastSaid > 30_000) {
+                System.err.println("waiting for " + waitingFor);
+                lastSaid = System.currentTimeMillis();
+            }
+            Thread.sleep(2_000);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (threads < 1) {
+            throw new UsageException("--threads must be at least 1, got " + threads);
+        }
+        PipelineSpec pipelineSpec = SpecLoader.resolve(spec, List.of());
+        if (metricsPort < 0 || metricsPort > 65535) {
+            throw new UsageException("--metrics-port must be in 0..65535, got " + metricsPort);
+        }
+        if (mixBuffer < 1) {
+            throw new UsageException("--mix-buffer must be at least 1, got " + mixBuffer);
+        }
+        if ((mean == null) != (std == null)) {
+            throw new UsageException("give --mean and --std together");
+        }
+        ImageLimits limits = new ImageLimits(maxImageBytes, maxImagePixels);
+        TextSpec text = textSpec.equals("none") ? null : SpecLoader.resolveText(textSpec);
+        Normalization fixed = mean != null ? new Normalization(mean, std, 0) : pipelineSpec.normalization();
+        Normalization normalization = fixed != null ? fixed : awaitStats();
+        int classCount = classCount(pipelineSpec);
+        if (normalization.channels() != pipelineSpec.channels()) {
+            throw new UsageException("--mean/--std have " + normalization.channels() + " value(s) but the spec decodes "
+                    + pipelineSpec.channels() + " channel(s)");
+        }
+        Topics topics = kafka.topics();
+        try (Admin admin = kafka.connect(Duration.ofSeconds(10))) {
+            topics.ensure(admin, partitions, (short) 1);
+        }
+        String state = (stateDir != null ? stateDir : java.nio.file.Files.createTempDirectory("streamaug-state")).toString();
+        Properties config = AugmentConfig.build(kafka.clientProperties(), topics, applicationId, threads, state);
+        java.util.concurrent.atomic.AtomicLong deadLetters = new java.util.concurrent.atomic.AtomicLong();
+        config.put(DeadLetterHandler.COUNTER_CONFIG, deadLetters);
+        AugmentWorker worker = new AugmentWorker(
+                AugmentTopology.build(topics, DatasetDirectory.fromKafka(kafka.clientProperties(), topics),
+                () -> new ImagePipeline(pipelineSpec, normalization, classCount, limits),
+                text == null ? null : () -> new TextPipeline(text, Lexicon.get()),
+                pipelineSpec.mixing().mixes(), mixBuffer), config);
+        WorkerMetrics metrics = new WorkerMetrics(worker.streams(), deadLetters);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            worker.close();
+            metrics.close();
+        }, "streamaug-augment-shutdown"));
+        worker.start();
+        if (metricsPort > 0) {
+            System.err.println("metrics at http://localhost:" + metrics.serve(metricsPort) + "/metrics");
+        }
+        if (progressEvery > 0) {
+            metrics.logEvery(progressEvery, System.err::println);
+        }
+        System.err.println("augment worker '" + applicationId + "' started: " + topics.rawImages()
+                + (text == null ? "" : " and " + topics.rawText()) + " → "
+                + topics.augmentedTrain() + ", " + topics.preparedVal() + ", " + topics.preparedTest()
+                + " (dead letters: " + topics.dlq() + "); Ctrl-C to stop");
+        worker.awaitStop();
+        return worker.failure() == null ? 0 : 1;
+    }
+}

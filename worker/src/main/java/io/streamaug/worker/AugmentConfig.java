@@ -1,0 +1,42 @@
+package io.streamaug.worker;
+
+import io.streamaug.kafka.Topics;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+
+/**
+ * The worker's Kafka Streams configuration. Operator values (passed in {@code base}) win;
+ * defaults are filled in with {@code putIfAbsent}: exactly-once v2, poison records to the
+ * dead-letter topic (Kafka Streams' own handlers, KIP-1034, with the stage named), lz4, a 50 ms
+ * linger and 256 kB batches on the output (prepared records are large and compress well).
+ */
+public final class AugmentConfig {
+    public static final String DEFAULT_APPLICATION_ID = "streamaug-augment";
+
+    private AugmentConfig() {
+    }
+
+    public static Properties build(Properties base, Topics topics, String applicationId, int threads, String stateDir) {
+        Properties props = new Properties();
+        props.putAll(base);
+        props.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.putIfAbsent(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.putIfAbsent(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(threads));
+        props.putIfAbsent(StreamsConfig.STATE_DIR_CONFIG, stateDir);
+        // -1: the broker's default.replication.factor, right for a one-node dev broker and a real cluster alike.
+        props.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, "-1");
+        props.putIfAbsent(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.dlq());
+        props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
+        props.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueExceptionHandler.class.getName());
+        props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "50");
+        props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), Integer.toString(256 * 1024));
+        props.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), "1000");
+        props.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        return props;
+    }
+}

@@ -1,0 +1,64 @@
+package io.streamaug.worker;
+
+import io.streamaug.augment.image.ImagePipeline;
+import io.streamaug.augment.text.TextPipeline;
+import io.streamaug.kafka.Topics;
+import io.streamaug.core.wire.PreparedSample;
+import io.streamaug.kafka.PreparedSerde;
+import java.util.function.Supplier;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The augment topology: raw images and raw texts → prepare (check the record's contract against
+ * its dataset's definition, decode, augment train, normalise) → the prepared topic of each split.
+ */
+public final class AugmentTopology {
+    private AugmentTopology() {
+    }
+
+    /**
+     * @param datasets where dataset definitions are looked up
+     * @param images   makes one image pipeline per stream task (each owns native buffers)
+     * @param texts    makes one text pipeline per stream task, or {@code null} to leave raw text alone
+     */
+    public static Topology build(Topics topics, DatasetDirectory datasets, Supplier<ImagePipeline> images,
+            Supplier<TextPipeline> texts) {
+        return build(topics, datasets, images, texts, false, DEFAULT_MIX_BUFFER);
+    }
+
+    /** Partners a train sample may be mixed with, per partition and dataset. */
+    public static final int DEFAULT_MIX_BUFFER = 256;
+
+    /**
+     * @param mixes      whether the image spec mixes samples (then a persistent, changelogged
+     *                   partner buffer of {@code mixBuffer} samples per partition and dataset is kept)
+     */
+    public static Topology build(Topics topics, DatasetDirectory datasets, Supplier<ImagePipeline> images,
+            Supplier<TextPipeline> texts, boolean mixes, int mixBuffer) {
+        StreamsBuilder builder = new StreamsBuilder();
+        String[] stores = {};
+        if (mixes) {
+            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MixBuffer.STORE),
+                    Serdes.String(), Serdes.ByteArray()));
+            stores = new String[] {MixBuffer.STORE};
+        }
+        KStream<String, PreparedSample> prepared = builder
+                .stream(topics.rawImages(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("raw-images"))
+                .process(() -> new PrepareImageProcessor(datasets, images, mixBuffer), Named.as("prepare-image"), stores);
+        if (texts != null) {
+            prepared = prepared.merge(builder
+                    .stream(topics.rawText(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("raw-text"))
+                    .process(() -> new PrepareTextProcessor(datasets, texts), Named.as("prepare-text")), Named.as("images-and-texts"));
+        }
+        prepared.to((key, sample, context) -> topics.preparedFor(sample.split()),
+                Produced.with(Serdes.String(), new PreparedSerde()).withName("prepared-by-split"));
+        return builder.build();
+    }
+}

@@ -1,0 +1,79 @@
+package io.streamaug.worker;
+
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One augment worker instance: a Kafka Streams client with an explicit lifecycle. Instances with
+ * the same application id share the input partitions; start another to scale out.
+ */
+public final class AugmentWorker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AugmentWorker.class);
+
+    private final KafkaStreams streams;
+    private final CountDownLatch running = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile Throwable fatal;
+
+    public AugmentWorker(Topology topology, Properties config) {
+        LOG.info("augment topology:\n{}", topology.describe());
+        this.streams = new KafkaStreams(topology, config);
+        streams.setStateListener((now, before) -> {
+            LOG.info("augment worker {} → {}", before, now);
+            if (now == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+            if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+                running.countDown();
+                stopped.countDown();
+            }
+        });
+        streams.setUncaughtExceptionHandler(e -> {
+            // Bad records never get here (they go to the dead-letter topic); this is a real failure.
+            fatal = e;
+            LOG.error("augment worker stopping after an unexpected error", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+    }
+
+    public AugmentWorker start() {
+        streams.start();
+        return this;
+    }
+
+    /** Waits until the worker is running (partitions assigned) or has failed. */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS) && streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    /** Blocks until the worker stops. */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** The error that stopped the worker, if any. */
+    public Throwable failure() {
+        return fatal;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        stopped.countDown();
+    }
+}

@@ -1,0 +1,44 @@
+package io.streamaug.worker;
+
+import io.streamaug.kafka.DatasetCatalog;
+import io.streamaug.core.DatasetInfo;
+import io.streamaug.kafka.Topics;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Where a worker looks up a dataset's definition by name. */
+@FunctionalInterface
+public interface DatasetDirectory {
+    /** The definition, or {@code null} when the dataset is not defined. */
+    DatasetInfo find(String name);
+
+    /**
+     * Definitions read from the datasets topic, cached; a name not in the cache makes the
+     * directory read the topic again (to its end) before answering, at most once per second per
+     * name. Producers write a definition, and wait for it to be stored, before the first record
+     * that needs it, so a record never arrives before its dataset — which a global store, filled by
+     * its own thread at its own pace, could not promise.
+     */
+    static DatasetDirectory fromKafka(Properties clientProperties, Topics topics) {
+        Map<String, DatasetInfo> cache = new ConcurrentHashMap<>();
+        Map<String, Long> lastMiss = new ConcurrentHashMap<>();
+        return name -> {
+            DatasetInfo info = cache.get(name);
+            if (info != null) {
+                return info;
+            }
+            long now = System.nanoTime();
+            Long previous = lastMiss.get(name);
+            if (previous != null && now - previous < 1_000_000_000L) {
+                return null;
+            }
+            lastMiss.put(name, now);
+            synchronized (cache) {
+                cache.putAll(DatasetCatalog.read(clientProperties, topics, Duration.ofSeconds(10)));
+            }
+            return cache.get(name);
+        };
+    }
+}

@@ -1,0 +1,60 @@
+package io.streamaug.worker;
+
+import io.streamaug.augment.text.TextPipeline;
+import io.streamaug.core.Split;
+import io.streamaug.core.wire.Label;
+import io.streamaug.core.wire.PreparedSample;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/** Raw text record → prepared text samples (K repeats for train); invalid UTF-8 or an empty text goes to the DLQ. */
+final class PrepareTextProcessor implements Processor<String, byte[], String, PreparedSample> {
+    private final Supplier<TextPipeline> pipelines;
+    private ProcessorContext<String, PreparedSample> context;
+    private TextPipeline pipeline;
+    private final DatasetDirectory datasets;
+
+    PrepareTextProcessor(DatasetDirectory datasets, Supplier<TextPipeline> pipelines) {
+        this.datasets = datasets;
+        this.pipelines = pipelines;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, PreparedSample> context) {
+        this.context = context;
+        this.pipeline = pipelines.get();
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        RawRecord raw = RawRecord.parse(record, datasets, true);
+        String text = utf8(record.value());
+        int repeats = raw.split() == Split.TRAIN ? pipeline.spec().repeats() : 1;
+        for (int repeat = 0; repeat < repeats; repeat++) {
+            context.forward(RawRecord.output(record, pipeline.prepare(raw.id(), raw.dataset().name(), raw.split(), raw.epoch(),
+                    repeat, text, Label.of(raw.label()))));
+        }
+    }
+
+    private static String utf8(byte[] value) {
+        if (value == null || value.length == 0) {
+            throw new IllegalArgumentException("record value is empty: no text");
+        }
+        try {
+            String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(value)).toString();
+            if (text.isBlank()) {
+                throw new IllegalArgumentException("record value is blank: no text");
+            }
+            return text;
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("record value is not valid UTF-8 text");
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.streamaug.worker;
+
+import io.streamaug.core.DatasetInfo;
+import io.streamaug.kafka.RawHeaders;
+import io.streamaug.core.Split;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * A raw record's contract checked before any decoding: a key (the sample id), a defined dataset
+ * of the right kind, a label in its class list, a split, an epoch. Each violation is an exception
+ * whose message says what is wrong, and sends the record to the dead-letter topic.
+ */
+record RawRecord(String id, DatasetInfo dataset, Split split, int epoch, int label) {
+    static RawRecord parse(Record<String, byte[]> record, DatasetDirectory datasets, boolean text) {
+        if (record.key() == null || record.key().isEmpty()) {
+            throw new IllegalArgumentException("record has no key: the key must be the sample id");
+        }
+        Headers headers = record.headers();
+        String name = RawHeaders.get(headers, RawHeaders.DATASET);
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("record has no 'dataset' header");
+        }
+        DatasetInfo dataset = datasets.find(name);
+        if (dataset == null) {
+            throw new IllegalArgumentException("dataset '" + name + "' is not defined; define it with"
+                    + " './streamaug dataset --name " + name + " --classes …' (produce does this for you)");
+        }
+        if (text != (dataset.channels() == 0)) {
+            throw new IllegalArgumentException("dataset '" + name + "' is " + (dataset.channels() == 0 ? "text" : "images")
+                    + ", but this record came through the " + (text ? "text" : "images") + " topic");
+        }
+        Split split = Split.parse(RawHeaders.get(headers, RawHeaders.SPLIT));
+        int label = dataset.classIndex(RawHeaders.get(headers, RawHeaders.LABEL));
+        String epochHeader = RawHeaders.get(headers, RawHeaders.EPOCH);
+        int epoch = 0;
+        if (epochHeader != null && !epochHeader.isBlank()) {
+            try {
+                epoch = Integer.parseInt(epochHeader.trim());
+            } catch (NumberFormatException e) {
+                epoch = -1;
+            }
+            if (epoch < 0) {
+                throw new IllegalArgumentException("header 'epoch' is '" + epochHeader + "', not a non-negative integer");
+            }
+        }
+        return new RawRecord(record.key(), dataset, split, epoch, label);
+    }
+
+    /**
+     * The output record for a prepared value: the raw record's key and timestamp, and no headers.
+     * Everything a trainer needs is in the prepared value; the raw headers that Kafka Streams would
+     * otherwise copy onto every output record cost encoding in the worker, validation in the broker
+     * and parsing in each trainer, for nothing.
+     */
+    static <V> Record<String, V> output(Record<String, byte[]> raw, V value) {
+        return raw.withValue(value).withHeaders(new RecordHeaders());
+    }
+}

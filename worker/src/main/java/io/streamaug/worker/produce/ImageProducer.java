@@ -1,0 +1,190 @@
+package io.streamaug.worker.produce;
+
+import io.streamaug.datasets.FashionMnist;
+import io.streamaug.datasets.IdxImages;
+import io.streamaug.datasets.ImageFolder;
+import io.streamaug.augment.image.OpenCv;
+import io.streamaug.core.DatasetInfo;
+import io.streamaug.core.Split;
+import io.streamaug.kafka.Topics;
+import io.streamaug.core.cli.Progress;
+import io.streamaug.core.cli.UsageException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
+import me.tongfei.progressbar.ProgressBar;
+import org.apache.kafka.clients.producer.Producer;
+import org.opencv.core.CvType;
+import org.opencv.core.Mat;
+import org.opencv.core.MatOfByte;
+import org.opencv.imgcodecs.Imgcodecs;
+
+/**
+ * Writes a dataset as raw image records: PNG (or the files' own encoding) with label, split,
+ * dataset, content-type and epoch headers; the dataset's definition to the datasets topic first.
+ * Training data is split into train and val by a seeded fraction; each epoch replays the train
+ * split in a fresh order.
+ */
+public final class ImageProducer {
+    /** How to split and replay. */
+    public record Plan(String dataset, double valFraction, long seed, int epochs) {
+        public Plan {
+            if (!(valFraction >= 0 && valFraction < 1)) {
+                throw new IllegalArgumentException("--val-fraction must be in [0, 1), got " + valFraction);
+            }
+            if (epochs < 1) {
+                throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
+            }
+        }
+    }
+
+    private final Topics topics;
+    private final RawRecordSender sender;
+
+    public ImageProducer(Producer<String, byte[]> producer, Topics topics) {
+        OpenCv.load();
+        this.topics = topics;
+        this.sender = new RawRecordSender(producer, topics);
+    }
+
+    /** Produces Fashion-MNIST: its train file split into train/val, its test file as test. */
+    public ProduceSummary produce(FashionMnist.Source source, Plan plan) {
+        IdxImages train = source.train();
+        IdxImages test = source.test();
+        List<String> classes = FashionMnist.CLASSES;
+        for (IdxImages set : List.of(train, test)) {
+            for (int i = 0; i < set.count(); i++) {
+                if (set.label(i) >= classes.size()) {
+                    throw new UsageException("label " + set.label(i) + " of image " + i + " is outside the class map 0.."
+                            + (classes.size() - 1) + " of " + plan.dataset());
+                }
+            }
+        }
+        DatasetInfo info = new DatasetInfo(plan.dataset(), classes, 1, train.height(), train.width());
+        try (PngEncoder png = new PngEncoder(train.height(), train.width())) {
+            return run(info, plan, train.count(), null,
+                    i -> new RawImage(id(plan.dataset(), "train", i), png.encode(train, i), train.label(i), Split.TRAIN,
+                            "image/png"),
+                    test.count(),
+                    i -> new RawImage(id(plan.dataset(), "test", i), png.encode(test, i), test.label(i), Split.TEST,
+                            "image/png"));
+        }
+    }
+
+    /** Produces an ImageFolder tree; files OpenCV cannot decode are reported and skipped. */
+    public ProduceSummary produce(ImageFolder folder, Plan plan) {
+        List<ImageFolder.Entry> trainEntries = folder.entries().stream()
+                .filter(e -> e.split() == null || e.split() == Split.TRAIN).toList();
+        List<ImageFolder.Entry> fixed = folder.entries().stream()
+                .filter(e -> e.split() == Split.VAL || e.split() == Split.TEST).toList();
+        boolean hasVal = fixed.stream().anyMatch(e -> e.split() == Split.VAL);
+        DatasetInfo info = new DatasetInfo(plan.dataset(), folder.classes(), 3, 0, 0);
+        List<String> skipped = new ArrayList<>();
+        Plan effective = hasVal ? new Plan(plan.dataset(), 0, plan.seed(), plan.epochs()) : plan;
+        ProduceSummary summary = run(info, effective, trainEntries.size(), skipped,
+                i -> readFile(trainEntries.get(i), Split.TRAIN, skipped),
+                fixed.size(), i -> readFile(fixed.get(i), fixed.get(i).split(), skipped));
+        return summary;
+    }
+
+    private RawImage readFile(ImageFolder.Entry entry, Split split, List<String> skipped) {
+        try {
+            byte[] bytes = Files.readAllBytes(entry.file());
+            MatOfByte buffer = new MatOfByte(bytes);
+            Mat decoded = Imgcodecs.imdecode(buffer, Imgcodecs.IMREAD_UNCHANGED);
+            boolean ok = !decoded.empty();
+            decoded.release();
+            buffer.release();
+            if (!ok) {
+                skipped.add(entry.file() + ": not an image OpenCV can decode");
+                return null;
+            }
+            String id = entry.file().getParent().getFileName() + "/" + entry.file().getFileName();
+            return new RawImage(id, bytes, entry.label(), split, ImageFolder.contentType(entry.file()));
+        } catch (IOException e) {
+            skipped.add(entry.file() + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * The common plan: train items (by index) split into train/val, replayed per epoch; the
+     * fixed-split items (test, or an explicit val) sent once.
+     */
+    private ProduceSummary run(DatasetInfo info, Plan plan, int trainCount, List<String> skipped,
+            IntFunction<RawImage> trainItem, int fixedCount, IntFunction<RawImage> fixedItem) {
+        long started = System.nanoTime();
+        sender.define(info);
+
+        boolean[] val = SplitPlan.validationMask(trainCount, plan.valFraction(), plan.seed());
+        List<Integer> valItems = SplitPlan.indices(val, true);
+        List<Integer> trainItems = SplitPlan.indices(val, false);
+        Map<Split, int[]> perClass = new EnumMap<>(Split.class);
+        for (Split split : Split.values()) {
+            perClass.put(split, new int[info.classes().size()]);
+        }
+        long total = valItems.size() + fixedCount + (long) trainItems.size() * plan.epochs();
+        try (ProgressBar bar = Progress.bar("produce " + info.name(), total, "rec")) {
+            for (int i : valItems) {
+                send(info, trainItem.apply(i), Split.VAL, 0, perClass, bar);
+            }
+            for (int i = 0; i < fixedCount; i++) {
+                RawImage item = fixedItem.apply(i);
+                send(info, item, item == null ? null : item.split(), 0, perClass, bar);
+            }
+            for (int epoch = 0; epoch < plan.epochs(); epoch++) {
+                for (int i : SplitPlan.epochOrder(trainItems, plan.seed(), epoch)) {
+                    send(info, trainItem.apply(i), Split.TRAIN, epoch, perClass, bar);
+                }
+            }
+            sender.flush();
+        }
+        return new ProduceSummary(info, perClass, skipped == null ? List.of() : List.copyOf(skipped),
+                (System.nanoTime() - started) / 1e9);
+    }
+
+    private void send(DatasetInfo info, RawImage item, Split split, int epoch, Map<Split, int[]> perClass,
+            ProgressBar bar) {
+        bar.step();
+        if (item == null) {
+            return;
+        }
+        sender.send(topics.rawImages(), item.id(), item.encoded(), info, item.label(), split, epoch, item.contentType());
+        perClass.get(split)[item.label()]++;
+    }
+
+    static String id(String dataset, String file, int index) {
+        return String.format("%s-%s-%05d", dataset, file, index);
+    }
+
+    /** Grayscale pixels → PNG bytes, reusing its native buffers. */
+    private static final class PngEncoder implements AutoCloseable {
+        private final Mat image;
+        private final MatOfByte out = new MatOfByte();
+        private final byte[] pixels;
+
+        PngEncoder(int height, int width) {
+            image = new Mat(height, width, CvType.CV_8UC1);
+            pixels = new byte[height * width];
+        }
+
+        byte[] encode(IdxImages set, int i) {
+            set.copyImage(i, pixels);
+            image.put(0, 0, pixels);
+            if (!Imgcodecs.imencode(".png", image, out)) {
+                throw new IllegalStateException("OpenCV could not encode image " + i + " as PNG");
+            }
+            return out.toArray();
+        }
+
+        @Override
+        public void close() {
+            image.release();
+            out.release();
+        }
+    }
+}

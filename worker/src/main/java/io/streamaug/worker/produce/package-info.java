@@ -1,0 +1,2 @@
+/** Turning datasets users have into raw records on Kafka: {@code streamaug produce}. */
+package io.streamaug.worker.produce;

@@ -1,0 +1,57 @@
+package io.streamaug.worker.stats;
+
+import io.streamaug.kafka.DatasetCatalog;
+import io.streamaug.core.DatasetInfo;
+import io.streamaug.core.DatasetStats;
+import io.streamaug.kafka.KafkaOptions;
+import io.streamaug.core.cli.UsageException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code streamaug stats}: the training split's per-channel mean and std, published under a new version. */
+@Command(name = "stats", mixinStandardHelpOptions = true,
+        description = {"Compute a dataset's per-channel mean and std over its train split (never val or test)",
+            "from the raw images topic, up to the end offsets found at start, and publish them under a new",
+            "version to the compacted stats topic, where workers and trainers read them."})
+public final class StatsCommand implements Callable<Integer> {
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--dataset", required = true, paramLabel = "NAME", description = "The dataset (as in the 'dataset' header).")
+    String dataset;
+
+    @Override
+    public Integer call() {
+        DatasetInfo info;
+        try (Admin admin = kafka.connect(Duration.ofSeconds(10))) {
+            info = DatasetCatalog.read(kafka.clientProperties(), kafka.topics(), Duration.ofSeconds(10)).get(dataset);
+        }
+        if (info == null) {
+            throw new UsageException("dataset '" + dataset + "' is not defined on " + kafka.topics().datasets()
+                    + "; produce it with './streamaug produce', which defines it");
+        }
+        if (info.channels() == 0) {
+            throw new UsageException("dataset '" + dataset + "' is text: there are no pixel statistics to compute");
+        }
+        StatsJob.Outcome outcome = StatsJob.compute(kafka.clientProperties(), kafka.topics(), info, Duration.ofSeconds(30));
+        if (outcome.stats().images() == 0) {
+            throw new UsageException("no train images of dataset '" + dataset + "' on " + kafka.topics().rawImages());
+        }
+        DatasetStats published = StatsJob.publish(kafka.clientProperties(), kafka.topics(), outcome.stats(), Duration.ofSeconds(10));
+        System.out.printf(Locale.ROOT, "statistics of '%s' version %d over %d train images (%d records read%s):%n  mean %s%n  std  %s%n",
+                dataset, published.version(), published.images(), outcome.recordsRead(),
+                outcome.undecodable() > 0 ? ", " + outcome.undecodable() + " undecodable skipped" : "",
+                format(published.mean()), format(published.std()));
+        return 0;
+    }
+
+    private static String format(double[] values) {
+        return Arrays.stream(values).mapToObj(v -> String.format(Locale.ROOT, "%.9f", v)).toList().toString();
+    }
+}

@@ -1,0 +1,76 @@
+package io.streamaug.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamaug.datasets.FashionMnist;
+import io.streamaug.augment.image.ImagePipeline;
+import io.streamaug.worker.produce.ImageProducer;
+import io.streamaug.worker.produce.ProduceCommand;
+import io.streamaug.augment.spec.PipelineSpec;
+import io.streamaug.augment.spec.SpecLoader;
+import io.streamaug.broker.testing.KafkaBrokerExtension;
+import io.streamaug.broker.testing.TestKafka;
+import io.streamaug.kafka.ConsumerLag;
+import io.streamaug.kafka.RawHeaders;
+import io.streamaug.kafka.Topics;
+import io.streamaug.kafka.KafkaOptions;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(KafkaBrokerExtension.class)
+class WorkerMetricsTest {
+
+    @Test
+    void prometheusSeesProcessedRecordsAndDeadLettersAndTheProgressLineAddsUp(TestKafka kafka, @TempDir Path dir) throws Exception {
+        Topics topics = kafka.freshTopics("metrics");
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            topics.ensure(admin, 2, (short) 1);
+        }
+        int produced;
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                ProduceCommand.producerProperties(KafkaOptions.of(kafka.bootstrapServers(), topics)))) {
+            produced = new ImageProducer(producer, topics).produce(FashionMnist.load(null, true, 100),
+                    new ImageProducer.Plan("fm", 0.1, 1, 1)).total();
+            ProducerRecord<String, byte[]> poison = new ProducerRecord<>(topics.rawImages(), "poison", new byte[] {1, 2});
+            RawHeaders.put(poison.headers(), RawHeaders.DATASET, "fm");
+            RawHeaders.put(poison.headers(), RawHeaders.LABEL, "1");
+            producer.send(poison).get();
+        }
+        PipelineSpec spec = SpecLoader.resolve("fashion-mnist", List.of());
+        String applicationId = "metrics-" + System.nanoTime();
+        Properties config = AugmentConfig.build(kafka.clientProperties(), topics, applicationId, 1, dir.toString());
+        AtomicLong deadLetters = new AtomicLong();
+        config.put(DeadLetterHandler.COUNTER_CONFIG, deadLetters);
+        try (AugmentWorker worker = new AugmentWorker(AugmentTopology.build(topics,
+                DatasetDirectory.fromKafka(kafka.clientProperties(), topics), () -> new ImagePipeline(spec, spec.normalization(), 10), null),
+                config);
+                WorkerMetrics metrics = new WorkerMetrics(worker.streams(), deadLetters)) {
+            worker.start();
+            int port = metrics.serve(0);
+            try (Admin admin = Admin.create(kafka.clientProperties())) {
+                long deadline = System.currentTimeMillis() + 120_000;
+                while (ConsumerLag.of(admin, applicationId, topics.rawImages()) > 0 && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(200);
+                }
+            }
+            assertThat(deadLetters.get()).isEqualTo(1);
+            assertThat(metrics.processed()).isEqualTo(produced + 1);
+            assertThat(metrics.progressLine()).contains((produced + 1) + " records processed").contains("1 dead letters");
+            String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(scrape).contains("streamaug_dead_letters_total 1.0").contains("kafka_stream_thread_process_total");
+        }
+    }
+}
