@@ -1,5 +1,6 @@
 package io.streamaug.broker;
 
+import io.streamaug.kafka.TopicLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -34,7 +35,7 @@ class EmbeddedKafkaBrokerTest {
         List<String> written = List.of("a", "b", "c");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir, 0, Map.of())) {
             try (Admin admin = Admin.create(props(broker))) {
-                Topics.DEFAULT.ensure(admin, 2, (short) 1);
+                Topics.DEFAULT.ensure(admin, TopicLayout.of(2));
             }
             Properties p = props(broker);
             p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -49,7 +50,7 @@ class EmbeddedKafkaBrokerTest {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir, 0, Map.of())) {
             try (Admin admin = Admin.create(props(broker))) {
                 assertThat(admin.listTopics().names().get()).contains(Topics.DEFAULT.rawText(), Topics.DEFAULT.stats());
-                var outcomes = Topics.DEFAULT.ensure(admin, 2, (short) 1);
+                var outcomes = Topics.DEFAULT.ensure(admin, TopicLayout.of(2));
                 assertThat(outcomes).allSatisfy(o -> assertThat(o.created()).isFalse());
             }
             assertThat(readAll(broker, Topics.DEFAULT.rawText())).isEqualTo(written);
@@ -60,7 +61,7 @@ class EmbeddedKafkaBrokerTest {
     void createsTheCompactedStatsTopicAndTheDlqWithItsOwnRetention(@TempDir Path dir) throws Exception {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir, 0, Map.of());
                 Admin admin = Admin.create(props(broker))) {
-            var outcomes = Topics.DEFAULT.ensure(admin, 3, (short) 1);
+            var outcomes = Topics.DEFAULT.ensure(admin, TopicLayout.of(3));
             assertThat(outcomes).hasSize(8).allSatisfy(o -> assertThat(o.created()).isTrue());
             assertThat(outcomes).filteredOn(o -> o.topic().equals(Topics.DEFAULT.rawImages()))
                     .singleElement().extracting(Topics.Outcome::partitions).isEqualTo(3);
@@ -68,6 +69,48 @@ class EmbeddedKafkaBrokerTest {
             assertThat(config(admin, Topics.DEFAULT.datasets(), "cleanup.policy")).isEqualTo("compact");
             assertThat(config(admin, Topics.DEFAULT.dlq(), "retention.ms"))
                     .isEqualTo(Long.toString(Duration.ofDays(14).toMillis()));
+        }
+    }
+
+    @Test
+    void takesTheClusterDefaultReplicationFactorAndRefusesMoreReplicasThanBrokers(@TempDir Path dir) throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir, 0, Map.of());
+                Admin admin = Admin.create(props(broker))) {
+            Topics topics = new Topics("rf.");
+            assertThat(Topics.replicationFactor(admin, TopicLayout.of(2))).isEqualTo((short) 1);
+            assertThatThrownBy(() -> topics.ensure(admin, TopicLayout.of(2).withReplicationFactor(3)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("replication factor 3 needs 3 brokers, but the cluster has 1")
+                    .hasMessageContaining("--replication-factor 1");
+            assertThat(admin.listTopics().names().get()).noneMatch(name -> name.startsWith("rf."));
+            assertThat(topics.ensure(admin, TopicLayout.of(2))).allSatisfy(o -> assertThat(o.replicas()).isEqualTo(1));
+        }
+    }
+
+    @Test
+    void listsExistingTopicsThatDifferFromTheLayoutAndChangesNothing(@TempDir Path dir) throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir, 0, Map.of());
+                Admin admin = Admin.create(props(broker))) {
+            Topics topics = new Topics("old.");
+            // Made by hand before the project ran: too few partitions, and a stats topic that deletes.
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topics.rawImages(), 1, (short) 1),
+                    new org.apache.kafka.clients.admin.NewTopic(topics.stats(), 2, (short) 1))).all().get();
+
+            List<Topics.Mismatch> mismatches = topics.check(admin, TopicLayout.of(4));
+
+            assertThat(mismatches).extracting(Topics.Mismatch::topic)
+                    .containsExactlyInAnyOrder(topics.rawImages(), topics.stats(), topics.stats());
+            assertThat(mismatches).filteredOn(m -> m.topic().equals(topics.rawImages())).singleElement()
+                    .satisfies(m -> assertThat(m.problem()).contains("has 1 partitions, fewer than --partitions 4"))
+                    .satisfies(m -> assertThat(m.fix()).contains("--partitions 4"));
+            assertThat(mismatches).filteredOn(m -> m.topic().equals(topics.stats()))
+                    .extracting(Topics.Mismatch::problem)
+                    .anySatisfy(p -> assertThat(p).contains("needs 1"))
+                    .anySatisfy(p -> assertThat(p).contains("cleanup.policy=delete, needs compact"));
+            topics.ensure(admin, TopicLayout.of(4));
+            assertThat(admin.describeTopics(List.of(topics.rawImages())).allTopicNames().get()
+                    .get(topics.rawImages()).partitions()).hasSize(1);
+            assertThat(config(admin, topics.stats(), "cleanup.policy")).isEqualTo("delete");
         }
     }
 

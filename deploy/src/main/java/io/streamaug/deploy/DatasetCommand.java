@@ -3,19 +3,16 @@ package io.streamaug.deploy;
 import io.streamaug.kafka.DatasetCatalog;
 import io.streamaug.core.DatasetInfo;
 import io.streamaug.kafka.KafkaOptions;
+import io.streamaug.kafka.TopicOptions;
 import io.streamaug.core.cli.UsageException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,6 +40,9 @@ public final class DatasetCommand implements Callable<Integer> {
     @Option(names = "--list", description = "List the defined datasets instead.")
     boolean list;
 
+    @Mixin
+    TopicOptions topicOptions;
+
     @Override
     public Integer call() throws Exception {
         try (Admin admin = kafka.connect(Duration.ofSeconds(10))) {
@@ -60,11 +60,8 @@ public final class DatasetCommand implements Callable<Integer> {
                 throw new UsageException("give --name and --classes to define a dataset, or --list");
             }
             DatasetInfo info = new DatasetInfo(name, classes, channels, 0, 0);
-            kafka.topics().ensure(admin, 6, (short) 1);
-            Properties props = kafka.clientProperties();
-            props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-            props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
+            kafka.ensureTopics(topicOptions.layout());
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producerProperties())) {
                 producer.send(new ProducerRecord<>(kafka.topics().datasets(), name, info.toJson())).get();
             }
             System.out.println("defined dataset '" + name + "' (" + (channels == 0 ? "text" : channels + " channel(s)") + ", classes "

@@ -1,5 +1,6 @@
 package io.streamaug.deploy;
 
+import io.streamaug.kafka.TopicLayout;
 import io.streamaug.datasets.FashionMnist;
 import io.streamaug.datasets.TextCorpus;
 import io.streamaug.augment.image.ImagePipeline;
@@ -7,7 +8,6 @@ import io.streamaug.augment.image.Normalization;
 import io.streamaug.augment.offline.PreviewCommand;
 import io.streamaug.augment.offline.TextPreview;
 import io.streamaug.worker.produce.ImageProducer;
-import io.streamaug.worker.produce.ProduceCommand;
 import io.streamaug.worker.produce.ProduceSummary;
 import io.streamaug.worker.produce.TextProducer;
 import io.streamaug.augment.spec.PipelineSpec;
@@ -92,17 +92,14 @@ final class DemoRun {
             DemoCommand.deleteRecursively(report.resolve("run"));
         }
         stage(0, "creating topics with " + settings.partitions() + " partitions");
-        try (Admin admin = kafka.connect(Duration.ofSeconds(10))) {
-            topics.ensure(admin, settings.partitions(), (short) 1);
-        }
-        done(topics.definitions(settings.partitions(), (short) 1).size() + " topics");
+        done(kafka.ensureTopics(TopicLayout.of(settings.partitions())).size() + " topics");
 
         // 1. produce
         ProduceSummary produced;
         List<String> classes;
         String dataset;
         List<TextCorpus.Row> textRows = null;
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(ProduceCommand.producerProperties(kafka))) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producerProperties())) {
             if (settings.text()) {
                 stage(1, "producing SpamAssassin messages");
                 TextCorpus.Loaded corpus = textCorpus();

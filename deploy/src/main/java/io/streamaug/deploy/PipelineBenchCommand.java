@@ -1,11 +1,11 @@
 package io.streamaug.deploy;
 
+import io.streamaug.kafka.TopicLayout;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.streamaug.datasets.FashionMnist;
 import io.streamaug.augment.image.ImagePipeline;
 import io.streamaug.worker.produce.ImageProducer;
-import io.streamaug.worker.produce.ProduceCommand;
 import io.streamaug.augment.spec.PipelineSpec;
 import io.streamaug.augment.spec.SpecLoader;
 import io.streamaug.broker.EmbeddedKafkaBroker;
@@ -99,13 +99,11 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0, Map.of())) {
             KafkaOptions kafka = KafkaOptions.of(broker.bootstrapServers(), Topics.DEFAULT);
             Topics topics = kafka.topics();
-            try (Admin admin = kafka.connect(Duration.ofSeconds(10))) {
-                topics.ensure(admin, 6, (short) 1);
-            }
+            kafka.ensureTopics(TopicLayout.of(TopicLayout.DEFAULT_PARTITIONS));
             int epochs = Math.max(1, (int) Math.ceil(records / 5400.0));
             System.err.println("producing " + records + "+ records (broker warm-up included)…");
             int produced;
-            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(ProduceCommand.producerProperties(kafka))) {
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producerProperties())) {
                 produced = new ImageProducer(producer, topics).produce(source, new ImageProducer.Plan("fashion-mnist", 0.1, 1, epochs)).total();
             }
             results.put("records", produced);
@@ -372,11 +370,9 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     /** Latency raw → prepared (read committed) for records produced at a steady rate through one worker. */
     private Map<String, Object> latency(KafkaOptions kafka, FashionMnist.Source source, Path dir) throws Exception {
         Topics topics = new Topics("latency.");
-        try (Admin admin = kafka.connect(Duration.ofSeconds(10))) {
-            topics.ensure(admin, 6, (short) 1);
-        }
         KafkaOptions latencyKafka = KafkaOptions.of(kafka.bootstrap(), topics);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(ProduceCommand.producerProperties(latencyKafka))) {
+        latencyKafka.ensureTopics(TopicLayout.of(TopicLayout.DEFAULT_PARTITIONS));
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(latencyKafka.producerProperties())) {
             new ImageProducer(producer, topics).produce(FashionMnist.load(null, true, 1), new ImageProducer.Plan("fashion-mnist", 0, 1, 1));
         }
         String applicationId = "latency-" + System.nanoTime();
@@ -391,7 +387,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         props.put("auto.offset.reset", "latest");
         try (Admin admin = kafka.connect(Duration.ofSeconds(10));
                 KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props);
-                KafkaProducer<String, byte[]> producer = new KafkaProducer<>(ProduceCommand.producerProperties(latencyKafka))) {
+                KafkaProducer<String, byte[]> producer = new KafkaProducer<>(latencyKafka.producerProperties())) {
             long deadline = System.currentTimeMillis() + 120_000;
             while (!allAssigned(admin, applicationId, 1)) {
                 check(List.of(child), deadline);

@@ -49,7 +49,9 @@ class CliTest {
                 new String[] {"augment", "--bootstrap", "no-port"}, new String[] {"augment", "--dtype", "int4"},
                 new String[] {"nonsense"}, new String[] {"topics", "--kafka", "=x"},
                 new String[] {"augment", "--spec", "no-such-spec", "--bootstrap", "127.0.0.1:1"},
-                new String[] {"preview", "--n", "-1"}, new String[] {"apply", "--spec", "fashion-mnist"})) {
+                new String[] {"preview", "--n", "-1"}, new String[] {"apply", "--spec", "fashion-mnist"},
+                new String[] {"topics", "--replication-factor", "0", "--bootstrap", "127.0.0.1:1"},
+                new String[] {"topics", "--replication-factor", "2", "--min-insync-replicas", "3", "--bootstrap", "127.0.0.1:1"})) {
             Outcome outcome = run(args);
             assertThat(outcome.code()).as(String.join(" ", args)).isEqualTo(2);
             assertThat(outcome.err().strip().lines()).as(outcome.err()).hasSize(1);
@@ -61,6 +63,8 @@ class CliTest {
                 .contains("not a bundled spec (fashion-mnist, imagenet-style)");
         assertThat(run("broker", "--port", "abc").err()).contains("'--port'").contains("'abc'");
         assertThat(run("augment", "--bootstrap", "no-port").err()).contains("HOST:PORT");
+        assertThat(run("topics", "--replication-factor", "2", "--min-insync-replicas", "3", "--bootstrap", "127.0.0.1:1").err())
+                .contains("--min-insync-replicas 3 is more than --replication-factor 2");
     }
 
     @Test

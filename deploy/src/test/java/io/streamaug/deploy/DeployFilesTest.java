@@ -1,5 +1,6 @@
 package io.streamaug.deploy;
 
+import io.streamaug.kafka.TopicLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamaug.augment.spec.SpecLoader;
@@ -133,10 +134,10 @@ class DeployFilesTest {
         List<String> listed = (List<String>) byKind.get("Kustomization").get(0).get("resources");
         assertThat(listed).containsExactlyInAnyOrderElementsOf(files.stream().filter(f -> !f.equals("kustomization.yaml")).toList());
 
-        // Topics: the same names, partitions and settings as the code creates (12 partitions, 3 replicas).
+        // Topics: the same names, partitions and settings as the code creates (12 partitions, 3 replicas, min ISR 2).
         Map<String, Map<String, Object>> topics = new LinkedHashMap<>();
         byKind.get("KafkaTopic").forEach(t -> topics.put(get(t, "spec", "topicName"), get(t, "spec")));
-        List<NewTopic> expected = Topics.DEFAULT.definitions(12, (short) 3);
+        List<NewTopic> expected = Topics.DEFAULT.definitions(TopicLayout.of(12), (short) 3);
         assertThat(topics.keySet()).containsExactlyInAnyOrderElementsOf(expected.stream().map(NewTopic::name).toList());
         for (NewTopic topic : expected) {
             Map<String, Object> spec = topics.get(topic.name());

@@ -1,11 +1,11 @@
 package io.streamaug.deploy;
 
+import io.streamaug.kafka.TopicLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamaug.datasets.FashionMnist;
 import io.streamaug.augment.image.ImagePipeline;
 import io.streamaug.worker.produce.ImageProducer;
-import io.streamaug.worker.produce.ProduceCommand;
 import io.streamaug.augment.spec.PipelineSpec;
 import io.streamaug.augment.spec.SpecLoader;
 import io.streamaug.worker.AugmentConfig;
@@ -47,7 +47,7 @@ class WorkerCrashTest {
     void aWorkerKilledMidStreamLosesAndDuplicatesNothing(TestKafka kafka, @TempDir Path dir) throws Exception {
         Topics topics = kafka.freshTopics("crash");
         try (Admin admin = Admin.create(kafka.clientProperties())) {
-            topics.ensure(admin, 6, (short) 1);
+            topics.ensure(admin, TopicLayout.of(6));
         }
         String applicationId = "crash-" + System.nanoTime();
         List<String> fastFailover = List.of("--kafka", "session.timeout.ms=6000", "--kafka", "heartbeat.interval.ms=1000");
@@ -77,7 +77,7 @@ class WorkerCrashTest {
             }
             int produced;
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                    ProduceCommand.producerProperties(KafkaOptions.of(kafka.bootstrapServers(), topics)))) {
+                    KafkaOptions.of(kafka.bootstrapServers(), topics).producerProperties())) {
                 produced = new ImageProducer(producer, topics).produce(FashionMnist.load(null, true, 3000),
                         new ImageProducer.Plan("fm", 0.1, 5, 2)).total();
             }

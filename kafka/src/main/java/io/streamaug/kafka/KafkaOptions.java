@@ -3,6 +3,7 @@ package io.streamaug.kafka;
 import io.streamaug.core.cli.UsageException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -10,9 +11,11 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import java.util.Map;
 import java.util.Properties;
-import io.streamaug.kafka.Topics;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -105,6 +108,38 @@ public final class KafkaOptions {
             throw new UsageException("cannot reach Kafka at " + bootstrap + " within " + timeout.toSeconds()
                     + " s; start one with './streamaug broker' or pass --bootstrap HOST:PORT");
         }
+    }
+
+    /**
+     * Connects and creates whichever of the project's topics are missing, laid out as asked; a
+     * layout the cluster cannot hold (more replicas than brokers) is one clear line.
+     */
+    public List<Topics.Outcome> ensureTopics(TopicLayout layout) throws InterruptedException {
+        try (Admin admin = connect(Duration.ofSeconds(10))) {
+            return topics.ensure(admin, layout);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        } catch (ExecutionException e) {
+            throw new UsageException("could not create the topics on " + bootstrap + ": " + e.getCause().getMessage());
+        }
+    }
+
+    /**
+     * The one producer configuration of every command that writes raw or metadata records (produce,
+     * dataset, stats, the demo, benchmarks): {@code acks=all} and idempotence, so that a broker that
+     * fails over loses and duplicates nothing, batched for throughput; string keys, byte values.
+     * Operator settings ({@code --kafka}) win over the tuning, not over the guarantees' absence of
+     * choice: they are set only when the operator has not set them.
+     */
+    public Properties producerProperties() {
+        Properties props = clientProperties();
+        props.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
+        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "10");
+        props.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return props;
     }
 
     /** Base client properties: bootstrap servers plus every {@code --kafka} override (which win). */

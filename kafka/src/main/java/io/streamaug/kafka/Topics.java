@@ -3,12 +3,19 @@ package io.streamaug.kafka;
 import io.streamaug.core.Split;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.OptionalInt;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
@@ -88,25 +95,35 @@ public record Topics(String prefix) {
 
     /**
      * Every topic of the project with its settings. Data topics get {@code partitions} partitions
-     * (parallelism of the workers is bounded by it); the compacted metadata topics get one.
+     * (parallelism of the workers is bounded by it); the compacted metadata topics get one. With
+     * {@code minInsync} present, every topic gets that {@code min.insync.replicas}.
      */
-    public List<NewTopic> definitions(int partitions, short replicationFactor) {
+    public List<NewTopic> definitions(int partitions, short replicationFactor, OptionalInt minInsync) {
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
         }
         if (replicationFactor < 1) {
             throw new IllegalArgumentException("replication factor must be at least 1, got " + replicationFactor);
         }
+        Map<String, String> common = new HashMap<>();
+        minInsync.ifPresent(n -> common.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(n)));
         List<NewTopic> topics = new ArrayList<>();
         for (String name : List.of(rawImages(), rawText(), augmentedTrain(), preparedVal(), preparedTest())) {
-            topics.add(new NewTopic(name, partitions, replicationFactor));
+            topics.add(new NewTopic(name, partitions, replicationFactor).configs(Map.copyOf(common)));
         }
-        Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
-        topics.add(new NewTopic(datasets(), 1, replicationFactor).configs(compacted));
-        topics.add(new NewTopic(stats(), 1, replicationFactor).configs(compacted));
-        topics.add(new NewTopic(dlq(), partitions, replicationFactor).configs(Map.of(
-                TopicConfig.RETENTION_MS_CONFIG, Long.toString(DLQ_RETENTION.toMillis()))));
+        Map<String, String> compacted = new HashMap<>(common);
+        compacted.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        topics.add(new NewTopic(datasets(), 1, replicationFactor).configs(Map.copyOf(compacted)));
+        topics.add(new NewTopic(stats(), 1, replicationFactor).configs(Map.copyOf(compacted)));
+        Map<String, String> dlq = new HashMap<>(common);
+        dlq.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(DLQ_RETENTION.toMillis()));
+        topics.add(new NewTopic(dlq(), partitions, replicationFactor).configs(Map.copyOf(dlq)));
         return topics;
+    }
+
+    /** The definitions for a layout whose replication factor is known. */
+    public List<NewTopic> definitions(TopicLayout layout, short replicationFactor) {
+        return definitions(layout.partitions(), replicationFactor, layout.minInsyncFor(replicationFactor));
     }
 
     /**
@@ -148,16 +165,20 @@ public record Topics(String prefix) {
     }
 
     /** What {@link #ensure} found or did, per topic. */
-    public record Outcome(String topic, boolean created, int partitions) {
+    public record Outcome(String topic, boolean created, int partitions, int replicas) {
     }
 
     /**
-     * Creates whichever of the project's topics are missing; existing topics are left as they are
-     * (changing a topic's partition count would move keys between partitions).
+     * Creates whichever of the project's topics are missing, with the layout's partitions and
+     * replicas; existing topics are left as they are (changing a topic's partition count would move
+     * keys between partitions; {@link #check} says what differs). This is the only place that
+     * creates the project's topics.
+     *
+     * @throws IllegalArgumentException when the layout asks for more replicas than the cluster has brokers
      */
-    public List<Outcome> ensure(Admin admin, int partitions, short replicationFactor)
-            throws InterruptedException, ExecutionException {
-        List<NewTopic> wanted = definitions(partitions, replicationFactor);
+    public List<Outcome> ensure(Admin admin, TopicLayout layout) throws InterruptedException, ExecutionException {
+        short replicas = replicationFactor(admin, layout);
+        List<NewTopic> wanted = definitions(layout, replicas);
         Set<String> existing = admin.listTopics().names().get();
         List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
         Set<String> created = new java.util.HashSet<>();
@@ -177,9 +198,102 @@ public record Topics(String prefix) {
         Map<String, TopicDescription> described = awaitReady(admin, wanted.stream().map(NewTopic::name).toList(), created);
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
         for (NewTopic topic : wanted) {
+            TopicDescription description = described.get(topic.name());
             outcomes.put(topic.name(), new Outcome(topic.name(), created.contains(topic.name()),
-                    described.get(topic.name()).partitions().size()));
+                    description.partitions().size(), description.partitions().get(0).replicas().size()));
         }
         return List.copyOf(outcomes.values());
+    }
+
+    /**
+     * The replication factor a layout means on this cluster: its own, else the cluster's
+     * {@code default.replication.factor} (read from a broker's configuration; 1 where the
+     * principal may not describe it), checked against the number of brokers.
+     */
+    public static short replicationFactor(Admin admin, TopicLayout layout) throws InterruptedException, ExecutionException {
+        Collection<Node> nodes = admin.describeCluster().nodes().get();
+        short replicas;
+        if (layout.replicationFactor().isPresent()) {
+            replicas = layout.replicationFactor().get();
+        } else {
+            replicas = clusterDefaultReplicationFactor(admin, nodes);
+        }
+        if (replicas > nodes.size()) {
+            throw new IllegalArgumentException("replication factor " + replicas + " needs " + replicas
+                    + " brokers, but the cluster has " + nodes.size() + "; pass --replication-factor "
+                    + nodes.size() + " or fewer");
+        }
+        return replicas;
+    }
+
+    private static short clusterDefaultReplicationFactor(Admin admin, Collection<Node> nodes)
+            throws InterruptedException {
+        if (nodes.isEmpty()) {
+            return 1;
+        }
+        ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, nodes.iterator().next().idString());
+        try {
+            Config config = admin.describeConfigs(List.of(broker)).all().get().get(broker);
+            ConfigEntry entry = config == null ? null : config.get("default.replication.factor");
+            return entry == null || entry.value() == null ? 1 : Short.parseShort(entry.value());
+        } catch (ExecutionException | NumberFormatException e) {
+            return 1;
+        }
+    }
+
+    /** One way an existing topic differs from what the project needs, and how to fix it. */
+    public record Mismatch(String topic, String problem, String fix) {
+    }
+
+    /**
+     * Existing topics whose partitions, replication factor or cleanup policy differ from what the
+     * layout asks for. Nothing is changed: each mismatch says how to fix it.
+     */
+    public List<Mismatch> check(Admin admin, TopicLayout layout) throws InterruptedException, ExecutionException {
+        short replicas = replicationFactor(admin, layout);
+        List<NewTopic> wanted = definitions(layout, replicas);
+        Set<String> existing = admin.listTopics().names().get();
+        List<String> present = wanted.stream().map(NewTopic::name).filter(existing::contains).toList();
+        if (present.isEmpty()) {
+            return List.of();
+        }
+        Map<String, TopicDescription> described = admin.describeTopics(present).allTopicNames().get();
+        List<ConfigResource> resources = present.stream()
+                .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();
+        Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get();
+        List<Mismatch> mismatches = new ArrayList<>();
+        for (NewTopic topic : wanted) {
+            TopicDescription description = described.get(topic.name());
+            if (description == null) {
+                continue;
+            }
+            int partitions = description.partitions().size();
+            boolean metadata = topic.numPartitions() == 1;
+            if (metadata && partitions != 1) {
+                mismatches.add(new Mismatch(topic.name(), "has " + partitions + " partitions, needs 1 (one ordered log)",
+                        "recreate it: kafka-topics --delete --topic " + topic.name() + ", then './streamaug topics'"));
+            } else if (!metadata && partitions < topic.numPartitions()) {
+                mismatches.add(new Mismatch(topic.name(), "has " + partitions + " partitions, fewer than --partitions "
+                        + topic.numPartitions() + " (at most " + partitions + " workers share it)",
+                        "kafka-topics --alter --topic " + topic.name() + " --partitions " + topic.numPartitions()
+                                + " (moves keys: do it before producing)"));
+            }
+            int actualReplicas = description.partitions().get(0).replicas().size();
+            if (actualReplicas < replicas) {
+                mismatches.add(new Mismatch(topic.name(), "has " + actualReplicas + " replica(s), needs " + replicas,
+                        "kafka-reassign-partitions with a plan that adds replicas"));
+            }
+            String wantedPolicy = topic.configs() == null ? null : topic.configs().get(TopicConfig.CLEANUP_POLICY_CONFIG);
+            Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic.name()));
+            ConfigEntry policy = config == null ? null : config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
+            String actualPolicy = policy == null ? TopicConfig.CLEANUP_POLICY_DELETE : policy.value();
+            String expected = wantedPolicy == null ? TopicConfig.CLEANUP_POLICY_DELETE : wantedPolicy;
+            if (!expected.equals(actualPolicy)) {
+                mismatches.add(new Mismatch(topic.name(), "has cleanup.policy=" + actualPolicy + ", needs " + expected,
+                        "kafka-configs --alter --entity-type topics --entity-name " + topic.name()
+                                + " --add-config cleanup.policy=" + expected));
+            }
+        }
+        return mismatches;
     }
 }

@@ -1,5 +1,6 @@
 package io.streamaug.trainer;
 
+import io.streamaug.kafka.TopicLayout;
 import io.streamaug.broker.testing.TestKafka;
 import io.streamaug.core.DatasetInfo;
 import io.streamaug.core.Split;
@@ -49,7 +50,7 @@ final class Toy {
     static Topics topics(TestKafka kafka, String prefix, int partitions) throws Exception {
         Topics topics = kafka.freshTopics(prefix);
         try (Admin admin = Admin.create(kafka.clientProperties())) {
-            topics.ensure(admin, partitions, (short) 1);
+            topics.ensure(admin, TopicLayout.of(partitions));
         }
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props(kafka))) {
             producer.send(new ProducerRecord<>(topics.datasets(), DATASET.getBytes(StandardCharsets.UTF_8),

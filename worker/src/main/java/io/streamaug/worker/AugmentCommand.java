@@ -11,6 +11,7 @@ import io.streamaug.augment.spec.SpecLoader;
 import io.streamaug.kafka.DatasetCatalog;
 import io.streamaug.core.DatasetInfo;
 import io.streamaug.core.DatasetStats;
+import io.streamaug.kafka.TopicOptions;
 import io.streamaug.kafka.Topics;
 import io.streamaug.kafka.KafkaOptions;
 import io.streamaug.core.cli.UsageException;
@@ -90,9 +91,8 @@ public final class AugmentCommand implements Callable<Integer> {
     @Option(names = "--state-dir", paramLabel = "DIR", description = "Kafka Streams state directory (default: a fresh temp dir).")
     Path stateDir;
 
-    @Option(names = "--partitions", defaultValue = "6",
-            description = "Partitions of topics this creates if missing (default: ${DEFAULT-VALUE}).")
-    int partitions;
+    @Mixin
+    TopicOptions topicOptions;
 
     /** Waits until the dataset's training statistics are published, saying so, and uses them. */
     private Normalization awaitStats() throws InterruptedException {
@@ -193,9 +193,7 @@ public final class AugmentCommand implements Callable<Integer> {
                     + pipelineSpec.channels() + " channel(s)");
         }
         Topics topics = kafka.topics();
-        try (Admin admin = kafka.connect(Duration.ofSeconds(10))) {
-            topics.ensure(admin, partitions, (short) 1);
-        }
+        kafka.ensureTopics(topicOptions.layout());
         String state = (stateDir != null ? stateDir : java.nio.file.Files.createTempDirectory("streamaug-state")).toString();
         Properties config = AugmentConfig.build(kafka.clientProperties(), topics, applicationId, threads, state);
         java.util.concurrent.atomic.AtomicLong deadLetters = new java.util.concurrent.atomic.AtomicLong();

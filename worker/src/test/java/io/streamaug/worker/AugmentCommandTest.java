@@ -1,5 +1,6 @@
 package io.streamaug.worker;
 
+import io.streamaug.kafka.TopicLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -49,7 +50,7 @@ class AugmentCommandTest {
             throws Exception {
         Topics topics = kafka.freshTopics("augmentcmd");
         try (Admin admin = Admin.create(kafka.clientProperties())) {
-            topics.ensure(admin, 1, (short) 1);
+            topics.ensure(admin, TopicLayout.of(1));
         }
         Properties props = kafka.clientProperties();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),

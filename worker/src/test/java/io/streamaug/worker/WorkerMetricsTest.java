@@ -1,11 +1,11 @@
 package io.streamaug.worker;
 
+import io.streamaug.kafka.TopicLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamaug.datasets.FashionMnist;
 import io.streamaug.augment.image.ImagePipeline;
 import io.streamaug.worker.produce.ImageProducer;
-import io.streamaug.worker.produce.ProduceCommand;
 import io.streamaug.augment.spec.PipelineSpec;
 import io.streamaug.augment.spec.SpecLoader;
 import io.streamaug.broker.testing.KafkaBrokerExtension;
@@ -36,11 +36,11 @@ class WorkerMetricsTest {
     void prometheusSeesProcessedRecordsAndDeadLettersAndTheProgressLineAddsUp(TestKafka kafka, @TempDir Path dir) throws Exception {
         Topics topics = kafka.freshTopics("metrics");
         try (Admin admin = Admin.create(kafka.clientProperties())) {
-            topics.ensure(admin, 2, (short) 1);
+            topics.ensure(admin, TopicLayout.of(2));
         }
         int produced;
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                ProduceCommand.producerProperties(KafkaOptions.of(kafka.bootstrapServers(), topics)))) {
+                KafkaOptions.of(kafka.bootstrapServers(), topics).producerProperties())) {
             produced = new ImageProducer(producer, topics).produce(FashionMnist.load(null, true, 100),
                     new ImageProducer.Plan("fm", 0.1, 1, 1)).total();
             ProducerRecord<String, byte[]> poison = new ProducerRecord<>(topics.rawImages(), "poison", new byte[] {1, 2});

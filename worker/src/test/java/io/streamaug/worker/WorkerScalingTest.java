@@ -1,11 +1,11 @@
 package io.streamaug.worker;
 
+import io.streamaug.kafka.TopicLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamaug.datasets.FashionMnist;
 import io.streamaug.augment.image.ImagePipeline;
 import io.streamaug.worker.produce.ImageProducer;
-import io.streamaug.worker.produce.ProduceCommand;
 import io.streamaug.augment.spec.PipelineSpec;
 import io.streamaug.augment.spec.SpecLoader;
 import io.streamaug.broker.testing.KafkaBrokerExtension;
@@ -60,7 +60,7 @@ class WorkerScalingTest {
 
     private static int produce(TestKafka kafka, Topics topics) throws Exception {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                ProduceCommand.producerProperties(KafkaOptions.of(kafka.bootstrapServers(), topics)))) {
+                KafkaOptions.of(kafka.bootstrapServers(), topics).producerProperties())) {
             return new ImageProducer(producer, topics).produce(FashionMnist.load(null, true, 2200),
                     new ImageProducer.Plan("fm", 0.1, 4, 2)).total();
         }
@@ -73,7 +73,7 @@ class WorkerScalingTest {
     private static void run(TestKafka kafka, Topics topics, String applicationId, int instances, Path dir) throws Exception {
         PipelineSpec spec = new SpecLoader(List.of()).parse(SPEC, "test");
         try (Admin admin = Admin.create(kafka.clientProperties())) {
-            topics.ensure(admin, 6, (short) 1);
+            topics.ensure(admin, TopicLayout.of(6));
         }
         List<AugmentWorker> workers = new ArrayList<>();
         try {

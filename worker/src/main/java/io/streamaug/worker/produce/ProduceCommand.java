@@ -2,6 +2,7 @@ package io.streamaug.worker.produce;
 
 import io.streamaug.datasets.FashionMnist;
 import io.streamaug.datasets.ImageFolder;
+import io.streamaug.kafka.TopicOptions;
 import io.streamaug.kafka.Topics;
 import io.streamaug.kafka.KafkaOptions;
 import io.streamaug.core.cli.UsageException;
@@ -74,9 +75,8 @@ public final class ProduceCommand implements Callable<Integer> {
                 description = "Fashion-MNIST: use only the first N training images, all test images (small-data experiments; default: all).")
         int trainLimit;
 
-        @Option(names = "--partitions", defaultValue = "6",
-                description = "Partitions of topics this creates if missing (default: ${DEFAULT-VALUE}).")
-        int partitions;
+        @Mixin
+        TopicOptions topicOptions;
 
         @Override
         public Integer call() throws Exception {
@@ -98,13 +98,13 @@ public final class ProduceCommand implements Callable<Integer> {
             ImageProducer.Plan plan = new ImageProducer.Plan(name, valFraction, seed, epochs);
 
             Topics topics = kafka.topics();
-            try (Admin admin = kafka.connect(Duration.ofSeconds(10))) {
-                long created = topics.ensure(admin, partitions, (short) 1).stream().filter(Topics.Outcome::created).count();
-                if (created > 0) {
-                    System.err.println("created " + created + " missing topic(s) with " + partitions + " partitions");
-                }
+            List<Topics.Outcome> outcomes = kafka.ensureTopics(topicOptions.layout());
+            long created = outcomes.stream().filter(Topics.Outcome::created).count();
+            if (created > 0) {
+                System.err.println("created " + created + " missing topic(s) with " + topicOptions.partitions()
+                        + " partitions and " + outcomes.get(0).replicas() + " replica(s)");
             }
-            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(kafka))) {
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producerProperties())) {
                 ImageProducer images = new ImageProducer(producer, topics);
                 ProduceSummary summary;
                 if (resolved == Format.FASHION_MNIST) {
@@ -178,8 +178,8 @@ public final class ProduceCommand implements Callable<Integer> {
         @Option(names = "--limit", defaultValue = "0", description = "Use a seeded random subset of N texts (default: all).")
         int limit;
 
-        @Option(names = "--partitions", defaultValue = "6", description = "Partitions of topics this creates if missing (default: ${DEFAULT-VALUE}).")
-        int partitions;
+        @Mixin
+        TopicOptions topicOptions;
 
         @Override
         public Integer call() throws Exception {
@@ -196,10 +196,8 @@ public final class ProduceCommand implements Callable<Integer> {
             String name = dataset != null ? dataset : Files.isDirectory(data) ? "spam-assassin"
                     : data.getFileName().toString().replaceFirst("\\.[^.]*$", "");
             TextProducer.Plan plan = new TextProducer.Plan(name, valFraction, testFraction, seed, epochs);
-            try (Admin admin = kafka.connect(Duration.ofSeconds(10))) {
-                kafka.topics().ensure(admin, partitions, (short) 1);
-            }
-            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(kafka))) {
+            kafka.ensureTopics(topicOptions.layout());
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producerProperties())) {
                 ProduceSummary summary = new TextProducer(producer, kafka.topics()).produce(corpus, classes, plan);
                 System.out.printf("produced %d records of dataset '%s' to %s in %.1f s%n", summary.total(), name,
                         kafka.topics().rawText(), summary.seconds());
@@ -211,18 +209,5 @@ public final class ProduceCommand implements Callable<Integer> {
             }
             return 0;
         }
-    }
-
-
-    /** An idempotent producer tuned for throughput; operator settings (--kafka) win. */
-    public static Properties producerProperties(KafkaOptions kafka) {
-        Properties props = kafka.clientProperties();
-        props.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
-        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "10");
-        props.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        return props;
     }
 }

@@ -1,5 +1,6 @@
 package io.streamaug.worker.produce;
 
+import io.streamaug.kafka.TopicLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamaug.datasets.FashionMnist;
@@ -40,12 +41,12 @@ public class ImageProducerTest {
     void fashionMnistRoundTripsThroughARealBrokerWithItsHeaders(TestKafka kafka) throws Exception {
         Topics topics = kafka.freshTopics("produce");
         try (Admin admin = Admin.create(kafka.clientProperties())) {
-            topics.ensure(admin, 2, (short) 1);
+            topics.ensure(admin, TopicLayout.of(2));
         }
         FashionMnist.Source source = FashionMnist.load(null, true, 300);
         ProduceSummary summary;
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                ProduceCommand.producerProperties(KafkaOptions.of(kafka.bootstrapServers(), topics)))) {
+                KafkaOptions.of(kafka.bootstrapServers(), topics).producerProperties())) {
             summary = new ImageProducer(producer, topics).produce(source, new ImageProducer.Plan("fm", 0.2, 5, 2));
         }
         assertThat(summary.count(Split.TRAIN)).isEqualTo(240 * 2);

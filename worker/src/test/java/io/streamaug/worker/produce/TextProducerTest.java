@@ -1,5 +1,6 @@
 package io.streamaug.worker.produce;
 
+import io.streamaug.kafka.TopicLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamaug.datasets.TextCorpus;
@@ -30,7 +31,7 @@ class TextProducerTest {
     void spamAssassinMessagesRoundTripAsRawTextRecords(TestKafka kafka) throws Exception {
         Topics topics = kafka.freshTopics("text");
         try (Admin admin = Admin.create(kafka.clientProperties())) {
-            topics.ensure(admin, 2, (short) 1);
+            topics.ensure(admin, TopicLayout.of(2));
         }
         TextCorpus.Loaded corpus = TextCorpus.spamAssassin(Path.of("..", "datasets", "src", "test", "resources", "fixtures", "spam-assassin"));
         // Twelve rows: the six messages, and six synthetic ones, two of them with a label outside --classes.
@@ -40,7 +41,7 @@ class TextProducerTest {
         }
         ProduceSummary summary;
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                ProduceCommand.producerProperties(KafkaOptions.of(kafka.bootstrapServers(), topics)))) {
+                KafkaOptions.of(kafka.bootstrapServers(), topics).producerProperties())) {
             summary = new TextProducer(producer, topics).produce(new TextCorpus.Loaded(rows, List.of()), List.of("ham", "spam"),
                     new TextProducer.Plan("sa", 0.1, 0.2, 3, 2));
         }

@@ -1,5 +1,6 @@
 package io.streamaug.worker.stats;
 
+import io.streamaug.kafka.TopicLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -7,7 +8,6 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import io.streamaug.datasets.FashionMnist;
 import io.streamaug.datasets.IdxImages;
 import io.streamaug.worker.produce.ImageProducer;
-import io.streamaug.worker.produce.ProduceCommand;
 import io.streamaug.broker.testing.KafkaBrokerExtension;
 import io.streamaug.broker.testing.TestKafka;
 import io.streamaug.kafka.DatasetCatalog;
@@ -45,10 +45,10 @@ class StatsJobTest {
     static DatasetStats run(TestKafka kafka, String name, FashionMnist.Source source, double valFraction, int epochs) throws Exception {
         Topics topics = kafka.freshTopics(name);
         try (Admin admin = Admin.create(kafka.clientProperties())) {
-            topics.ensure(admin, 3, (short) 1);
+            topics.ensure(admin, TopicLayout.of(3));
         }
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                ProduceCommand.producerProperties(KafkaOptions.of(kafka.bootstrapServers(), topics)))) {
+                KafkaOptions.of(kafka.bootstrapServers(), topics).producerProperties())) {
             new ImageProducer(producer, topics).produce(source, new ImageProducer.Plan("fm", valFraction, 1, epochs));
         }
         DatasetInfo info = DatasetCatalog.read(kafka.clientProperties(), topics, Duration.ofSeconds(10)).get("fm");
