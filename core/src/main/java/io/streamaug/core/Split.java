@@ -4,7 +4,35 @@ import java.util.Locale;
 
 /** Which part of a dataset a sample belongs to. Only {@link #TRAIN} is ever augmented or counted in stats. */
 public enum Split {
-    TRAIN, VAL, TEST;
+    TRAIN(0), VAL(1), TEST(2);
+
+    private final int code;
+
+    Split(int code) {
+        this.code = code;
+    }
+
+    /**
+     * The prepared record's split byte (docs/wire-format.md). Explicit, not {@code ordinal()}: a new
+     * constant or a reordering must never change what records already on a topic mean.
+     */
+    public int code() {
+        return code;
+    }
+
+    /**
+     * The split a wire code stands for.
+     *
+     * @throws IllegalArgumentException naming the code and the known ones
+     */
+    public static Split fromCode(int code) {
+        for (Split split : values()) {
+            if (split.code == code) {
+                return split;
+            }
+        }
+        throw new IllegalArgumentException("unknown split code " + code + " (0 train, 1 val, 2 test)");
+    }
 
     /** The wire and header spelling: {@code train}, {@code val}, {@code test}. */
     public String wireName() {

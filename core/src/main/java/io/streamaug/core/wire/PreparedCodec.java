@@ -53,7 +53,7 @@ public final class PreparedCodec {
         ByteBuffer out = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
         out.put(MAGIC).put((byte) VERSION)
                 .put((byte) (sample.payload() instanceof Tensor ? KIND_TENSOR : KIND_TEXT))
-                .put((byte) sample.split().ordinal())
+                .put((byte) sample.split().code())
                 .put((byte) labelKind(sample.label()))
                 .putInt(sample.epoch())
                 .putInt(sample.repeat())
@@ -122,9 +122,11 @@ public final class PreparedCodec {
             if (kind != KIND_TENSOR && kind != KIND_TEXT) {
                 throw new MalformedRecordException("unknown payload kind " + kind + " (1 tensor, 2 text)");
             }
-            int splitCode = in.get() & 0xff;
-            if (splitCode >= Split.values().length) {
-                throw new MalformedRecordException("unknown split code " + splitCode + " (0 train, 1 val, 2 test)");
+            Split split;
+            try {
+                split = Split.fromCode(in.get() & 0xff);
+            } catch (IllegalArgumentException e) {
+                throw new MalformedRecordException(e.getMessage());
             }
             int labelKind = in.get() & 0xff;
             int epoch = nonNegative(in.getInt(), "epoch");
@@ -144,7 +146,7 @@ public final class PreparedCodec {
             if (in.hasRemaining()) {
                 throw new MalformedRecordException(in.remaining() + " unexpected bytes after the end of the record");
             }
-            return new PreparedSample(id, dataset, Split.values()[splitCode], epoch, repeat, statsVersion,
+            return new PreparedSample(id, dataset, split, epoch, repeat, statsVersion,
                     payload, label, trace);
         } catch (BufferUnderflowException e) {
             throw new MalformedRecordException("prepared record truncated at byte " + in.position()
