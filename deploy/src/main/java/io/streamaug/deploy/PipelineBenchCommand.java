@@ -1,5 +1,7 @@
 package io.streamaug.deploy;
 
+import io.streamaug.augment.image.IdxPngEncoder;
+import io.streamaug.core.process.ChildJvm;
 import io.streamaug.kafka.TopicLayout;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -183,19 +185,12 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     }
 
     private static List<byte[]> pngs(FashionMnist.Source source, int count) {
-        io.streamaug.augment.image.OpenCv.load();
         List<byte[]> out = new ArrayList<>();
-        org.opencv.core.Mat mat = new org.opencv.core.Mat(28, 28, org.opencv.core.CvType.CV_8UC1);
-        org.opencv.core.MatOfByte png = new org.opencv.core.MatOfByte();
-        byte[] pixels = new byte[784];
-        for (int i = 0; i < count; i++) {
-            source.train().copyImage(i, pixels);
-            mat.put(0, 0, pixels);
-            org.opencv.imgcodecs.Imgcodecs.imencode(".png", mat, png);
-            out.add(png.toArray());
+        try (IdxPngEncoder png = new IdxPngEncoder(source.train())) {
+            for (int i = 0; i < count; i++) {
+                out.add(png.encode(i));
+            }
         }
-        mat.release();
-        png.release();
         return out;
     }
 
@@ -247,9 +242,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             long streamTicks = threads.getOrDefault("stream", 0L) - startThreads.getOrDefault("stream", 0L);
             return new Run(startLag / seconds, cpu * usPerRecordPerTick, byThread, streamTicks / (double) clockTicks() / seconds / workers);
         } finally {
-            children.forEach(Process::destroy);
             for (Process child : children) {
-                child.waitFor(30, TimeUnit.SECONDS);
+                ChildJvm.stop(child, Duration.ofSeconds(30));
             }
         }
     }
@@ -278,18 +272,16 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     /** A worker JVM started through the launcher's main class, logging into its state directory. */
     private Process worker(KafkaOptions kafka, String applicationId, Path stateDir) throws Exception {
         Files.createDirectories(stateDir);
-        List<String> command = workerCommand(kafka, applicationId, stateDir, workerKafka);
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(stateDir.resolve("worker.log").toFile()).start();
+        return workerJvm(kafka, applicationId, stateDir, workerKafka).logTo(stateDir.resolve("worker.log")).start();
     }
 
-    /** The command line of a worker JVM; each {@code --worker-kafka} setting becomes a {@code --kafka} flag. */
-    static List<String> workerCommand(KafkaOptions kafka, String applicationId, Path stateDir, Map<String, String> settings) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-cp", System.getProperty("java.class.path"), StreamaugCli.class.getName(), "augment",
+    /** A worker JVM; each {@code --worker-kafka} setting becomes a {@code --kafka} flag. */
+    static ChildJvm workerJvm(KafkaOptions kafka, String applicationId, Path stateDir, Map<String, String> settings) {
+        ChildJvm jvm = ChildJvm.main(StreamaugCli.class).heap("1g").args("augment",
                 "--bootstrap", kafka.bootstrap(), "--topic-prefix", kafka.topics().prefix(), "--application-id", applicationId,
-                "--spec", "fashion-mnist", "--text-spec", "none", "--progress-every", "0", "--state-dir", stateDir.toString()));
-        settings.forEach((key, value) -> command.addAll(List.of("--kafka", key + "=" + value)));
-        return command;
+                "--spec", "fashion-mnist", "--text-spec", "none", "--progress-every", "0", "--state-dir", stateDir.toString());
+        settings.forEach((key, value) -> jvm.args("--kafka", key + "=" + value));
+        return jvm;
     }
 
     /** utime + stime of the processes, in clock ticks. */
@@ -417,8 +409,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                 }
             }
         } finally {
-            child.destroy();
-            child.waitFor(30, TimeUnit.SECONDS);
+            ChildJvm.stop(child, Duration.ofSeconds(30));
         }
         latencies.sort(Double::compare);
         Map<String, Object> out = new LinkedHashMap<>();

@@ -22,8 +22,8 @@ class PipelineBenchCommandTest {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("producer.linger.ms", "5");
         settings.put("commit.interval.ms", "300");
-        List<String> command = PipelineBenchCommand.workerCommand(KafkaOptions.of("127.0.0.1:9092", Topics.DEFAULT), "bench-1-42",
-                Path.of("state"), settings);
+        List<String> command = PipelineBenchCommand.workerJvm(KafkaOptions.of("127.0.0.1:9092", Topics.DEFAULT), "bench-1-42",
+                Path.of("state"), settings).command();
         List<String> args = command.subList(command.indexOf(StreamaugCli.class.getName()) + 1, command.size());
         // The worker JVM parses exactly these arguments with the real CLI.
         CommandLine.ParseResult parsed = Commands.configure(new CommandLine(new StreamaugCli())).parseArgs(args.toArray(String[]::new));

@@ -1,5 +1,6 @@
 package io.streamaug.deploy;
 
+import io.streamaug.core.process.ChildJvm;
 import io.streamaug.kafka.TopicLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -51,13 +52,11 @@ class WorkerCrashTest {
         }
         String applicationId = "crash-" + System.nanoTime();
         List<String> fastFailover = List.of("--kafka", "session.timeout.ms=6000", "--kafka", "heartbeat.interval.ms=1000");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), StreamaugCli.class.getName(), "augment",
+        Process child = ChildJvm.main(StreamaugCli.class).heap("512m").args("augment",
                 "--bootstrap", kafka.bootstrapServers(), "--topic-prefix", topics.prefix(), "--application-id", applicationId,
                 "--spec", "fashion-mnist", "--text-spec", "none", "--progress-every", "0",
-                "--state-dir", Files.createDirectory(dir.resolve("child")).toString()));
-        command.addAll(fastFailover);
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+                "--state-dir", Files.createDirectory(dir.resolve("child")).toString())
+                .args(fastFailover).logTo(dir.resolve("child.log")).start();
 
         PipelineSpec spec = SpecLoader.resolve("fashion-mnist", List.of());
         Properties base = kafka.clientProperties();
@@ -87,8 +86,7 @@ class WorkerCrashTest {
                 assertThat(System.currentTimeMillis()).isLessThan(midway);
                 Thread.sleep(50);
             }
-            child.destroyForcibly(); // SIGKILL: no clean shutdown, an open transaction left behind
-            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            ChildJvm.kill(child); // SIGKILL: no clean shutdown, an open transaction left behind
             long done = System.currentTimeMillis() + 180_000;
             while (ConsumerLag.of(admin, applicationId, topics.rawImages()) > 0) {
                 assertThat(survivor.failure()).isNull();
@@ -103,7 +101,7 @@ class WorkerCrashTest {
             Set<String> seen = readCommittedOnce(kafka, topics, produced);
             assertThat(seen).hasSize(produced);
         } finally {
-            child.destroyForcibly();
+            ChildJvm.kill(child);
         }
     }
 
@@ -112,30 +110,12 @@ class WorkerCrashTest {
     }
 
     private static Set<String> readCommittedOnce(TestKafka kafka, Topics topics, int expected) {
-        Properties props = kafka.clientProperties();
-        props.put("key.deserializer", StringDeserializer.class.getName());
-        props.put("value.deserializer", ByteArrayDeserializer.class.getName());
-        props.put("isolation.level", "read_committed");
         Set<String> seen = new HashSet<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of(topics.augmentedTrain(), topics.preparedVal(), topics.preparedTest())) {
-                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long deadline = System.currentTimeMillis() + 90_000;
-            long drainUntil = Long.MAX_VALUE;
-            while (System.currentTimeMillis() < Math.min(deadline, drainUntil)) {
-                if (seen.size() >= expected && drainUntil == Long.MAX_VALUE) {
-                    drainUntil = System.currentTimeMillis() + 3_000; // anything after this is a duplicate or extra
-                }
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    PreparedSample s = PreparedCodec.decode(record.value());
-                    String key = s.split() + "/" + s.id() + "/" + s.epoch() + "/" + s.repeat();
-                    assertThat(seen.add(key)).as("duplicate %s", key).isTrue();
-                }
-            }
+        for (ConsumerRecord<String, byte[]> record : kafka.readCommitted(expected, Duration.ofSeconds(90),
+                topics.augmentedTrain(), topics.preparedVal(), topics.preparedTest())) {
+            PreparedSample s = PreparedCodec.decode(record.value());
+            String key = s.split() + "/" + s.id() + "/" + s.epoch() + "/" + s.repeat();
+            assertThat(seen.add(key)).as("duplicate %s", key).isTrue();
         }
         return seen;
     }

@@ -1,5 +1,6 @@
 package io.streamaug.augment.image;
 
+import io.streamaug.core.process.ChildJvm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
@@ -21,11 +22,9 @@ class NativeMemoryTest {
     @Test
     void residentSizeIsFlatOver100kOps() throws Exception {
         assumeThat(Files.exists(Path.of("/proc/self/status"))).as("Linux /proc").isTrue();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(List.of(java, "-Xms96m", "-Xmx96m", "-XX:+AlwaysPreTouch", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), NativeMemorySoak.class.getName(), "4000", "100000"))
-                .redirectErrorStream(true).start();
+        Process process = ChildJvm.main(NativeMemorySoak.class).heap("96m")
+                .jvmOptions("-Xms96m", "-XX:+AlwaysPreTouch", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
+                .args("4000", "100000").start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
         assertThat(process.exitValue()).as(output).isZero();
