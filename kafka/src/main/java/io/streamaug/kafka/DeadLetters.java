@@ -6,10 +6,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * Dead letters written by this project's own consumers (the trainer): the source key and value
- * unchanged, with headers saying which stage refused it, why, and where it came from. The augment
- * worker's dead letters are written by Kafka Streams' built-in handlers and carry Kafka Streams'
- * {@code __streams.errors.*} headers instead.
+ * Dead letters: the source key and value unchanged, with headers saying which stage refused it,
+ * why, and where it came from. The trainer writes them with {@link #of}; the augment worker's are
+ * made by Kafka Streams' handler (with its {@code __streams.errors.*} headers) and stamped with the
+ * same headers by {@link #stamp}.
  */
 public final class DeadLetters {
     public static final String STAGE = "streamaug.stage";
@@ -28,13 +28,18 @@ public final class DeadLetters {
         ProducerRecord<byte[], byte[]> letter = new ProducerRecord<>(topics.dlq(), source.key(), source.value());
         Headers headers = letter.headers();
         source.headers().forEach(h -> headers.add(h.key(), h.value()));
+        stamp(headers, stage, error, source.topic(), source.partition(), source.offset());
+        return letter;
+    }
+
+    /** Sets the project's dead-letter headers (replacing any already there). */
+    public static void stamp(Headers headers, String stage, Exception error, String topic, int partition, long offset) {
         put(headers, STAGE, stage);
         put(headers, ERROR_CLASS, error.getClass().getName());
         put(headers, ERROR_MESSAGE, String.valueOf(error.getMessage()));
-        put(headers, SOURCE_TOPIC, source.topic());
-        put(headers, SOURCE_PARTITION, Integer.toString(source.partition()));
-        put(headers, SOURCE_OFFSET, Long.toString(source.offset()));
-        return letter;
+        put(headers, SOURCE_TOPIC, topic);
+        put(headers, SOURCE_PARTITION, Integer.toString(partition));
+        put(headers, SOURCE_OFFSET, Long.toString(offset));
     }
 
     private static void put(Headers headers, String key, String value) {

@@ -1,7 +1,6 @@
 package io.streamaug.worker;
 
 import io.streamaug.kafka.DeadLetters;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -34,19 +33,10 @@ public final class DeadLetterHandler implements ProcessingExceptionHandler {
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
         Response response = delegate.handleError(context, record, exception);
         for (ProducerRecord<byte[], byte[]> letter : response.deadLetterQueueRecords()) {
-            put(letter, DeadLetters.STAGE, context.processorNodeId());
-            put(letter, DeadLetters.ERROR_CLASS, exception.getClass().getName());
-            put(letter, DeadLetters.ERROR_MESSAGE, String.valueOf(exception.getMessage()));
-            put(letter, DeadLetters.SOURCE_TOPIC, context.topic());
-            put(letter, DeadLetters.SOURCE_PARTITION, Integer.toString(context.partition()));
-            put(letter, DeadLetters.SOURCE_OFFSET, Long.toString(context.offset()));
+            DeadLetters.stamp(letter.headers(), context.processorNodeId(), exception, context.topic(),
+                    context.partition(), context.offset());
         }
         counter.incrementAndGet();
         return response;
-    }
-
-    private static void put(ProducerRecord<byte[], byte[]> letter, String key, String value) {
-        letter.headers().remove(key);
-        letter.headers().add(key, value.getBytes(StandardCharsets.UTF_8));
     }
 }

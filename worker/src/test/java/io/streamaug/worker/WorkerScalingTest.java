@@ -109,29 +109,14 @@ class WorkerScalingTest {
 
     /** Every prepared record, read committed, keyed by split/id/epoch/repeat; a duplicate fails the test. */
     private static Map<String, byte[]> readPrepared(TestKafka kafka, Topics topics) {
-        Properties props = kafka.clientProperties();
-        props.put("key.deserializer", StringDeserializer.class.getName());
-        props.put("value.deserializer", ByteArrayDeserializer.class.getName());
-        props.put("isolation.level", "read_committed");
         Map<String, byte[]> out = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of(topics.augmentedTrain(), topics.preparedVal(), topics.preparedTest())) {
-                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.currentTimeMillis() + 60_000;
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    PreparedSample sample = PreparedCodec.decode(record.value());
-                    String key = sample.split() + "/" + sample.id() + "/" + sample.epoch() + "/" + sample.repeat();
-                    byte[] previous = out.put(key, record.value());
-                    assertThat(previous).as("duplicate " + key).isNull();
-                    assertThat(record.key()).isEqualTo(sample.id());
-                }
-            }
+        for (ConsumerRecord<String, byte[]> record : kafka.readToEnd(Duration.ofSeconds(60),
+                topics.augmentedTrain(), topics.preparedVal(), topics.preparedTest())) {
+            PreparedSample sample = PreparedCodec.decode(record.value());
+            String key = sample.split() + "/" + sample.id() + "/" + sample.epoch() + "/" + sample.repeat();
+            byte[] previous = out.put(key, record.value());
+            assertThat(previous).as("duplicate " + key).isNull();
+            assertThat(record.key()).isEqualTo(sample.id());
         }
         return out;
     }

@@ -3,6 +3,7 @@ package io.streamaug.augment.offline;
 import io.streamaug.datasets.FashionMnist;
 import io.streamaug.datasets.IdxImages;
 import io.streamaug.datasets.ImageFolder;
+import io.streamaug.augment.image.IdxPngEncoder;
 import io.streamaug.augment.image.OpenCv;
 import io.streamaug.core.cli.UsageException;
 import java.io.IOException;
@@ -32,22 +33,12 @@ final class SampleSource {
     /** {@code fashion-mnist} (its training images) or a directory (ImageFolder tree or plain images). */
     static Loaded load(String source, int limit) {
         if (source.equals("fashion-mnist")) {
-            OpenCv.load();
             IdxImages train = FashionMnist.load(null, false, limit).train();
             List<Sample> samples = new ArrayList<>();
-            Mat mat = new Mat(train.height(), train.width(), CvType.CV_8UC1);
-            MatOfByte png = new MatOfByte();
-            byte[] pixels = new byte[train.height() * train.width()];
-            try {
+            try (IdxPngEncoder png = new IdxPngEncoder(train)) {
                 for (int i = 0; i < train.count(); i++) {
-                    train.copyImage(i, pixels);
-                    mat.put(0, 0, pixels);
-                    Imgcodecs.imencode(".png", mat, png);
-                    samples.add(new Sample(String.format("fashion-mnist-train-%05d", i), png.toArray(), train.label(i)));
+                    samples.add(new Sample(String.format("fashion-mnist-train-%05d", i), png.encode(i), train.label(i)));
                 }
-            } finally {
-                mat.release();
-                png.release();
             }
             return new Loaded(samples, FashionMnist.CLASSES);
         }

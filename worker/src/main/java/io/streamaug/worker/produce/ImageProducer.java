@@ -3,6 +3,7 @@ package io.streamaug.worker.produce;
 import io.streamaug.datasets.FashionMnist;
 import io.streamaug.datasets.IdxImages;
 import io.streamaug.datasets.ImageFolder;
+import io.streamaug.augment.image.IdxPngEncoder;
 import io.streamaug.augment.image.OpenCv;
 import io.streamaug.core.DatasetInfo;
 import io.streamaug.core.Split;
@@ -65,12 +66,12 @@ public final class ImageProducer {
             }
         }
         DatasetInfo info = new DatasetInfo(plan.dataset(), classes, 1, train.height(), train.width());
-        try (PngEncoder png = new PngEncoder(train.height(), train.width())) {
+        try (IdxPngEncoder trainPng = new IdxPngEncoder(train); IdxPngEncoder testPng = new IdxPngEncoder(test)) {
             return run(info, plan, train.count(), null,
-                    i -> new RawImage(id(plan.dataset(), "train", i), png.encode(train, i), train.label(i), Split.TRAIN,
+                    i -> new RawImage(id(plan.dataset(), "train", i), trainPng.encode(i), train.label(i), Split.TRAIN,
                             "image/png"),
                     test.count(),
-                    i -> new RawImage(id(plan.dataset(), "test", i), png.encode(test, i), test.label(i), Split.TEST,
+                    i -> new RawImage(id(plan.dataset(), "test", i), testPng.encode(i), test.label(i), Split.TEST,
                             "image/png"));
         }
     }
@@ -162,29 +163,4 @@ public final class ImageProducer {
     }
 
     /** Grayscale pixels → PNG bytes, reusing its native buffers. */
-    private static final class PngEncoder implements AutoCloseable {
-        private final Mat image;
-        private final MatOfByte out = new MatOfByte();
-        private final byte[] pixels;
-
-        PngEncoder(int height, int width) {
-            image = new Mat(height, width, CvType.CV_8UC1);
-            pixels = new byte[height * width];
-        }
-
-        byte[] encode(IdxImages set, int i) {
-            set.copyImage(i, pixels);
-            image.put(0, 0, pixels);
-            if (!Imgcodecs.imencode(".png", image, out)) {
-                throw new IllegalStateException("OpenCV could not encode image " + i + " as PNG");
-            }
-            return out.toArray();
-        }
-
-        @Override
-        public void close() {
-            image.release();
-            out.release();
-        }
-    }
 }

@@ -53,7 +53,7 @@ public class ImageProducerTest {
         assertThat(summary.count(Split.VAL)).isEqualTo(60);
         assertThat(summary.count(Split.TEST)).isEqualTo(300);
 
-        List<ConsumerRecord<String, byte[]>> records = readAll(kafka.clientProperties(), topics.rawImages(), summary.total());
+        List<ConsumerRecord<String, byte[]>> records = kafka.readCommitted(summary.total(), Duration.ofSeconds(30), topics.rawImages());
         assertThat(records).hasSize(summary.total());
         Map<String, Set<Integer>> epochsById = new HashMap<>();
         Set<String> valIds = new HashSet<>();
@@ -86,24 +86,5 @@ public class ImageProducerTest {
         Map<String, DatasetInfo> datasets = DatasetCatalog.read(kafka.clientProperties(), topics, Duration.ofSeconds(10));
         assertThat(datasets.get("fm").classes()).isEqualTo(FashionMnist.CLASSES);
         assertThat(datasets.get("fm").channels()).isEqualTo(1);
-    }
-
-    public static List<ConsumerRecord<String, byte[]>> readAll(Properties base, String topic, int expected) {
-        Properties props = new Properties();
-        props.putAll(base);
-        props.put("key.deserializer", StringDeserializer.class.getName());
-        props.put("value.deserializer", ByteArrayDeserializer.class.getName());
-        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (out.size() < expected && System.currentTimeMillis() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        return out;
     }
 }

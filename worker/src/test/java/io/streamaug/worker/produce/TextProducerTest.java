@@ -51,7 +51,7 @@ class TextProducerTest {
         assertThat(summary.count(Split.VAL)).isEqualTo(1);
         assertThat(summary.count(Split.TRAIN)).isEqualTo(14);
 
-        List<ConsumerRecord<String, byte[]>> records = ImageProducerTest.readAll(kafka.clientProperties(), topics.rawText(), 17);
+        List<ConsumerRecord<String, byte[]>> records = kafka.readCommitted(17, Duration.ofSeconds(30), topics.rawText());
         assertThat(records).hasSize(17);
         Map<String, String> textById = new HashMap<>();
         for (TextCorpus.Row row : rows) {
