@@ -83,21 +83,15 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         if (!Files.exists(Path.of("/proc/self/stat"))) {
             throw new UsageException("bench pipeline reads worker CPU time from /proc: it runs on Linux");
         }
-        Map<String, Object> results = new LinkedHashMap<>();
         Path dir = Files.createTempDirectory("streamaug-bench");
         FashionMnist.Source source = FashionMnist.load(null, true, 0);
         PipelineSpec spec = SpecLoader.resolve("fashion-mnist", List.of());
-        results.put("records", records);
         System.err.println("in-process pipeline (decode + augment + normalise), one thread, then two side by side…");
-        double[] one = inProcess(source, spec, 1);
-        double[] two = inProcess(source, spec, 2);
-        results.put("in_process_rps", one[0]);
-        results.put("in_process_2_threads_rps", two[0]);
+        InProcess one = inProcess(source, spec, 1);
         // What two CPU-bound pipelines cost each other on this machine without Kafka: the baseline for
         // the CPU per record of two worker JVMs.
-        results.put("cpu_us_per_record_in_process_1_thread", one[1]);
-        results.put("cpu_us_per_record_in_process_2_threads", two[1]);
-        results.put("worker_settings", new LinkedHashMap<>(workerKafka));
+        InProcess two = inProcess(source, spec, 2);
+        Results results;
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0, Map.of())) {
             KafkaOptions kafka = KafkaOptions.of(broker.bootstrapServers(), Topics.DEFAULT);
             Topics topics = kafka.topics();
@@ -108,34 +102,64 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producerProperties())) {
                 produced = new ImageProducer(producer, topics).produce(source, new ImageProducer.Plan("fashion-mnist", 0.1, 1, epochs)).total();
             }
-            results.put("records", produced);
+            Run[] runs = new Run[2];
             for (int workers : new int[] {1, 2}) {
                 System.err.println(workers + " worker JVM(s) over " + produced + " records…");
-                Run run = throughRun(kafka, workers, produced, dir);
-                String suffix = workers == 1 ? "_worker" : "_workers";
-                results.put("kafka_" + workers + suffix + "_rps", run.rps());
-                results.put("cpu_us_per_record_" + workers + suffix, run.cpuUs());
-                results.put("cpu_us_per_record_by_thread_" + workers + suffix, run.cpuUsByThread());
-                results.put("stream_thread_busy_" + workers + suffix, run.streamThreadBusy());
+                runs[workers - 1] = throughRun(kafka, workers, produced, dir);
             }
             System.err.println("latency at " + latencyRate + " records/s with one worker…");
-            results.putAll(latency(kafka, source, dir));
+            results = new Results(produced, one, two, new LinkedHashMap<>(workerKafka), runs[0], runs[1],
+                    latency(kafka, source, dir));
         } finally {
             DemoCommand.deleteRecursively(dir);
         }
         print(results);
         if (json != null) {
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), results);
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), results.json());
             System.out.println("results written to " + json);
         }
         return 0;
+    }
+
+    /** The in-process pipeline's rate and CPU per record. */
+    record InProcess(double rps, double cpuUs) {
+    }
+
+    /** The latency run: p50/p99 raw → prepared at a steady rate. */
+    record Latency(int rateRps, double p50Ms, double p99Ms) {
+    }
+
+    /** One run of the benchmark; {@link #json} gives the keys docs/results/bench-pipeline*.json use. */
+    record Results(int records, InProcess inProcess, InProcess inProcess2Threads, Map<String, String> workerSettings,
+            Run oneWorker, Run twoWorkers, Latency latency) {
+        Map<String, Object> json() {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("records", records);
+            out.put("in_process_rps", inProcess.rps());
+            out.put("in_process_2_threads_rps", inProcess2Threads.rps());
+            out.put("cpu_us_per_record_in_process_1_thread", inProcess.cpuUs());
+            out.put("cpu_us_per_record_in_process_2_threads", inProcess2Threads.cpuUs());
+            out.put("worker_settings", workerSettings);
+            for (var entry : Map.of("1_worker", oneWorker, "2_workers", twoWorkers).entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey()).toList()) {
+                Run run = entry.getValue();
+                out.put("kafka_" + entry.getKey() + "_rps", run.rps());
+                out.put("cpu_us_per_record_" + entry.getKey(), run.cpuUs());
+                out.put("cpu_us_per_record_by_thread_" + entry.getKey(), run.cpuUsByThread());
+                out.put("stream_thread_busy_" + entry.getKey(), run.streamThreadBusy());
+            }
+            out.put("latency_rate_rps", latency.rateRps());
+            out.put("p50_latency_ms", latency.p50Ms());
+            out.put("p99_latency_ms", latency.p99Ms());
+            return out;
+        }
     }
 
     /**
      * The pipeline in-process on {@code threads} threads side by side, each with its own pipeline:
      * the median over five 1-second rounds of the total records/s, with that round's CPU time per record.
      */
-    private static double[] inProcess(FashionMnist.Source source, PipelineSpec spec, int threads) throws Exception {
+    private static InProcess inProcess(FashionMnist.Source source, PipelineSpec spec, int threads) throws Exception {
         List<byte[]> pngs = pngs(source, 2000);
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         int rounds = 5;
@@ -178,7 +202,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             }
             Arrays.sort(totals, Comparator.comparingDouble(r -> r[0]));
             double[] median = totals[rounds / 2];
-            return new double[] {median[0], median[1] / 1e3 / median[2]};
+            return new InProcess(median[0], median[1] / 1e3 / median[2]);
         } finally {
             pool.shutdownNow();
         }
@@ -360,7 +384,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     }
 
     /** Latency raw → prepared (read committed) for records produced at a steady rate through one worker. */
-    private Map<String, Object> latency(KafkaOptions kafka, FashionMnist.Source source, Path dir) throws Exception {
+    private Latency latency(KafkaOptions kafka, FashionMnist.Source source, Path dir) throws Exception {
         Topics topics = new Topics("latency.");
         KafkaOptions latencyKafka = KafkaOptions.of(kafka.bootstrap(), topics);
         latencyKafka.ensureTopics(TopicLayout.of(TopicLayout.DEFAULT_PARTITIONS));
@@ -412,37 +436,34 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             ChildJvm.stop(child, Duration.ofSeconds(30));
         }
         latencies.sort(Double::compare);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("latency_rate_rps", latencyRate);
-        out.put("p50_latency_ms", latencies.isEmpty() ? Double.NaN : latencies.get(latencies.size() / 2));
-        out.put("p99_latency_ms", latencies.isEmpty() ? Double.NaN : latencies.get((int) (latencies.size() * 0.99)));
-        return out;
+        return new Latency(latencyRate, latencies.isEmpty() ? Double.NaN : latencies.get(latencies.size() / 2),
+                latencies.isEmpty() ? Double.NaN : latencies.get((int) (latencies.size() * 0.99)));
     }
 
-    private static void print(Map<String, Object> r) {
-        double inProcess = ((Number) r.get("in_process_rps")).doubleValue();
-        double one = ((Number) r.get("kafka_1_worker_rps")).doubleValue();
-        double two = ((Number) r.get("kafka_2_workers_rps")).doubleValue();
-        double cpuOne = ((Number) r.get("cpu_us_per_record_1_worker")).doubleValue();
-        double cpuTwo = ((Number) r.get("cpu_us_per_record_2_workers")).doubleValue();
-        System.out.printf(Locale.ROOT, "%nfashion-mnist spec, %s records, embedded broker, exactly-once%n", r.get("records"));
+    private static void print(Results r) {
+        double inProcess = r.inProcess().rps();
+        double one = r.oneWorker().rps();
+        double two = r.twoWorkers().rps();
+        double cpuOne = r.oneWorker().cpuUs();
+        double cpuTwo = r.twoWorkers().cpuUs();
+        System.out.printf(Locale.ROOT, "%nfashion-mnist spec, %s records, embedded broker, exactly-once%n", r.records());
         System.out.printf(Locale.ROOT, "  in-process, one thread          %8.0f records/s%n", inProcess);
         System.out.printf(Locale.ROOT, "  through Kafka, 1 worker         %8.0f records/s  (%.2f× in-process)%n", one, one / inProcess);
         System.out.printf(Locale.ROOT, "  through Kafka, 2 worker JVMs    %8.0f records/s  (%.2f× one worker)%n", two, two / one);
-        double cpuIn1 = ((Number) r.get("cpu_us_per_record_in_process_1_thread")).doubleValue();
-        double cpuIn2 = ((Number) r.get("cpu_us_per_record_in_process_2_threads")).doubleValue();
+        double cpuIn1 = r.inProcess().cpuUs();
+        double cpuIn2 = r.inProcess2Threads().cpuUs();
         System.out.printf(Locale.ROOT, "  worker CPU per record           %8.1f µs (1 worker), %.1f µs (2 workers: %.2f×)%n", cpuOne, cpuTwo, cpuTwo / cpuOne);
-        for (String suffix : List.of("1_worker", "2_workers")) {
+        for (var entry : List.of(Map.entry("1 worker", r.oneWorker()), Map.entry("2 workers", r.twoWorkers()))) {
             StringBuilder line = new StringBuilder();
-            ((Map<?, ?>) r.get("cpu_us_per_record_by_thread_" + suffix)).forEach((group, us) ->
-                    line.append(String.format(Locale.ROOT, "%s %.1f, ", group, ((Number) us).doubleValue())));
-            System.out.printf(Locale.ROOT, "    %-9s by thread (µs)    %s stream threads busy %.0f %%%n", suffix.replace('_', ' '),
-                    line, 100 * ((Number) r.get("stream_thread_busy_" + suffix)).doubleValue());
+            entry.getValue().cpuUsByThread().forEach((group, us) ->
+                    line.append(String.format(Locale.ROOT, "%s %.1f, ", group, us)));
+            System.out.printf(Locale.ROOT, "    %-9s by thread (µs)    %s stream threads busy %.0f %%%n", entry.getKey(),
+                    line, 100 * entry.getValue().streamThreadBusy());
         }
         System.out.printf(Locale.ROOT, "  in-process CPU per record       %8.1f µs (1 thread), %.1f µs (2 side by side: %.2f×)%n",
                 cpuIn1, cpuIn2, cpuIn2 / cpuIn1);
-        System.out.printf(Locale.ROOT, "  latency at %s records/s      p50 %s ms, p99 %s ms%n", r.get("latency_rate_rps"),
-                r.get("p50_latency_ms"), r.get("p99_latency_ms"));
+        System.out.printf(Locale.ROOT, "  latency at %d records/s      p50 %s ms, p99 %s ms%n", r.latency().rateRps(),
+                r.latency().p50Ms(), r.latency().p99Ms());
     }
 
 }

@@ -1,5 +1,6 @@
 package io.streamaug.deploy;
 
+import java.util.ArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamaug.kafka.Topics;
@@ -33,6 +34,18 @@ class PipelineBenchCommandTest {
         assertThat(kafka).containsExactlyEntriesOf(settings);
         assertThat(augment.matchedOptionValue("--application-id", "")).isEqualTo("bench-1-42");
         assertThat(augment.matchedOptionValue("--bootstrap", "")).isEqualTo("127.0.0.1:9092");
+    }
+
+    @Test
+    void resultsKeepTheJsonKeysAndOrderOfTheCommittedResults() throws Exception {
+        var run = new PipelineBenchCommand.Run(100, 30, Map.of("stream", 20.0), 0.9);
+        var results = new PipelineBenchCommand.Results(903400, new PipelineBenchCommand.InProcess(47000, 20),
+                new PipelineBenchCommand.InProcess(46000, 21), Map.of(), run, run, new PipelineBenchCommand.Latency(1000, 72, 137));
+        Path committed = Path.of("..", "docs", "results", "bench-pipeline.json");
+        List<String> keys = new ArrayList<>();
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(committed.toFile()).fieldNames().forEachRemaining(keys::add);
+        assertThat(results.json().keySet()).containsExactlyElementsOf(keys);
+        assertThat(results.json()).containsEntry("kafka_2_workers_rps", 100.0).containsEntry("p99_latency_ms", 137.0);
     }
 
     @Test
