@@ -15,6 +15,9 @@ import java.util.Optional;
  */
 public final class FashionMnist {
     public static final String NAME = "fashion-mnist";
+    /** The training set's pixel mean and std on the 0..1 scale (60,000 images; `stats` gives 0.286041, 0.353024). */
+    public static final float MEAN = 0.2860f;
+    public static final float STD = 0.3530f;
     public static final Path DEBIAN_DIR = Path.of("/usr/share/datasets/fashion-mnist");
     public static final List<String> CLASSES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
             "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");

@@ -1,5 +1,6 @@
 package io.streamaug.augment.bench;
 
+import java.util.Arrays;
 import io.streamaug.datasets.FashionMnist;
 import io.streamaug.datasets.IdxImages;
 import io.streamaug.augment.image.ImageOp;
@@ -78,9 +79,9 @@ public final class OpsBenchmark {
     }
 
     private static ImagePipeline pipeline(Mat image, String dtype) {
-        boolean colour = image.channels() == 3;
+        Normalization norm = image.channels() == 3 ? Normalization.IMAGENET : Normalization.FASHION_MNIST;
         String yaml = String.format(PIPELINE, image.channels(), image.rows(),
-                colour ? "[0.485, 0.456, 0.406]" : "[0.286]", colour ? "[0.229, 0.224, 0.225]" : "[0.353]", dtype);
+                Arrays.toString(norm.mean()), Arrays.toString(norm.std()), dtype);
         PipelineSpec spec = new SpecLoader(List.of()).parse(yaml, "bench");
         return new ImagePipeline(spec, spec.normalization(), 0);
     }
@@ -89,6 +90,15 @@ public final class OpsBenchmark {
         int[] counter = {0};
         Label label = Label.of(0);
         return () -> pipeline.prepare("s" + (counter[0]++ & 1023), "bench", Split.TRAIN, 0, 0, image, label);
+    }
+
+    /** Per-channel values on the 0..1 scale as a Scalar on the 0..255 scale. */
+    private static Scalar scaled(float[] values) {
+        double[] out = new double[values.length];
+        for (int c = 0; c < values.length; c++) {
+            out[c] = values[c] * 255.0;
+        }
+        return new Scalar(out);
     }
 
     /** The same steps written directly against OpenCV: no op objects, no trace, no wire tensor. */
@@ -113,8 +123,9 @@ public final class OpsBenchmark {
             this.size = image.rows();
             int channels = image.channels();
             noise = new Mat(size, size, CvType.CV_32FC(channels));
-            mean = channels == 3 ? new Scalar(0.485 * 255, 0.456 * 255, 0.406 * 255) : new Scalar(0.286 * 255);
-            std = channels == 3 ? new Scalar(0.229 * 255, 0.224 * 255, 0.225 * 255) : new Scalar(0.353 * 255);
+            Normalization norm = channels == 3 ? Normalization.IMAGENET : Normalization.FASHION_MNIST;
+            mean = scaled(norm.mean());
+            std = scaled(norm.std());
             out = new float[size * size * channels];
         }
 

@@ -1,5 +1,6 @@
 package io.streamaug.augment.image;
 
+import io.streamaug.datasets.FashionMnist;
 import java.util.Arrays;
 
 /**
@@ -8,7 +9,11 @@ import java.util.Arrays;
  */
 public record Normalization(float[] mean, float[] std, long statsVersion) {
     /** Fashion-MNIST training-set statistics (0..1 scale). */
-    public static final Normalization FASHION_MNIST = new Normalization(new float[] {0.2860f}, new float[] {0.3530f}, 0);
+    public static final Normalization FASHION_MNIST = new Normalization(new float[] {FashionMnist.MEAN},
+            new float[] {FashionMnist.STD}, 0);
+    /** ImageNet's training-set statistics, as torchvision's models expect them (0..1 scale). */
+    public static final Normalization IMAGENET = new Normalization(new float[] {0.485f, 0.456f, 0.406f},
+            new float[] {0.229f, 0.224f, 0.225f}, 0);
 
     public Normalization {
         if (mean.length == 0 || mean.length != std.length) {
