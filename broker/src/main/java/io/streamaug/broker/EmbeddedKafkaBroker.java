@@ -64,8 +64,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         int clientPort = port == 0 ? freePort() : checkFree(port);
         int controllerPort = freePort();
-        Properties props = properties(logDir, clientPort, controllerPort);
+        Properties props = properties(logDir, 1, clientPort, controllerPort, "1@127.0.0.1:" + controllerPort, 1);
         overrides.forEach(props::setProperty);
+        return start(dataDir, props, clientPort);
+    }
+
+    /** Formats (if needed) and starts a node with complete settings, and waits until it answers. */
+    private static EmbeddedKafkaBroker start(Path dataDir, Properties props, int clientPort) {
         format(dataDir.toAbsolutePath(), props);
 
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
@@ -79,29 +84,38 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, dataDir.toAbsolutePath(), clientPort);
         broker.awaitReady(Duration.ofSeconds(60));
         LOG.info("Kafka broker ready at {} in {} ms (data in {})", broker.bootstrapServers(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), logDir);
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), props.getProperty("log.dirs"));
         return broker;
     }
 
-    static Properties properties(Path logDir, int clientPort, int controllerPort) {
+    /**
+     * The settings of node {@code nodeId} of a cluster of {@code clusterSize} combined broker and
+     * controller nodes on 127.0.0.1 ({@code voters}: {@code id@127.0.0.1:port,…}). Internal topics
+     * are replicated to every node (at most three) with a minimum in-sync of one fewer, and topics
+     * created without a replication factor get the same: a cluster of three survives one broker down.
+     */
+    static Properties properties(Path logDir, int nodeId, int clientPort, int controllerPort, String voters,
+            int clusterSize) {
+        String replicas = Integer.toString(Math.min(3, clusterSize));
+        String minIsr = Integer.toString(Math.max(1, Math.min(3, clusterSize) - 1));
         Properties props = new Properties();
         props.setProperty("process.roles", "broker,controller");
-        props.setProperty("node.id", "1");
-        props.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        props.setProperty("node.id", Integer.toString(nodeId));
+        props.setProperty("controller.quorum.voters", voters);
         props.setProperty("controller.listener.names", "CONTROLLER");
         props.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + clientPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
         props.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + clientPort);
         props.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         props.setProperty("inter.broker.listener.name", "PLAINTEXT");
         props.setProperty("log.dirs", logDir.toString());
-        // One node: every internal topic has one replica, and exactly-once still works.
-        props.setProperty("offsets.topic.replication.factor", "1");
+        props.setProperty("offsets.topic.replication.factor", replicas);
         props.setProperty("offsets.topic.num.partitions", "6");
-        props.setProperty("transaction.state.log.replication.factor", "1");
-        props.setProperty("transaction.state.log.min.isr", "1");
+        props.setProperty("transaction.state.log.replication.factor", replicas);
+        props.setProperty("transaction.state.log.min.isr", minIsr);
         props.setProperty("transaction.state.log.num.partitions", "6");
-        props.setProperty("share.coordinator.state.topic.replication.factor", "1");
-        props.setProperty("share.coordinator.state.topic.min.isr", "1");
+        props.setProperty("share.coordinator.state.topic.replication.factor", replicas);
+        props.setProperty("share.coordinator.state.topic.min.isr", minIsr);
+        props.setProperty("default.replication.factor", replicas);
         props.setProperty("group.initial.rebalance.delay.ms", "0");
         props.setProperty("num.partitions", "1");
         props.setProperty("auto.create.topics.enable", "false");
@@ -111,7 +125,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return props;
     }
 
-    private static void format(Path dataDir, Properties props) {
+    static void format(Path dataDir, Properties props) {
         Path idFile = dataDir.resolve(CLUSTER_ID_FILE);
         try {
             String clusterId;
@@ -171,7 +185,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
@@ -180,7 +194,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static int checkFree(int port) {
+    static int checkFree(int port) {
         if (port < 1 || port > 65535) {
             throw new BrokerStartException("port " + port + " is not in 1..65535");
         }
@@ -192,6 +206,46 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new BrokerStartException("port " + port + " on 127.0.0.1 is in use (another broker?); "
                     + "stop it or pass another --port");
         }
+    }
+
+    /**
+     * Runs node {@code nodeId} of a local cluster in this JVM until SIGTERM: {@code DATA_DIR NODE_ID
+     * CLIENT_PORT CONTROLLER_PORT VOTERS CLUSTER_SIZE [KEY=VALUE…]}. {@link KafkaCluster} starts one
+     * such JVM per node; the data directory holds the cluster id they share.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        Path dataDir = Path.of(args[0]).toAbsolutePath();
+        int nodeId = Integer.parseInt(args[1]);
+        int clientPort = Integer.parseInt(args[2]);
+        int controllerPort = Integer.parseInt(args[3]);
+        Properties props = properties(dataDir.resolve("logs"), nodeId, clientPort, controllerPort, args[4],
+                Integer.parseInt(args[5]));
+        for (int i = 6; i < args.length; i++) {
+            String[] pair = args[i].split("=", 2);
+            props.setProperty(pair[0], pair[1]);
+        }
+        try {
+            Files.createDirectories(dataDir.resolve("logs"));
+        } catch (IOException e) {
+            throw new BrokerStartException("cannot create data directory " + dataDir + ": " + e.getMessage(), e);
+        }
+        KafkaRaftServer server;
+        try {
+            format(dataDir, props);
+            server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+        } catch (RuntimeException e) {
+            System.err.println("node " + nodeId + " cannot start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.shutdown();
+            server.awaitShutdown();
+        }, "streamaug-broker-node-shutdown"));
+        server.startup();
+        System.out.println("node " + nodeId + " started on 127.0.0.1:" + clientPort);
+        System.out.flush();
+        server.awaitShutdown();
     }
 
     /** {@code 127.0.0.1:PORT}. */
@@ -227,11 +281,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public static final class BrokerStartException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        BrokerStartException(String message) {
+        public BrokerStartException(String message) {
             super(message);
         }
 
-        BrokerStartException(String message, Throwable cause) {
+        public BrokerStartException(String message, Throwable cause) {
             super(message, cause);
         }
     }

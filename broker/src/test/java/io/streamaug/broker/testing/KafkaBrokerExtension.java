@@ -1,6 +1,7 @@
 package io.streamaug.broker.testing;
 
 import io.streamaug.broker.EmbeddedKafkaBroker;
+import io.streamaug.broker.KafkaCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,9 @@ import org.testcontainers.kafka.KafkaContainer;
  * uses the extension; a {@link TestKafka} parameter receives it. The default is this project's
  * embedded KRaft broker; {@code -Dstreamaug.test.kafka=testcontainers} uses Testcontainers'
  * {@code apache/kafka} container instead, where a Docker engine exists.
+ *
+ * <p>A {@link KafkaCluster} parameter receives a three-node cluster of child JVMs instead, started
+ * once per test class and stopped after it, whose nodes a test may kill, stop and restart.
  */
 public final class KafkaBrokerExtension implements BeforeAllCallback, ParameterResolver {
     public static final String MODE_PROPERTY = "streamaug.test.kafka";
@@ -29,14 +33,42 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, ParameterR
         running(context);
     }
 
+    /** Nodes of the cluster a {@link KafkaCluster} parameter receives. */
+    public static final int CLUSTER_SIZE = 3;
+
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-        return parameter.getParameter().getType() == TestKafka.class;
+        Class<?> type = parameter.getParameter().getType();
+        return type == TestKafka.class || type == KafkaCluster.class;
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        if (parameter.getParameter().getType() == KafkaCluster.class) {
+            ExtensionContext owner = context.getParent().filter(p -> p.getTestClass().isPresent()).orElse(context);
+            return owner.getStore(NAMESPACE).getOrComputeIfAbsent("cluster", key -> startCluster(), ClusterRunning.class)
+                    .cluster();
+        }
         return running(context).kafka();
+    }
+
+    private static ClusterRunning startCluster() {
+        try {
+            Path dir = Files.createTempDirectory("streamaug-test-cluster");
+            KafkaCluster cluster = KafkaCluster.start(dir, CLUSTER_SIZE, 0, Map.of());
+            return new ClusterRunning(cluster, dir);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create a directory for the test cluster", e);
+        }
+    }
+
+    /** A test class's cluster; JUnit closes it when the class's context ends, stopping every node by PID. */
+    record ClusterRunning(KafkaCluster cluster, Path dir) implements AutoCloseable {
+        @Override
+        public void close() {
+            cluster.close();
+            deleteRecursively(dir);
+        }
     }
 
     private static Running running(ExtensionContext context) {
