@@ -1,9 +1,12 @@
 package io.streamaug.worker.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import io.streamaug.augment.image.ImageLimits;
+import io.streamaug.augment.image.TestImages;
 import io.streamaug.datasets.FashionMnist;
 import io.streamaug.datasets.IdxImages;
 import io.streamaug.worker.produce.ImageProducer;
@@ -13,13 +16,21 @@ import io.streamaug.broker.testing.TestKafka;
 import io.streamaug.kafka.DatasetCatalog;
 import io.streamaug.core.DatasetInfo;
 import io.streamaug.core.DatasetStats;
+import io.streamaug.kafka.RawHeaders;
 import io.streamaug.kafka.Topics;
 import io.streamaug.kafka.KafkaOptions;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.Random;
+import java.util.stream.Collectors;
+import java.util.zip.CRC32;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -82,6 +93,62 @@ class StatsJobTest {
         assertThat(stats.images()).isEqualTo(60_000);
         assertThat(stats.mean()[0]).isCloseTo(expected[0], within(expected[0] * 1e-9)).isCloseTo(0.286040597, within(1e-9));
         assertThat(stats.std()[0]).isCloseTo(expected[1], within(expected[1] * 1e-9)).isCloseTo(0.353024245, within(1e-9));
+    }
+
+    /** A valid PNG whose IHDR (and its CRC) is patched to declare {@code width}×{@code height}: a decompression bomb. */
+    static byte[] bomb(int width, int height) {
+        byte[] png = TestImages.grayPng(4, 4).clone();
+        ByteBuffer.wrap(png).putInt(16, width).putInt(20, height);
+        CRC32 crc = new CRC32();
+        crc.update(png, 12, 17); // chunk type "IHDR" and its 13 data bytes
+        ByteBuffer.wrap(png).putInt(29, (int) crc.getValue());
+        return png;
+    }
+
+    @Test
+    void recordsTheWorkerWouldDeadLetterAreSkippedReportedAndNotCounted(TestKafka kafka) throws Exception {
+        byte[] bomb = bomb(100_000, 100_000);
+        assertThat(new String(bomb, 12, 4, StandardCharsets.US_ASCII)).isEqualTo("IHDR");
+        assertThatThrownBy(() -> ImageLimits.DEFAULT.check(bomb)).hasMessageContaining("100000×100000");
+        byte[] good = TestImages.grayPng(28, 28);
+        byte[] truncated = Arrays.copyOf(good, good.length / 2);
+
+        FashionMnist.Source source = FashionMnist.load(null, true, 0);
+        Topics topics = kafka.freshTopics("statsbad");
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            topics.ensure(admin, 3, (short) 1);
+        }
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                ProduceCommand.producerProperties(KafkaOptions.of(kafka.bootstrapServers(), topics)))) {
+            new ImageProducer(producer, topics).produce(source, new ImageProducer.Plan("fm", 0.0, 1, 1));
+            producer.send(raw(topics, "bomb", bomb, "0")).get();
+            producer.send(raw(topics, "truncated", truncated, "0")).get();
+            producer.send(raw(topics, "unknown-label", good, "no-such-class")).get();
+        }
+        DatasetInfo info = DatasetCatalog.read(kafka.clientProperties(), topics, Duration.ofSeconds(10)).get("fm");
+        StatsJob.Outcome outcome = StatsJob.compute(kafka.clientProperties(), topics, info, Duration.ofSeconds(30));
+
+        double[] expected = twoPass(source.train());
+        assertThat(outcome.stats().images()).isEqualTo(6000);
+        assertThat(outcome.stats().mean()[0]).isCloseTo(expected[0], within(expected[0] * 1e-9));
+        assertThat(outcome.stats().std()[0]).isCloseTo(expected[1], within(expected[1] * 1e-9));
+        assertThat(outcome.skipped()).isEqualTo(3);
+        assertThat(outcome.firstSkipped()).extracting(StatsJob.Skip::key)
+                .containsExactlyInAnyOrder("bomb", "truncated", "unknown-label");
+        Map<String, String> reasons = outcome.firstSkipped().stream()
+                .collect(Collectors.toMap(StatsJob.Skip::key, StatsJob.Skip::reason));
+        assertThat(reasons.get("bomb")).contains("decompression bomb");
+        assertThat(reasons.get("truncated")).contains("not an image OpenCV can decode");
+        assertThat(reasons.get("unknown-label")).contains("no-such-class");
+    }
+
+    private static ProducerRecord<String, byte[]> raw(Topics topics, String key, byte[] value, String label) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.rawImages(), key, value);
+        RawHeaders.put(record.headers(), RawHeaders.DATASET, "fm");
+        RawHeaders.put(record.headers(), RawHeaders.SPLIT, "train");
+        RawHeaders.put(record.headers(), RawHeaders.LABEL, label);
+        RawHeaders.put(record.headers(), RawHeaders.EPOCH, "0");
+        return record;
     }
 
     @Test
