@@ -19,7 +19,6 @@ import io.streamaug.core.DatasetStats;
 import io.streamaug.kafka.RawHeaders;
 import io.streamaug.kafka.Topics;
 import io.streamaug.kafka.KafkaOptions;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -27,7 +26,6 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
-import java.util.zip.CRC32;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -95,19 +93,9 @@ class StatsJobTest {
         assertThat(stats.std()[0]).isCloseTo(expected[1], within(expected[1] * 1e-9)).isCloseTo(0.353024245, within(1e-9));
     }
 
-    /** A valid PNG whose IHDR (and its CRC) is patched to declare {@code width}×{@code height}: a decompression bomb. */
-    static byte[] bomb(int width, int height) {
-        byte[] png = TestImages.grayPng(4, 4).clone();
-        ByteBuffer.wrap(png).putInt(16, width).putInt(20, height);
-        CRC32 crc = new CRC32();
-        crc.update(png, 12, 17); // chunk type "IHDR" and its 13 data bytes
-        ByteBuffer.wrap(png).putInt(29, (int) crc.getValue());
-        return png;
-    }
-
     @Test
     void recordsTheWorkerWouldDeadLetterAreSkippedReportedAndNotCounted(TestKafka kafka) throws Exception {
-        byte[] bomb = bomb(100_000, 100_000);
+        byte[] bomb = TestImages.pngDeclaring(100_000, 100_000);
         assertThat(new String(bomb, 12, 4, StandardCharsets.US_ASCII)).isEqualTo("IHDR");
         assertThatThrownBy(() -> ImageLimits.DEFAULT.check(bomb)).hasMessageContaining("100000×100000");
         byte[] good = TestImages.grayPng(28, 28);
