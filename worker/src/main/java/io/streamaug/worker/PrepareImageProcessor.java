@@ -6,6 +6,7 @@ import io.streamaug.core.Split;
 import io.streamaug.core.wire.Label;
 import io.streamaug.core.wire.PreparedSample;
 import java.util.function.Supplier;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -34,7 +35,12 @@ final class PrepareImageProcessor implements Processor<String, byte[], String, P
         this.context = context;
         this.pipeline = pipelines.get();
         if (pipeline.spec().mixing().mixes()) {
-            buffer = new MixBuffer(context.getStateStore(MixBuffer.STORE), bufferSize);
+            try {
+                buffer = new MixBuffer(context.getStateStore(MixBuffer.STORE), bufferSize);
+            } catch (StreamsException e) {
+                throw new IllegalStateException("the image spec mixes, but the topology has no mix buffer:"
+                        + " build it with mixes = true (AugmentTopology.build)", e);
+            }
         }
     }
 

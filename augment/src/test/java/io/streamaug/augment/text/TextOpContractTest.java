@@ -3,12 +3,10 @@ package io.streamaug.augment.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.streamaug.augment.RegistryGuard;
 import io.streamaug.augment.spec.SpecLoader;
 import io.streamaug.core.Split;
 import io.streamaug.core.wire.OpTrace;
-import java.io.File;
-import java.lang.reflect.Modifier;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -101,23 +99,9 @@ class TextOpContractTest {
 
     @Test
     void everyTextOpClassIsRegistered() throws Exception {
-        String pkg = TextOps.class.getPackageName();
-        // The main classes' directory (the test-classes directory has the same package).
-        File root = new File(TextOps.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        List<String> unregistered = new ArrayList<>();
-        Set<Class<?>> registered = TextOps.all().values().stream().map(TextOps.Entry::type).collect(Collectors.toSet());
-        File[] files = new File(root, pkg.replace('.', '/')).listFiles((d, n) -> n.endsWith(".class") && !n.contains("$"));
-        int ops = 0;
-        for (File file : files) {
-            Class<?> type = Class.forName(pkg + "." + file.getName().replace(".class", ""));
-            if (TextOp.class.isAssignableFrom(type) && !Modifier.isAbstract(type.getModifiers())) {
-                ops++;
-                if (!registered.contains(type)) {
-                    unregistered.add(type.getSimpleName());
-                }
-            }
-        }
-        assertThat(ops).isGreaterThanOrEqualTo(4);
-        assertThat(unregistered).as("text op classes missing from TextOps").isEmpty();
+        RegistryGuard.Found found = RegistryGuard.scan(TextOps.class, TextOp.class,
+                TextOps.all().values().stream().map(TextOps.Entry::type).collect(Collectors.toSet()));
+        assertThat(found.ops()).hasSizeGreaterThanOrEqualTo(4);
+        assertThat(found.unregistered()).as("text op classes missing from TextOps").isEmpty();
     }
 }
