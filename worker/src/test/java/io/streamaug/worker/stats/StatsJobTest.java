@@ -19,6 +19,8 @@ import io.streamaug.core.DatasetStats;
 import io.streamaug.kafka.RawHeaders;
 import io.streamaug.kafka.Topics;
 import io.streamaug.kafka.KafkaOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -30,6 +32,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(KafkaBrokerExtension.class)
@@ -128,6 +131,23 @@ class StatsJobTest {
         assertThat(reasons.get("bomb")).contains("decompression bomb");
         assertThat(reasons.get("truncated")).contains("not an image OpenCV can decode");
         assertThat(reasons.get("unknown-label")).contains("no-such-class");
+
+        // The command prints them in its summary.
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        int exit;
+        try {
+            System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+            exit = new CommandLine(new StatsCommand()).execute("--bootstrap", kafka.bootstrapServers(),
+                    "--topic-prefix", topics.prefix(), "--dataset", "fm");
+        } finally {
+            System.setOut(stdout);
+        }
+        String summary = printed.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(summary).isZero();
+        assertThat(summary).contains("over 6000 train images").contains("3 skipped that the workers would dead-letter")
+                .contains("bomb (partition").contains("decompression bomb").contains("truncated (partition")
+                .contains("unknown-label (partition");
     }
 
     private static ProducerRecord<String, byte[]> raw(Topics topics, String key, byte[] value, String label) {
