@@ -24,13 +24,20 @@ public final class AugmentTopology {
     }
 
     /**
+     * The topology with a mixing buffer of {@link #DEFAULT_MIX_BUFFER} samples when the image spec
+     * mixes (asked of one pipeline from {@code images}, closed at once).
+     *
      * @param datasets where dataset definitions are looked up
      * @param images   makes one image pipeline per stream task (each owns native buffers)
      * @param texts    makes one text pipeline per stream task, or {@code null} to leave raw text alone
      */
     public static Topology build(Topics topics, DatasetDirectory datasets, Supplier<ImagePipeline> images,
             Supplier<TextPipeline> texts) {
-        return build(topics, datasets, images, texts, false, DEFAULT_MIX_BUFFER);
+        boolean mixes;
+        try (ImagePipeline probe = images.get()) {
+            mixes = probe.spec().mixing().mixes();
+        }
+        return build(topics, datasets, images, texts, mixes, DEFAULT_MIX_BUFFER);
     }
 
     /** Partners a train sample may be mixed with, per partition and dataset. */
@@ -38,7 +45,8 @@ public final class AugmentTopology {
 
     /**
      * @param mixes      whether the image spec mixes samples (then a persistent, changelogged
-     *                   partner buffer of {@code mixBuffer} samples per partition and dataset is kept)
+     *                   partner buffer of {@code mixBuffer} samples per partition and dataset is kept);
+     *                   a spec that mixes needs {@code true}, or its tasks fail to initialise
      */
     public static Topology build(Topics topics, DatasetDirectory datasets, Supplier<ImagePipeline> images,
             Supplier<TextPipeline> texts, boolean mixes, int mixBuffer) {

@@ -12,12 +12,21 @@ import org.apache.kafka.streams.processor.api.Record;
  * of the right kind, a label in its class list, a split, an epoch. Each violation is an exception
  * whose message says what is wrong, and sends the record to the dead-letter topic.
  */
-record RawRecord(String id, DatasetInfo dataset, Split split, int epoch, int label) {
+public record RawRecord(String id, DatasetInfo dataset, Split split, int epoch, int label) {
     static RawRecord parse(Record<String, byte[]> record, DatasetDirectory datasets, boolean text) {
-        if (record.key() == null || record.key().isEmpty()) {
+        return parse(record.key(), record.headers(), datasets, text);
+    }
+
+    /**
+     * The contract of a raw record given by its key and headers: for readers of the raw topics
+     * outside the topology (the stats job), so they refuse exactly what the worker refuses.
+     *
+     * @throws IllegalArgumentException saying what is wrong
+     */
+    public static RawRecord parse(String key, Headers headers, DatasetDirectory datasets, boolean text) {
+        if (key == null || key.isEmpty()) {
             throw new IllegalArgumentException("record has no key: the key must be the sample id");
         }
-        Headers headers = record.headers();
         String name = RawHeaders.get(headers, RawHeaders.DATASET);
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("record has no 'dataset' header");
@@ -45,7 +54,7 @@ record RawRecord(String id, DatasetInfo dataset, Split split, int epoch, int lab
                 throw new IllegalArgumentException("header 'epoch' is '" + epochHeader + "', not a non-negative integer");
             }
         }
-        return new RawRecord(record.key(), dataset, split, epoch, label);
+        return new RawRecord(key, dataset, split, epoch, label);
     }
 
     /**

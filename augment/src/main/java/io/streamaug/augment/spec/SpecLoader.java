@@ -11,6 +11,7 @@ import io.streamaug.augment.image.mix.Mixing;
 import io.streamaug.augment.image.mix.MixUp;
 import io.streamaug.augment.image.ops.ColorJitter;
 import io.streamaug.augment.image.ops.ImageOps;
+import io.streamaug.augment.text.TextOps;
 import io.streamaug.core.wire.Dtype;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -152,32 +153,17 @@ public final class SpecLoader {
 
     private static io.streamaug.augment.text.TextSpec.Step textStep(SpecNode node) {
         String name = node.text("op", null);
+        String known = String.join(", ", TextOps.all().keySet());
         if (name == null) {
-            throw node.error("needs an 'op' key (Eda, SynonymReplacement, RandomInsertion, RandomSwap, RandomDeletion)");
+            throw node.error("needs an 'op' key (" + known + ")");
+        }
+        TextOps.Entry entry = TextOps.all().get(name);
+        if (entry == null) {
+            throw node.error("op", "unknown text op '" + name + "' (known: " + known + ")");
         }
         try {
-            switch (name) {
-                case "Eda" -> {
-                    node.allowOnly(Set.of("op", "alpha_sr", "alpha_ri", "alpha_rs", "alpha_rd"));
-                    return new io.streamaug.augment.text.TextSpec.EdaStep(new io.streamaug.augment.text.Eda(
-                            node.number("alpha_sr", 0.1, 0, 1), node.number("alpha_ri", 0.1, 0, 1),
-                            node.number("alpha_rs", 0.1, 0, 1), node.number("alpha_rd", 0.1, 0, 1)));
-                }
-                case "SynonymReplacement", "RandomInsertion", "RandomSwap", "RandomDeletion" -> {
-                    node.allowOnly(Set.of("op", "alpha", "p"));
-                    double alpha = node.number("alpha", 0.1, 0, 1);
-                    double p = node.number("p", 1, 0, 1);
-                    io.streamaug.augment.text.TextOp<?> op = switch (name) {
-                        case "SynonymReplacement" -> new io.streamaug.augment.text.SynonymReplacement(alpha, p);
-                        case "RandomInsertion" -> new io.streamaug.augment.text.RandomInsertion(alpha, p);
-                        case "RandomSwap" -> new io.streamaug.augment.text.RandomSwap(alpha, p);
-                        default -> new io.streamaug.augment.text.RandomDeletion(alpha, p);
-                    };
-                    return new io.streamaug.augment.text.TextSpec.OpStep(op);
-                }
-                default -> throw node.error("op", "unknown text op '" + name
-                        + "' (known: Eda, SynonymReplacement, RandomInsertion, RandomSwap, RandomDeletion)");
-            }
+            node.allowOnly(entry.keys());
+            return entry.factory().apply(node);
         } catch (SpecException e) {
             throw e;
         } catch (IllegalArgumentException e) {

@@ -29,6 +29,19 @@ public final class TestImages {
         return encode(mat, ".png");
     }
 
+    /**
+     * A decompression bomb: a tiny, valid 4×4 grayscale PNG whose IHDR (CRC fixed) declares
+     * {@code width}×{@code height}; a decoder that trusted it would allocate width·height bytes.
+     */
+    public static byte[] pngDeclaring(int width, int height) {
+        byte[] png = grayPng(4, 4);
+        java.nio.ByteBuffer.wrap(png).putInt(16, width).putInt(20, height);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(png, 12, 17); // the chunk type "IHDR" and its 13 data bytes
+        java.nio.ByteBuffer.wrap(png).putInt(29, (int) crc.getValue());
+        return png;
+    }
+
     private static byte[] encode(Mat mat, String ext) {
         MatOfByte out = new MatOfByte();
         try {

@@ -4,6 +4,8 @@ import io.streamaug.datasets.FashionMnist;
 import io.streamaug.datasets.IdxImages;
 import io.streamaug.datasets.ImageFolder;
 import io.streamaug.augment.image.IdxPngEncoder;
+import io.streamaug.augment.image.ImageDecoder;
+import io.streamaug.augment.image.ImageLimits;
 import io.streamaug.augment.image.OpenCv;
 import io.streamaug.core.DatasetInfo;
 import io.streamaug.core.Split;
@@ -20,9 +22,8 @@ import java.util.function.IntFunction;
 import me.tongfei.progressbar.ProgressBar;
 import org.apache.kafka.clients.producer.Producer;
 import org.opencv.core.CvType;
-import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
-import org.opencv.imgcodecs.Imgcodecs;
+
 
 /**
  * Writes a dataset as raw image records: PNG (or the files' own encoding) with label, split,
@@ -76,7 +77,11 @@ public final class ImageProducer {
         }
     }
 
-    /** Produces an ImageFolder tree; files OpenCV cannot decode are reported and skipped. */
+    /**
+     * Produces an ImageFolder tree; files the workers' {@link ImageDecoder} refuses for an RGB
+     * dataset (not an image, truncated, a decompression bomb, an unusable channel count) are
+     * reported and skipped.
+     */
     public ProduceSummary produce(ImageFolder folder, Plan plan) {
         List<ImageFolder.Entry> trainEntries = folder.entries().stream()
                 .filter(e -> e.split() == null || e.split() == Split.TRAIN).toList();
@@ -86,22 +91,20 @@ public final class ImageProducer {
         DatasetInfo info = new DatasetInfo(plan.dataset(), folder.classes(), 3, 0, 0);
         List<String> skipped = new ArrayList<>();
         Plan effective = hasVal ? new Plan(plan.dataset(), 0, plan.seed(), plan.epochs()) : plan;
-        ProduceSummary summary = run(info, effective, trainEntries.size(), skipped,
-                i -> readFile(trainEntries.get(i), Split.TRAIN, skipped),
-                fixed.size(), i -> readFile(fixed.get(i), fixed.get(i).split(), skipped));
-        return summary;
+        try (ImageDecoder decoder = new ImageDecoder(info.channels(), ImageLimits.DEFAULT)) {
+            return run(info, effective, trainEntries.size(), skipped,
+                    i -> readFile(decoder, trainEntries.get(i), Split.TRAIN, skipped),
+                    fixed.size(), i -> readFile(decoder, fixed.get(i), fixed.get(i).split(), skipped));
+        }
     }
 
-    private RawImage readFile(ImageFolder.Entry entry, Split split, List<String> skipped) {
+    private RawImage readFile(ImageDecoder decoder, ImageFolder.Entry entry, Split split, List<String> skipped) {
         try {
             byte[] bytes = Files.readAllBytes(entry.file());
-            MatOfByte buffer = new MatOfByte(bytes);
-            Mat decoded = Imgcodecs.imdecode(buffer, Imgcodecs.IMREAD_UNCHANGED);
-            boolean ok = !decoded.empty();
-            decoded.release();
-            buffer.release();
-            if (!ok) {
-                skipped.add(entry.file() + ": not an image OpenCV can decode");
+            try {
+                decoder.check(bytes);
+            } catch (RuntimeException e) { // what the worker would dead-letter
+                skipped.add(entry.file() + ": " + e.getMessage());
                 return null;
             }
             String id = entry.file().getParent().getFileName() + "/" + entry.file().getFileName();

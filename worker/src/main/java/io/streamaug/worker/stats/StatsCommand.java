@@ -1,5 +1,6 @@
 package io.streamaug.worker.stats;
 
+import io.streamaug.augment.image.ImageLimits;
 import io.streamaug.kafka.DatasetCatalog;
 import io.streamaug.core.DatasetInfo;
 import io.streamaug.core.DatasetStats;
@@ -26,6 +27,14 @@ public final class StatsCommand implements Callable<Integer> {
     @Option(names = "--dataset", required = true, paramLabel = "NAME", description = "The dataset (as in the 'dataset' header).")
     String dataset;
 
+    @Option(names = "--max-image-bytes", defaultValue = "33554432",
+            description = "Largest encoded image counted, as the worker's option (default: 32 MiB).")
+    long maxImageBytes;
+
+    @Option(names = "--max-image-pixels", defaultValue = "40000000",
+            description = "Most pixels an image may declare in its header, as the worker's option (default: ${DEFAULT-VALUE}).")
+    long maxImagePixels;
+
     @Override
     public Integer call() {
         DatasetInfo info;
@@ -39,15 +48,30 @@ public final class StatsCommand implements Callable<Integer> {
         if (info.channels() == 0) {
             throw new UsageException("dataset '" + dataset + "' is text: there are no pixel statistics to compute");
         }
-        StatsJob.Outcome outcome = StatsJob.compute(kafka.clientProperties(), kafka.topics(), info, Duration.ofSeconds(30));
+        ImageLimits limits;
+        try {
+            limits = new ImageLimits(maxImageBytes, maxImagePixels);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--max-image-bytes/--max-image-pixels: " + e.getMessage());
+        }
+        StatsJob.Outcome outcome = StatsJob.compute(kafka.clientProperties(), kafka.topics(), info, limits, Duration.ofSeconds(30));
         if (outcome.stats().images() == 0) {
-            throw new UsageException("no train images of dataset '" + dataset + "' on " + kafka.topics().rawImages());
+            throw new UsageException("no train images of dataset '" + dataset + "' on " + kafka.topics().rawImages()
+                    + (outcome.skipped() == 0 ? "" : " that the workers would accept (" + outcome.skipped()
+                            + " skipped, the first: " + outcome.firstSkipped().get(0) + ")"));
         }
         DatasetStats published = StatsJob.publish(kafka.clientProperties(), kafka.topics(), outcome.stats(), Duration.ofSeconds(10));
         System.out.printf(Locale.ROOT, "statistics of '%s' version %d over %d train images (%d records read%s):%n  mean %s%n  std  %s%n",
                 dataset, published.version(), published.images(), outcome.recordsRead(),
-                outcome.undecodable() > 0 ? ", " + outcome.undecodable() + " undecodable skipped" : "",
+                outcome.skipped() > 0 ? ", " + outcome.skipped() + " skipped that the workers would dead-letter" : "",
                 format(published.mean()), format(published.std()));
+        if (outcome.skipped() > 0) {
+            System.out.printf(Locale.ROOT, "skipped (%s):%n", outcome.skipped() > outcome.firstSkipped().size()
+                    ? "the first " + outcome.firstSkipped().size() + " of " + outcome.skipped() : "all " + outcome.skipped());
+            for (StatsJob.Skip skip : outcome.firstSkipped()) {
+                System.out.println("  " + skip);
+            }
+        }
         return 0;
     }
 

@@ -1,6 +1,7 @@
 package io.streamaug.worker.stats;
 
-import io.streamaug.augment.image.OpenCv;
+import io.streamaug.augment.image.ImageDecoder;
+import io.streamaug.augment.image.ImageLimits;
 import io.streamaug.kafka.DatasetCatalog;
 import io.streamaug.core.DatasetInfo;
 import io.streamaug.core.DatasetStats;
@@ -8,7 +9,10 @@ import io.streamaug.kafka.RawHeaders;
 import io.streamaug.core.Split;
 import io.streamaug.kafka.Topics;
 import io.streamaug.core.cli.Progress;
+import io.streamaug.worker.DatasetDirectory;
+import io.streamaug.worker.RawRecord;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,27 +29,52 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.opencv.core.Mat;
-import org.opencv.core.MatOfByte;
-import org.opencv.imgcodecs.Imgcodecs;
-import org.opencv.imgproc.Imgproc;
 
 /**
  * Per-channel statistics of a dataset's <em>training split</em> (never val or test: that would
  * leak), read from the raw images topic up to the end offsets found at start. Each partition gets
  * its own partial statistics, merged at the end (in any order: Chan et al.). Replays of the train
- * split (epoch &gt; 0) are skipped, so each image counts once.
+ * split (epoch &gt; 0) are skipped, so each image counts once. A record of the dataset that the
+ * worker would send to the dead-letter topic — one that breaks the raw record contract, or a train
+ * image the worker's {@link ImageDecoder} refuses (a decompression bomb, a truncated file, the
+ * wrong channel count) — is skipped and reported, never counted: the statistics are those of the
+ * images the workers prepare.
  */
 public final class StatsJob {
-    /** What the job read, besides the statistics. */
-    public record Outcome(DatasetStats stats, long recordsRead, long undecodable) {
+    /** How many skipped records are reported by key. */
+    public static final int REPORTED_SKIPS = 10;
+
+    /** A record skipped, and why (the message the worker would put on its dead letter). */
+    public record Skip(String key, int partition, long offset, String reason) {
+        @Override
+        public String toString() {
+            return (key == null ? "(no key)" : key) + " (partition " + partition + ", offset " + offset + "): " + reason;
+        }
+    }
+
+    /**
+     * What the job read, besides the statistics.
+     *
+     * @param skipped      records of the dataset skipped because the worker would dead-letter them
+     * @param firstSkipped the first {@value #REPORTED_SKIPS} of them, in the order read
+     */
+    public record Outcome(DatasetStats stats, long recordsRead, long skipped, List<Skip> firstSkipped) {
+        public Outcome {
+            firstSkipped = List.copyOf(firstSkipped);
+        }
     }
 
     private StatsJob() {
     }
 
+    /** As {@link #compute(Properties, Topics, DatasetInfo, ImageLimits, Duration)} with the worker's default limits. */
     public static Outcome compute(Properties clientProperties, Topics topics, DatasetInfo dataset, Duration timeout) {
-        OpenCv.load();
+        return compute(clientProperties, topics, dataset, ImageLimits.DEFAULT, timeout);
+    }
+
+    /** @param limits the image limits of the workers, whose refusals the statistics leave out */
+    public static Outcome compute(Properties clientProperties, Topics topics, DatasetInfo dataset, ImageLimits limits,
+            Duration timeout) {
         Properties props = new Properties();
         props.putAll(clientProperties);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -57,10 +86,11 @@ public final class StatsJob {
         int channels = dataset.channels();
         Map<Integer, DatasetStats> partials = new HashMap<>();
         long read = 0;
-        long undecodable = 0;
-        MatOfByte encoded = new MatOfByte();
-        Mat rgb = new Mat();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
+        long skipped = 0;
+        List<Skip> firstSkipped = new ArrayList<>();
+        DatasetDirectory only = name -> dataset.name().equals(name) ? dataset : null;
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props);
+                ImageDecoder decoder = new ImageDecoder(channels, limits)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topics.rawImages(), timeout).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
@@ -75,12 +105,21 @@ public final class StatsJob {
                         }
                         read++;
                         bar.step();
-                        if (!dataset.name().equals(RawHeaders.get(record.headers(), RawHeaders.DATASET)) || !isFirstTrainPass(record)) {
+                        if (!dataset.name().equals(RawHeaders.get(record.headers(), RawHeaders.DATASET))) {
                             continue;
                         }
-                        byte[] pixels = decode(record.value(), channels, encoded, rgb);
-                        if (pixels == null) {
-                            undecodable++;
+                        byte[] pixels;
+                        try {
+                            RawRecord raw = RawRecord.parse(record.key(), record.headers(), only, false);
+                            if (raw.split() != Split.TRAIN || raw.epoch() != 0) {
+                                continue;
+                            }
+                            pixels = decoder.pixels(record.value());
+                        } catch (RuntimeException e) { // what the worker would dead-letter
+                            if (skipped++ < REPORTED_SKIPS) {
+                                firstSkipped.add(new Skip(record.key(), record.partition(), record.offset(),
+                                        String.valueOf(e.getMessage())));
+                            }
                             continue;
                         }
                         partials.merge(record.partition(), DatasetStats.empty(dataset.name(), channels).addImage(pixels, channels),
@@ -88,48 +127,12 @@ public final class StatsJob {
                     }
                 }
             }
-        } finally {
-            encoded.release();
-            rgb.release();
         }
         DatasetStats merged = DatasetStats.empty(dataset.name(), channels);
         for (DatasetStats partial : partials.values()) {
             merged = merged.merge(partial);
         }
-        return new Outcome(merged, read, undecodable);
-    }
-
-    private static boolean isFirstTrainPass(ConsumerRecord<String, byte[]> record) {
-        try {
-            String epoch = RawHeaders.get(record.headers(), RawHeaders.EPOCH);
-            return Split.parse(RawHeaders.get(record.headers(), RawHeaders.SPLIT)) == Split.TRAIN
-                    && (epoch == null || epoch.isBlank() || Integer.parseInt(epoch.trim()) == 0);
-        } catch (IllegalArgumentException e) {
-            return false; // a bad split or epoch header: the worker sends such records to the dead-letter topic
-        }
-    }
-
-    private static byte[] decode(byte[] value, int channels, MatOfByte encoded, Mat rgb) {
-        if (value == null || value.length == 0) {
-            return null;
-        }
-        encoded.fromArray(value);
-        Mat decoded = Imgcodecs.imdecode(encoded, channels == 1 ? Imgcodecs.IMREAD_GRAYSCALE : Imgcodecs.IMREAD_COLOR);
-        try {
-            if (decoded.empty()) {
-                return null;
-            }
-            Mat image = decoded;
-            if (channels == 3) {
-                Imgproc.cvtColor(decoded, rgb, Imgproc.COLOR_BGR2RGB);
-                image = rgb;
-            }
-            byte[] pixels = new byte[(int) image.total() * channels];
-            image.get(0, 0, pixels);
-            return pixels;
-        } finally {
-            decoded.release();
-        }
+        return new Outcome(merged, read, skipped, firstSkipped);
     }
 
     /** Publishes the statistics under the next version of the dataset's statistics and returns them. */

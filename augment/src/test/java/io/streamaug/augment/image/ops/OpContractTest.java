@@ -2,6 +2,7 @@ package io.streamaug.augment.image.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamaug.augment.RegistryGuard;
 import io.streamaug.augment.SampleRandom;
 import io.streamaug.augment.image.ImageOp;
 import io.streamaug.augment.image.ImagePipeline;
@@ -13,12 +14,8 @@ import io.streamaug.augment.spec.Step;
 import io.streamaug.core.Split;
 import io.streamaug.core.wire.Label;
 import io.streamaug.core.wire.PreparedSample;
-import java.io.File;
-import java.lang.reflect.Modifier;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -118,20 +115,9 @@ class OpContractTest {
 
     @Test
     void everyOpClassIsRegistered() throws Exception {
-        String pkg = ImageOps.class.getPackageName();
-        // The main classes' directory (the test-classes directory has the same package).
-        File root = new File(ImageOps.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        List<String> unregistered = new ArrayList<>();
-        Set<Class<?>> registered = ImageOps.all().values().stream().map(ImageOps.Entry::type).collect(Collectors.toSet());
-        File[] files = new File(root, pkg.replace('.', '/')).listFiles((d, n) -> n.endsWith(".class") && !n.contains("$"));
-        for (File file : files) {
-            Class<?> type = Class.forName(pkg + "." + file.getName().replace(".class", ""));
-            if (ImageOp.class.isAssignableFrom(type) && !Modifier.isAbstract(type.getModifiers())
-                    && !registered.contains(type)) {
-                unregistered.add(type.getSimpleName());
-            }
-        }
-        assertThat(files).hasSizeGreaterThan(10);
-        assertThat(unregistered).as("op classes missing from ImageOps").isEmpty();
+        RegistryGuard.Found found = RegistryGuard.scan(ImageOps.class, ImageOp.class,
+                ImageOps.all().values().stream().map(ImageOps.Entry::type).collect(Collectors.toSet()));
+        assertThat(found.ops()).hasSizeGreaterThan(10);
+        assertThat(found.unregistered()).as("op classes missing from ImageOps").isEmpty();
     }
 }
