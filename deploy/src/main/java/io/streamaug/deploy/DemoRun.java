@@ -3,7 +3,6 @@ package io.streamaug.deploy;
 import io.streamaug.kafka.TopicLayout;
 import io.streamaug.datasets.FashionMnist;
 import io.streamaug.datasets.TextCorpus;
-import io.streamaug.augment.image.ImagePipeline;
 import io.streamaug.augment.image.Normalization;
 import io.streamaug.augment.offline.PreviewCommand;
 import io.streamaug.augment.offline.TextPreview;
@@ -13,13 +12,8 @@ import io.streamaug.worker.produce.TextProducer;
 import io.streamaug.augment.spec.PipelineSpec;
 import io.streamaug.augment.spec.SpecLoader;
 import io.streamaug.worker.stats.StatsJob;
-import io.streamaug.worker.AugmentConfig;
-import io.streamaug.worker.AugmentTopology;
 import io.streamaug.worker.AugmentWorker;
-import io.streamaug.worker.DatasetDirectory;
-import io.streamaug.augment.text.Lexicon;
-import io.streamaug.augment.text.TextPipeline;
-import io.streamaug.augment.text.TextSpec;
+import io.streamaug.worker.WorkerSetup;
 import io.streamaug.kafka.ConsumerLag;
 import io.streamaug.core.DatasetStats;
 import io.streamaug.core.Split;
@@ -256,18 +250,14 @@ final class DemoRun {
 
     private AugmentWorker worker(Topics topics, String applicationId, int index, Normalization normalization,
             List<String> classes) throws IOException {
-        var config = AugmentConfig.build(kafka.clientProperties(), topics, applicationId, 1,
-                Files.createDirectories(workDir.resolve("state-" + index)).toString());
+        Path state = Files.createDirectories(workDir.resolve("state-" + index));
         if (settings.text()) {
-            TextSpec spec = SpecLoader.resolveText("eda");
             PipelineSpec images = SpecLoader.resolve("fashion-mnist", List.of());
-            return new AugmentWorker(AugmentTopology.build(topics, DatasetDirectory.fromKafka(kafka.clientProperties(), topics),
-                    () -> new ImagePipeline(images, images.normalization(), 2), () -> new TextPipeline(spec, Lexicon.get())),
-                    config);
+            return WorkerSetup.of(kafka.clientProperties(), topics, applicationId, state, images, images.normalization())
+                    .withText(SpecLoader.resolveText("eda")).build();
         }
         PipelineSpec spec = SpecLoader.resolve("fashion-mnist", classes);
-        return new AugmentWorker(AugmentTopology.build(topics, DatasetDirectory.fromKafka(kafka.clientProperties(), topics),
-                () -> new ImagePipeline(spec, normalization, classes.size()), null), config);
+        return WorkerSetup.of(kafka.clientProperties(), topics, applicationId, state, spec, normalization).build();
     }
 
     private static int repeats(String specName) {

@@ -5,14 +5,11 @@ import io.streamaug.kafka.TopicLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamaug.datasets.FashionMnist;
-import io.streamaug.augment.image.ImagePipeline;
 import io.streamaug.worker.produce.ImageProducer;
 import io.streamaug.augment.spec.PipelineSpec;
 import io.streamaug.augment.spec.SpecLoader;
-import io.streamaug.worker.AugmentConfig;
-import io.streamaug.worker.AugmentTopology;
 import io.streamaug.worker.AugmentWorker;
-import io.streamaug.worker.DatasetDirectory;
+import io.streamaug.worker.WorkerSetup;
 import io.streamaug.broker.testing.KafkaBrokerExtension;
 import io.streamaug.broker.testing.TestKafka;
 import io.streamaug.kafka.ConsumerLag;
@@ -62,10 +59,8 @@ class WorkerCrashTest {
         Properties base = kafka.clientProperties();
         base.put("session.timeout.ms", "6000");
         base.put("heartbeat.interval.ms", "1000");
-        Properties config = AugmentConfig.build(base, topics, applicationId, 1, Files.createDirectory(dir.resolve("parent")).toString());
-        try (AugmentWorker survivor = new AugmentWorker(AugmentTopology.build(topics,
-                DatasetDirectory.fromKafka(kafka.clientProperties(), topics),
-                () -> new ImagePipeline(spec, spec.normalization(), 10), null), config).start();
+        try (AugmentWorker survivor = WorkerSetup.of(base, topics, applicationId, Files.createDirectory(dir.resolve("parent")),
+                spec, spec.normalization()).build().start();
                 Admin admin = Admin.create(kafka.clientProperties())) {
             // Wait until the child holds some of the six partitions (the survivor then holds fewer than six).
             long shared = System.currentTimeMillis() + 90_000;

@@ -51,10 +51,6 @@ public final class AugmentCommand implements Callable<Integer> {
     @Option(names = "--std", split = ",", description = "Per-channel training-set std (0..1 scale); overrides the spec's normalize.")
     float[] std;
 
-    @Option(names = "--classes", defaultValue = "0",
-            description = "Class count for a spec that mixes or smooths labels (default: the --dataset definition's).")
-    int classes;
-
     @Option(names = "--text-spec", defaultValue = "eda", paramLabel = "FILE|NAME|none",
             description = "Text spec for records on the raw text topic, or 'none' to leave them (default: ${DEFAULT-VALUE}).")
     String textSpec;
@@ -67,8 +63,7 @@ public final class AugmentCommand implements Callable<Integer> {
     long maxImagePixels;
 
     @Option(names = "--stats-timeout", defaultValue = "0", paramLabel = "SECONDS",
-            description = "How long to wait for training statistics (a spec without normalize) or the dataset definition "
-                    + "(a mixing spec without --classes) (default: 0 = until they come).")
+            description = "How long to wait for training statistics (a spec without normalize) (default: 0 = until they come).")
     int statsTimeout;
 
     @Option(names = "--metrics-port", defaultValue = "0",
@@ -84,8 +79,8 @@ public final class AugmentCommand implements Callable<Integer> {
     int mixBuffer;
 
     @Option(names = "--dataset", defaultValue = "fashion-mnist",
-            description = {"Dataset whose training statistics normalise when the spec has no normalize section, and whose "
-                + "class count a mixing spec uses without --classes (default: ${DEFAULT-VALUE})."})
+            description = {"Dataset whose training statistics normalise when the spec has no normalize section "
+                + "(default: ${DEFAULT-VALUE}). Class counts for mixing come from each record's own dataset."})
     String dataset;
 
     @Option(names = "--state-dir", paramLabel = "DIR", description = "Kafka Streams state directory (default: a fresh temp dir).")
@@ -114,37 +109,6 @@ public final class AugmentCommand implements Callable<Integer> {
     }
 
     /**
-     * The class count a mixing or smoothing spec needs: {@code --classes}, or else the size of the
-     * dataset's class list in its definition, waiting for the definition as for statistics.
-     */
-    int classCount(PipelineSpec pipelineSpec) throws InterruptedException {
-        if (!pipelineSpec.mixing().mixes() && pipelineSpec.mixing().labelSmoothing() <= 0) {
-            return classes;
-        }
-        if (classes != 0) {
-            if (classes < 2) {
-                throw new UsageException("--classes must be at least 2 for a spec that mixes or smooths labels, got " + classes);
-            }
-            return classes;
-        }
-        DatasetInfo info = await(
-                () -> DatasetCatalog.read(kafka.clientProperties(), kafka.topics(), Duration.ofSeconds(10))
-                        .get(dataset),
-                "the definition of dataset '" + dataset + "' on " + kafka.topics().datasets() + " (" + spec
-                        + " mixes or smooths labels over its classes): produce it, or run './streamaug dataset'",
-                () -> spec + " mixes or smooths labels, which needs the class count, and dataset '" + dataset
-                        + "' is not defined on " + kafka.topics().datasets() + " after " + statsTimeout + " s: produce it"
-                        + " first, define it with './streamaug dataset', name another with --dataset, or pass --classes N");
-        if (info.classes().size() < 2) {
-            throw new UsageException("dataset '" + dataset + "' defines " + info.classes().size() + " class(es); "
-                    + spec + " mixes or smooths labels, which needs at least 2");
-        }
-        System.err.println("soft labels over the " + info.classes().size() + " classes of '" + dataset
-                + "' (from its definition)");
-        return info.classes().size();
-    }
-
-    /**
      * Polls {@code lookup} every 2 s until it gives a value, saying what it waits for every 30 s; after
      * {@code --stats-timeout} seconds (0: never) it gives up with a usage error.
      */
@@ -168,41 +132,41 @@ public final class AugmentCommand implements Callable<Integer> {
         }
     }
 
-    @Override
-    public Integer call() throws Exception {
-        if (threads < 1) {
-            throw new UsageException("--threads must be at least 1, got " + threads);
-        }
-        PipelineSpec pipelineSpec = SpecLoader.resolve(spec, List.of());
-        if (metricsPort < 0 || metricsPort > 65535) {
-            throw new UsageException("--metrics-port must be in 0..65535, got " + metricsPort);
-        }
-        if (mixBuffer < 1) {
-            throw new UsageException("--mix-buffer must be at least 1, got " + mixBuffer);
-        }
-        if ((mean == null) != (std == null)) {
-            throw new UsageException("give --mean and --std together");
-        }
-        ImageLimits limits = new ImageLimits(maxImageBytes, maxImagePixels);
-        TextSpec text = textSpec.equals("none") ? null : SpecLoader.resolveText(textSpec);
-        Normalization fixed = mean != null ? new Normalization(mean, std, 0) : pipelineSpec.normalization();
-        Normalization normalization = fixed != null ? fixed : awaitStats();
-        int classCount = classCount(pipelineSpec);
+    /** The worker these flags describe, normalised with {@code normalization}. */
+    WorkerSetup setup(PipelineSpec pipelineSpec, Normalization normalization) throws java.io.IOException {
         if (normalization.channels() != pipelineSpec.channels()) {
             throw new UsageException("--mean/--std have " + normalization.channels() + " value(s) but the spec decodes "
                     + pipelineSpec.channels() + " channel(s)");
         }
+        TextSpec text = textSpec.equals("none") ? null : SpecLoader.resolveText(textSpec);
+        Path state = stateDir != null ? stateDir : java.nio.file.Files.createTempDirectory("streamaug-state");
+        try {
+            return new WorkerSetup(kafka.clientProperties(), kafka.topics(), applicationId, threads, state, pipelineSpec,
+                    normalization, new ImageLimits(maxImageBytes, maxImagePixels), text, mixBuffer);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PipelineSpec pipelineSpec = SpecLoader.resolve(spec, List.of());
+        if (metricsPort < 0 || metricsPort > 65535) {
+            throw new UsageException("--metrics-port must be in 0..65535, got " + metricsPort);
+        }
+        if ((mean == null) != (std == null)) {
+            throw new UsageException("give --mean and --std together");
+        }
+        if (threads < 1 || mixBuffer < 1) {
+            throw new UsageException("--threads and --mix-buffer must be at least 1, got " + threads + " and " + mixBuffer);
+        }
+        Normalization fixed = mean != null ? new Normalization(mean, std, 0) : pipelineSpec.normalization();
+        Normalization normalization = fixed != null ? fixed : awaitStats();
+        WorkerSetup setup = setup(pipelineSpec, normalization);
         Topics topics = kafka.topics();
         kafka.ensureTopics(topicOptions.layout());
-        String state = (stateDir != null ? stateDir : java.nio.file.Files.createTempDirectory("streamaug-state")).toString();
-        Properties config = AugmentConfig.build(kafka.clientProperties(), topics, applicationId, threads, state);
         java.util.concurrent.atomic.AtomicLong deadLetters = new java.util.concurrent.atomic.AtomicLong();
-        config.put(DeadLetterHandler.COUNTER_CONFIG, deadLetters);
-        AugmentWorker worker = new AugmentWorker(
-                AugmentTopology.build(topics, DatasetDirectory.fromKafka(kafka.clientProperties(), topics),
-                () -> new ImagePipeline(pipelineSpec, normalization, classCount, limits),
-                text == null ? null : () -> new TextPipeline(text, Lexicon.get()),
-                pipelineSpec.mixing().mixes(), mixBuffer), config);
+        AugmentWorker worker = setup.build(deadLetters);
         WorkerMetrics metrics = new WorkerMetrics(worker.streams(), deadLetters);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             worker.close();
@@ -216,7 +180,7 @@ public final class AugmentCommand implements Callable<Integer> {
             metrics.logEvery(progressEvery, System.err::println);
         }
         System.err.println("augment worker '" + applicationId + "' started: " + topics.rawImages()
-                + (text == null ? "" : " and " + topics.rawText()) + " → "
+                + (setup.textSpec() == null ? "" : " and " + topics.rawText()) + " → "
                 + topics.augmentedTrain() + ", " + topics.preparedVal() + ", " + topics.preparedTest()
                 + " (dead letters: " + topics.dlq() + "); Ctrl-C to stop");
         worker.awaitStop();

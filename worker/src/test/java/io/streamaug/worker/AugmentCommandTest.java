@@ -1,43 +1,52 @@
 package io.streamaug.worker;
 
-import io.streamaug.kafka.TopicLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamaug.augment.image.IdxPngEncoder;
+import io.streamaug.augment.image.Normalization;
 import io.streamaug.augment.spec.PipelineSpec;
 import io.streamaug.augment.spec.SpecLoader;
 import io.streamaug.broker.testing.KafkaBrokerExtension;
 import io.streamaug.broker.testing.TestKafka;
 import io.streamaug.core.DatasetInfo;
-import io.streamaug.kafka.Topics;
 import io.streamaug.core.cli.UsageException;
+import io.streamaug.core.wire.Label;
+import io.streamaug.core.wire.PreparedCodec;
+import io.streamaug.core.wire.PreparedSample;
+import io.streamaug.datasets.FashionMnist;
+import io.streamaug.datasets.IdxImages;
+import io.streamaug.kafka.KafkaOptions;
+import io.streamaug.kafka.RawHeaders;
+import io.streamaug.kafka.TopicLayout;
+import io.streamaug.kafka.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Properties;
-import org.apache.kafka.clients.admin.Admin;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The worker's class count for mixing specs, from --classes or the dataset's definition on a real broker. */
+/** The worker the augment command builds, on a real broker: one mixing worker, datasets of different class counts. */
 @ExtendWith(KafkaBrokerExtension.class)
 class AugmentCommandTest {
     private static final String MIXING = """
             ops: [{op: HorizontalFlip}]
-            mix: {mixup_alpha: 0.2, p: 0.5}
+            mix: {mixup_alpha: 0.4, p: 1.0, label_smoothing: 0.1}
             normalize: {mean: [0.5], std: [0.25]}
             """;
 
-    private static AugmentCommand command(Topics topics, TestKafka kafka, Path spec, String... more) {
+    private static AugmentCommand command(Topics topics, TestKafka kafka, Path spec, Path state, String... more) {
         AugmentCommand command = new AugmentCommand();
         String[] base = {"--bootstrap", kafka.bootstrapServers(), "--topic-prefix", topics.prefix(), "--spec",
-            spec.toString(), "--stats-timeout", "3"};
+            spec.toString(), "--state-dir", state.toString(), "--text-spec", "none"};
         String[] all = new String[base.length + more.length];
         System.arraycopy(base, 0, all, 0, base.length);
         System.arraycopy(more, 0, all, base.length, more.length);
@@ -46,32 +55,59 @@ class AugmentCommandTest {
     }
 
     @Test
-    void aMixingSpecTakesTheClassCountFromTheDatasetDefinitionUnlessGiven(TestKafka kafka, @TempDir Path dir)
+    void oneMixingWorkerServesDatasetsOfThreeAndFourClassesWithNoClassFlag(TestKafka kafka, @TempDir Path dir)
             throws Exception {
         Topics topics = kafka.freshTopics("augmentcmd");
-        try (Admin admin = Admin.create(kafka.clientProperties())) {
-            topics.ensure(admin, TopicLayout.of(1));
-        }
-        Properties props = kafka.clientProperties();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
-                new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topics.datasets(), "pets",
-                    new DatasetInfo("pets", List.of("cat", "dog", "bird"), 1, 0, 0).toJson())).get();
+        KafkaOptions options = KafkaOptions.of(kafka.bootstrapServers(), topics);
+        options.ensureTopics(TopicLayout.of(2));
+        IdxImages images = FashionMnist.load(null, true, 40).train();
+        Map<String, Integer> classes = Map.of("three", 3, "four", 4);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(options.producerProperties());
+                IdxPngEncoder png = new IdxPngEncoder(images)) {
+            for (var dataset : classes.entrySet()) {
+                List<String> names = java.util.stream.IntStream.range(0, dataset.getValue()).mapToObj(i -> "c" + i).toList();
+                producer.send(new ProducerRecord<>(topics.datasets(), dataset.getKey(),
+                        new DatasetInfo(dataset.getKey(), names, 1, 28, 28).toJson())).get();
+                for (int i = 0; i < 20; i++) {
+                    var record = new ProducerRecord<>(topics.rawImages(), dataset.getKey() + "-" + i, png.encode(i));
+                    RawHeaders.put(record.headers(), RawHeaders.DATASET, dataset.getKey());
+                    RawHeaders.put(record.headers(), RawHeaders.LABEL, Integer.toString(i % dataset.getValue()));
+                    RawHeaders.put(record.headers(), RawHeaders.CONTENT_TYPE, "image/png");
+                    producer.send(record);
+                }
+            }
+            producer.flush();
         }
         Path spec = Files.writeString(dir.resolve("mixing.yaml"), MIXING);
         PipelineSpec mixing = SpecLoader.load(spec, List.of());
+        WorkerSetup setup = command(topics, kafka, spec, dir.resolve("state")).setup(mixing, mixing.normalization());
+        assertThat(setup.imageSpec().mixing().mixes()).isTrue();
 
-        assertThat(command(topics, kafka, spec, "--dataset", "pets").classCount(mixing)).isEqualTo(3);
-        assertThat(command(topics, kafka, spec, "--dataset", "pets", "--classes", "5").classCount(mixing)).isEqualTo(5);
-        assertThatThrownBy(() -> command(topics, kafka, spec, "--classes", "1").classCount(mixing))
-                .isInstanceOf(UsageException.class).hasMessageContaining("--classes must be at least 2");
-        assertThatThrownBy(() -> command(topics, kafka, spec, "--dataset", "birds").classCount(mixing))
+        Map<String, Integer> lengths = new HashMap<>();
+        try (AugmentWorker worker = setup.build().start()) {
+            List<ConsumerRecord<String, byte[]>> prepared = kafka.readCommitted(40, Duration.ofSeconds(90),
+                    topics.augmentedTrain());
+            assertThat(worker.failure()).isNull();
+            assertThat(prepared).hasSize(40);
+            for (ConsumerRecord<String, byte[]> record : prepared) {
+                PreparedSample sample = PreparedCodec.decode(record.value());
+                assertThat(sample.label()).isInstanceOf(Label.Soft.class);
+                lengths.merge(sample.dataset() + ":" + ((Label.Soft) sample.label()).weights().length, 1, Integer::sum);
+            }
+        }
+        // Every record's soft label spans its own dataset's classes: none was dead-lettered for a class
+        // the worker did not know, and none was squeezed into another dataset's count.
+        assertThat(lengths).containsExactlyInAnyOrderEntriesOf(Map.of("three:3", 20, "four:4", 20));
+        assertThat(kafka.readToEnd(Duration.ofSeconds(10), topics.dlq())).isEmpty();
+    }
+
+    @Test
+    void aNormalisationOfTheWrongChannelCountIsOneClearLine(TestKafka kafka, @TempDir Path dir) throws Exception {
+        Path spec = Files.writeString(dir.resolve("plain.yaml"), "ops: [{op: HorizontalFlip}]\n");
+        PipelineSpec plain = SpecLoader.load(spec, List.of());
+        AugmentCommand command = command(kafka.freshTopics("augmentcmd"), kafka, spec, dir.resolve("state"));
+        assertThatThrownBy(() -> command.setup(plain, Normalization.IMAGENET))
                 .isInstanceOf(UsageException.class)
-                .hasMessageContaining("needs the class count, and dataset 'birds' is not defined")
-                .hasMessageContaining("after 3 s").hasMessageContaining("pass --classes N");
-
-        Path plain = Files.writeString(dir.resolve("plain.yaml"), "ops: [{op: HorizontalFlip}]\n");
-        assertThat(command(topics, kafka, plain, "--dataset", "birds").classCount(SpecLoader.load(plain, List.of())))
-                .as("a spec that neither mixes nor smooths needs no class count, so nothing is awaited").isZero();
+                .hasMessage("--mean/--std have 3 value(s) but the spec decodes 1 channel(s)");
     }
 }

@@ -4,7 +4,6 @@ import io.streamaug.kafka.TopicLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamaug.datasets.FashionMnist;
-import io.streamaug.augment.image.ImagePipeline;
 import io.streamaug.worker.produce.ImageProducer;
 import io.streamaug.augment.spec.PipelineSpec;
 import io.streamaug.augment.spec.SpecLoader;
@@ -20,7 +19,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -50,12 +48,9 @@ class WorkerMetricsTest {
         }
         PipelineSpec spec = SpecLoader.resolve("fashion-mnist", List.of());
         String applicationId = "metrics-" + System.nanoTime();
-        Properties config = AugmentConfig.build(kafka.clientProperties(), topics, applicationId, 1, dir.toString());
         AtomicLong deadLetters = new AtomicLong();
-        config.put(DeadLetterHandler.COUNTER_CONFIG, deadLetters);
-        try (AugmentWorker worker = new AugmentWorker(AugmentTopology.build(topics,
-                DatasetDirectory.fromKafka(kafka.clientProperties(), topics), () -> new ImagePipeline(spec, spec.normalization(), 10), null),
-                config);
+        try (AugmentWorker worker = WorkerSetup.of(kafka.clientProperties(), topics, applicationId, dir, spec,
+                spec.normalization()).build(deadLetters);
                 WorkerMetrics metrics = new WorkerMetrics(worker.streams(), deadLetters)) {
             worker.start();
             int port = metrics.serve(0);

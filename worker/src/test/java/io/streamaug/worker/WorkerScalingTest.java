@@ -4,7 +4,6 @@ import io.streamaug.kafka.TopicLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamaug.datasets.FashionMnist;
-import io.streamaug.augment.image.ImagePipeline;
 import io.streamaug.worker.produce.ImageProducer;
 import io.streamaug.augment.spec.PipelineSpec;
 import io.streamaug.augment.spec.SpecLoader;
@@ -22,7 +21,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -78,10 +76,8 @@ class WorkerScalingTest {
         List<AugmentWorker> workers = new ArrayList<>();
         try {
             for (int i = 0; i < instances; i++) {
-                Properties config = AugmentConfig.build(kafka.clientProperties(), topics, applicationId, 1,
-                        Files.createTempDirectory(dir, "state").toString());
-                workers.add(new AugmentWorker(AugmentTopology.build(topics,
-                        DatasetDirectory.fromKafka(kafka.clientProperties(), topics), () -> new ImagePipeline(spec, spec.normalization(), 0), null), config).start());
+                workers.add(WorkerSetup.of(kafka.clientProperties(), topics, applicationId,
+                        Files.createTempDirectory(dir, "state"), spec, spec.normalization()).build().start());
             }
             long assigned = System.nanoTime() + Duration.ofMinutes(1).toNanos();
             while (!workers.stream().allMatch(w -> w.streams().metadataForLocalThreads().stream()

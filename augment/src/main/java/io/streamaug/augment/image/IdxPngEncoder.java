@@ -14,11 +14,12 @@ import org.opencv.imgcodecs.Imgcodecs;
 public final class IdxPngEncoder implements AutoCloseable {
     private final IdxImages set;
     private final Mat image;
-    private final MatOfByte out = new MatOfByte();
+    private final MatOfByte out;
     private final byte[] pixels;
 
     public IdxPngEncoder(IdxImages set) {
         OpenCv.load();
+        this.out = new MatOfByte();
         this.set = set;
         this.image = new Mat(set.height(), set.width(), CvType.CV_8UC1);
         this.pixels = new byte[set.height() * set.width()];

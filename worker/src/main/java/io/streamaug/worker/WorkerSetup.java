@@ -1,0 +1,70 @@
+package io.streamaug.worker;
+
+import io.streamaug.augment.image.ImageLimits;
+import io.streamaug.augment.image.ImagePipeline;
+import io.streamaug.augment.image.Normalization;
+import io.streamaug.augment.spec.PipelineSpec;
+import io.streamaug.augment.text.Lexicon;
+import io.streamaug.augment.text.TextPipeline;
+import io.streamaug.augment.text.TextSpec;
+import io.streamaug.kafka.Topics;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Everything one augment worker instance is made of, and the one place that makes it: the
+ * {@code augment} command, the demo and the tests all build workers here, so that a mixing spec
+ * gets its partner buffer and a dead-letter count wherever a worker runs. Each record's class
+ * count (for mixing and label smoothing) comes from its own dataset's definition, so one worker
+ * serves datasets of different class counts.
+ *
+ * @param client        Kafka client settings (bootstrap servers, {@code --kafka} overrides)
+ * @param textSpec      the text spec, or {@code null} to leave the raw text topic alone
+ * @param mixBuffer     train samples kept per partition and dataset as mixing partners
+ */
+public record WorkerSetup(Properties client, Topics topics, String applicationId, int threads, Path stateDir,
+        PipelineSpec imageSpec, Normalization normalization, ImageLimits limits, TextSpec textSpec, int mixBuffer) {
+
+    public WorkerSetup {
+        if (threads < 1) {
+            throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+        }
+        if (mixBuffer < 1) {
+            throw new IllegalArgumentException("--mix-buffer must be at least 1, got " + mixBuffer);
+        }
+        if (normalization.channels() != imageSpec.channels()) {
+            throw new IllegalArgumentException("the normalisation has " + normalization.channels()
+                    + " channel(s) but the spec decodes " + imageSpec.channels());
+        }
+    }
+
+    /** A worker with the defaults: one thread, default limits, no text, the default mix buffer. */
+    public static WorkerSetup of(Properties client, Topics topics, String applicationId, Path stateDir,
+            PipelineSpec imageSpec, Normalization normalization) {
+        return new WorkerSetup(client, topics, applicationId, 1, stateDir, imageSpec, normalization,
+                ImageLimits.DEFAULT, null, AugmentTopology.DEFAULT_MIX_BUFFER);
+    }
+
+    /** The same worker, also preparing raw text with {@code spec}. */
+    public WorkerSetup withText(TextSpec spec) {
+        return new WorkerSetup(client, topics, applicationId, threads, stateDir, imageSpec, normalization, limits, spec,
+                mixBuffer);
+    }
+
+    /** Builds the worker (not started); {@code deadLetters} counts the records it dead-letters. */
+    public AugmentWorker build(AtomicLong deadLetters) {
+        Properties config = AugmentConfig.build(client, topics, applicationId, threads, stateDir.toString());
+        config.put(DeadLetterHandler.COUNTER_CONFIG, deadLetters);
+        TextSpec text = textSpec;
+        return new AugmentWorker(AugmentTopology.build(topics, DatasetDirectory.fromKafka(client, topics),
+                () -> new ImagePipeline(imageSpec, normalization, 0, limits),
+                text == null ? null : () -> new TextPipeline(text, Lexicon.get()),
+                imageSpec.mixing().mixes(), mixBuffer), config);
+    }
+
+    /** Builds the worker (not started). */
+    public AugmentWorker build() {
+        return build(new AtomicLong());
+    }
+}
