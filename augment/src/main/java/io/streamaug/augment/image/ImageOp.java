@@ -64,9 +64,4 @@ public abstract class ImageOp<P extends Record> {
         P typed = (P) params;
         return describe(typed);
     }
-
-    /** Rounds for traces: 4 decimals are plenty to read and replay parameters. */
-    protected static double round4(double value) {
-        return Math.round(value * 1e4) / 1e4;
-    }
 }

@@ -69,8 +69,4 @@ public abstract class MixOp<P extends Record> {
         }
         return out;
     }
-
-    protected static double round4(double value) {
-        return Math.round(value * 1e4) / 1e4;
-    }
 }

@@ -1,5 +1,7 @@
 package io.streamaug.augment.image.mix;
 
+import static io.streamaug.core.Decimals.round4;
+
 import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.opencv.core.Core;

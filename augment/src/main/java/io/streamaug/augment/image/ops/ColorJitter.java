@@ -1,5 +1,7 @@
 package io.streamaug.augment.image.ops;
 
+import static io.streamaug.core.Decimals.round4;
+
 import io.streamaug.augment.image.ImageOp;
 import io.streamaug.augment.image.Workspace;
 import java.util.List;
