@@ -55,12 +55,8 @@ public final class AugmentCommand implements Callable<Integer> {
             description = "Text spec for records on the raw text topic, or 'none' to leave them (default: ${DEFAULT-VALUE}).")
     String textSpec;
 
-    @Option(names = "--max-image-bytes", defaultValue = "33554432", description = "Largest encoded image accepted (default: 32 MiB).")
-    long maxImageBytes;
-
-    @Option(names = "--max-image-pixels", defaultValue = "40000000",
-            description = "Most pixels an image may declare in its header; more goes to the DLQ before decoding (default: ${DEFAULT-VALUE}).")
-    long maxImagePixels;
+    @Mixin
+    ImageLimitOptions imageLimits;
 
     @Option(names = "--stats-timeout", defaultValue = "0", paramLabel = "SECONDS",
             description = "How long to wait for training statistics (a spec without normalize) (default: 0 = until they come).")
@@ -142,7 +138,7 @@ public final class AugmentCommand implements Callable<Integer> {
         Path state = stateDir != null ? stateDir : java.nio.file.Files.createTempDirectory("streamaug-state");
         try {
             return new WorkerSetup(kafka.clientProperties(), kafka.topics(), applicationId, threads, state, pipelineSpec,
-                    normalization, new ImageLimits(maxImageBytes, maxImagePixels), text, mixBuffer);
+                    normalization, imageLimits.limits(), text, mixBuffer);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -1,5 +1,6 @@
 package io.streamaug.worker.stats;
 
+import io.streamaug.worker.ImageLimitOptions;
 import io.streamaug.augment.image.ImageLimits;
 import io.streamaug.kafka.DatasetCatalog;
 import io.streamaug.core.DatasetInfo;
@@ -27,13 +28,8 @@ public final class StatsCommand implements Callable<Integer> {
     @Option(names = "--dataset", required = true, paramLabel = "NAME", description = "The dataset (as in the 'dataset' header).")
     String dataset;
 
-    @Option(names = "--max-image-bytes", defaultValue = "33554432",
-            description = "Largest encoded image counted, as the worker's option (default: 32 MiB).")
-    long maxImageBytes;
-
-    @Option(names = "--max-image-pixels", defaultValue = "40000000",
-            description = "Most pixels an image may declare in its header, as the worker's option (default: ${DEFAULT-VALUE}).")
-    long maxImagePixels;
+    @Mixin
+    ImageLimitOptions imageLimits;
 
     @Override
     public Integer call() {
@@ -48,12 +44,7 @@ public final class StatsCommand implements Callable<Integer> {
         if (info.channels() == 0) {
             throw new UsageException("dataset '" + dataset + "' is text: there are no pixel statistics to compute");
         }
-        ImageLimits limits;
-        try {
-            limits = new ImageLimits(maxImageBytes, maxImagePixels);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--max-image-bytes/--max-image-pixels: " + e.getMessage());
-        }
+        ImageLimits limits = imageLimits.limits();
         StatsJob.Outcome outcome = StatsJob.compute(kafka.clientProperties(), kafka.topics(), info, limits, Duration.ofSeconds(30));
         if (outcome.stats().images() == 0) {
             throw new UsageException("no train images of dataset '" + dataset + "' on " + kafka.topics().rawImages()
