@@ -33,7 +33,9 @@ public final class PreparedCodec {
     static final int LABEL_INDEX = 1;
     static final int LABEL_SOFT = 2;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Nested maps, too, are written in key order (see {@link OpTrace}). */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
     private static final TypeReference<List<Map<String, Object>>> TRACE_TYPE = new TypeReference<>() {
     };
 

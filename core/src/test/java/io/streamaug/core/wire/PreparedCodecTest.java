@@ -192,4 +192,22 @@ class PreparedCodecTest {
             return copy;
         };
     }
+
+    @Test
+    void aTracesBytesDoNotDependOnTheOrderItsParametersWereBuiltIn() {
+        java.util.LinkedHashMap<String, Object> forward = new java.util.LinkedHashMap<>();
+        java.util.LinkedHashMap<String, Object> backward = new java.util.LinkedHashMap<>();
+        String[] keys = {"angle", "scale", "tx", "ty", "fill", "mode"};
+        for (int i = 0; i < keys.length; i++) {
+            forward.put(keys[i], i * 1.5);
+            backward.put(keys[keys.length - 1 - i], (keys.length - 1 - i) * 1.5);
+        }
+        PreparedSample a = new PreparedSample("id", "ds", Split.TRAIN, 0, 0, 0, new Text("x"), Label.none(),
+                List.of(new OpTrace("Affine", forward)));
+        PreparedSample b = new PreparedSample("id", "ds", Split.TRAIN, 0, 0, 0, new Text("x"), Label.none(),
+                List.of(new OpTrace("Affine", backward)));
+        assertThat(PreparedCodec.encode(a)).isEqualTo(PreparedCodec.encode(b));
+        assertThat(PreparedCodec.decode(PreparedCodec.encode(a)).trace().get(0).params().keySet())
+                .containsExactly("angle", "fill", "mode", "scale", "tx", "ty");
+    }
 }
