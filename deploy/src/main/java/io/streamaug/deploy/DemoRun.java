@@ -1,5 +1,9 @@
 package io.streamaug.deploy;
 
+import io.streamaug.trainer.cli.EvaluateCommand;
+import io.streamaug.trainer.config.TrainConfig;
+import io.streamaug.trainer.core.OnlineTrainer;
+import io.streamaug.trainer.eval.Evaluator;
 import io.streamaug.augment.data.FashionMnist;
 import io.streamaug.augment.data.TextCorpus;
 import io.streamaug.augment.image.ImagePipeline;
@@ -25,10 +29,6 @@ import io.streamaug.core.DatasetStats;
 import io.streamaug.core.Split;
 import io.streamaug.core.Topics;
 import io.streamaug.core.cli.KafkaOptions;
-import io.streamaug.trainer.EvaluateCommand;
-import io.streamaug.trainer.Evaluator;
-import io.streamaug.trainer.OnlineTrainer;
-import io.streamaug.trainer.TrainConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,8 @@
 package io.streamaug.deploy;
 
+import io.streamaug.trainer.cli.EvaluateCommand;
+import io.streamaug.trainer.cli.SweepCommand;
+import io.streamaug.trainer.cli.TrainCommand;
 import io.streamaug.augment.offline.ApplyCommand;
 import io.streamaug.augment.offline.PreviewCommand;
 import io.streamaug.augment.produce.ProduceCommand;
@@ -7,9 +10,6 @@ import io.streamaug.augment.stats.StatsCommand;
 import io.streamaug.augment.stream.AugmentCommand;
 import io.streamaug.broker.BrokerCommand;
 import io.streamaug.core.cli.Commands;
-import io.streamaug.trainer.EvaluateCommand;
-import io.streamaug.trainer.SweepCommand;
-import io.streamaug.trainer.TrainCommand;
 import io.streamaug.trainer.model.SameDiffChatter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,12 +1,12 @@
 package io.streamaug.trainer.bench;
 
+import io.streamaug.trainer.config.TrainConfig;
+import io.streamaug.trainer.core.TrainerSteps;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamaug.core.Split;
 import io.streamaug.core.wire.Label;
 import io.streamaug.core.wire.PreparedSample;
 import io.streamaug.core.wire.Tensor;
-import io.streamaug.trainer.TrainConfig;
-import io.streamaug.trainer.TrainerSteps;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package io.streamaug.trainer.model;
 
-import io.streamaug.trainer.TrainConfig;
+import io.streamaug.trainer.config.TrainConfig;
 import io.streamaug.trainer.features.Featuriser;
 import io.streamaug.trainer.features.ImageFeatures;
 import org.deeplearning4j.nn.conf.ConvolutionMode;

@@ -1,0 +1,118 @@
+package io.streamaug.trainer.core;
+
+import io.streamaug.trainer.config.TrainConfig;
+import io.streamaug.trainer.eval.Evaluator;
+import io.streamaug.core.Topics;
+import io.streamaug.core.wire.Label;
+import io.streamaug.core.wire.MalformedRecordException;
+import io.streamaug.core.wire.PreparedCodec;
+import io.streamaug.core.wire.PreparedSample;
+import io.streamaug.core.cli.UsageException;
+import io.streamaug.trainer.features.Featuriser;
+import io.streamaug.trainer.model.Models;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * The lecture's second sanity check: a model that cannot drive the training loss to about zero on
+ * ~100 samples, without regularisation, has a bug (or too little capacity). Trains full-batch on
+ * the first hard-labelled samples of the train topic and reports.
+ */
+public final class OverfitCheck {
+    /** Pass threshold of the final training loss. */
+    public static final double PASS_LOSS = 0.05;
+    private static final int MAX_STEPS = 500;
+
+    public record Result(int samples, int steps, double firstLoss, double finalLoss) {
+        public boolean passed() {
+            return finalLoss < PASS_LOSS;
+        }
+    }
+
+    private OverfitCheck() {
+    }
+
+    public static Result run(Properties clientProperties, Topics topics, TrainConfig config, int classes, int count,
+            Consumer<String> log) {
+        List<PreparedSample> samples = firstSamples(clientProperties, topics.augmentedTrain(), config.dataset(), count);
+        if (samples.isEmpty()) {
+            throw new UsageException("no hard-labelled " + config.dataset() + " samples on " + topics.augmentedTrain()
+                    + " to overfit; start the augment workers first");
+        }
+        TrainConfig plain = config.withoutRegularisation();
+        PreparedSample first = samples.get(0);
+        Featuriser features = Featuriser.forModel(plain.model(), plain.textFeatures(), first);
+        MultiLayerNetwork net = Models.build(plain, features, classes);
+        BatchBuilder batches = new BatchBuilder(features, classes, 0);
+        List<PreparedSample> usable = new ArrayList<>();
+        for (PreparedSample s : samples) {
+            try {
+                batches.check(s);
+                usable.add(s);
+            } catch (IllegalArgumentException e) {
+                // another shape or kind than the first: not part of the check
+            }
+        }
+        log.accept(String.format("overfit check: %d samples, full batch, no regularisation, %s lr %g", usable.size(),
+                plain.optimizer(), plain.lr()));
+        DataSet data = batches.build(usable);
+        try {
+            double firstLoss = Double.NaN;
+            double loss = Double.NaN;
+            int step = 0;
+            while (step < MAX_STEPS) {
+                net.fit(data);
+                loss = net.score();
+                step++;
+                if (step == 1) {
+                    firstLoss = loss;
+                }
+                if (step % 50 == 0) {
+                    log.accept(String.format("overfit check: step %d, loss %.4f", step, loss));
+                }
+                if (loss < PASS_LOSS / 5) {
+                    break;
+                }
+            }
+            return new Result(usable.size(), step, firstLoss, loss);
+        } finally {
+            data.getFeatures().close();
+            data.getLabels().close();
+            net.close();
+        }
+    }
+
+    private static List<PreparedSample> firstSamples(Properties clientProperties, String topic, String dataset, int count) {
+        List<PreparedSample> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Evaluator.readerProperties(clientProperties))) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            var end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (out.size() < count && System.nanoTime() < deadline
+                    && partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    try {
+                        PreparedSample sample = PreparedCodec.decode(record.value());
+                        if (dataset.equals(sample.dataset()) && sample.label() instanceof Label.Hard && out.size() < count) {
+                            out.add(sample);
+                        }
+                    } catch (MalformedRecordException | IllegalArgumentException e) {
+                        // not a usable sample
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,92 @@
+package io.streamaug.trainer.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.streamaug.core.cli.UsageException;
+import io.streamaug.trainer.model.LrSchedule;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainConfigTest {
+
+    @Test
+    void flagsWinOverTheFileWhichWinsOverTheEnvironment(@TempDir Path dir) throws Exception {
+        Path yaml = Files.writeString(dir.resolve("t.yaml"), "lr: 0.01\nhidden: [64, 32]\noptimizer: adamw\nbatch_size: 8\n");
+        TrainConfig config = TrainConfig.load(TrainConfig.fromEnvironment(Map.of("STREAMAUG_TRAIN_LR", "0.5",
+                "STREAMAUG_TRAIN_DROPOUT", "0.3", "UNRELATED", "x")), yaml, Map.of("batch_size", "16"));
+        assertThat(config.lr()).isEqualTo(0.01); // file over environment
+        assertThat(config.dropout()).isEqualTo(0.3); // environment over default
+        assertThat(config.batchSize()).isEqualTo(16); // flag over file
+        assertThat(config.hidden()).containsExactly(64, 32);
+        assertThat(config.optimizer()).isEqualTo("adamw");
+        assertThat(config.weightDecay()).isEqualTo(TrainConfig.defaults().weightDecay());
+        assertThat(TrainConfig.fromJson(config.toJson())).isEqualTo(config);
+    }
+
+    @Test
+    void badKeysAndValuesGetOneLineThatNamesThem(@TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> TrainConfig.load(null, Map.of("learning_rate", "1")))
+                .isInstanceOf(UsageException.class).hasMessageContaining("unknown config key 'learning_rate'")
+                .hasMessageContaining("lr");
+        assertThatThrownBy(() -> TrainConfig.load(null, Map.of("batch-size", "1")))
+                .hasMessageContaining("did you mean batch_size");
+        assertThatThrownBy(() -> TrainConfig.load(null, Map.of("batch_size", "many")))
+                .isInstanceOf(UsageException.class).hasMessageContaining("'many' is not a valid whole number");
+        assertThatThrownBy(() -> TrainConfig.load(null, Map.of("dropout", "1.5")))
+                .isInstanceOf(UsageException.class).hasMessage("config key dropout must be in [0, 1), got 1.5");
+        assertThatThrownBy(() -> TrainConfig.load(null, Map.of("norm", "group")))
+                .hasMessageContaining("norm must be auto, layer, batch or none");
+        assertThatThrownBy(() -> TrainConfig.load(null, Map.of("schedule", "cosine")))
+                .hasMessageContaining("> 0 for the cosine schedule");
+        Path yaml = Files.writeString(dir.resolve("bad.yaml"), "lr: [unclosed\n");
+        assertThatThrownBy(() -> TrainConfig.load(yaml, Map.of())).isInstanceOf(UsageException.class)
+                .hasMessageContaining("is not valid YAML");
+        Path typo = Files.writeString(dir.resolve("typo.yaml"), "weightdecay: 0.1\n");
+        assertThatThrownBy(() -> TrainConfig.load(typo, Map.of())).hasMessageContaining("unknown config key 'weightdecay'")
+                .hasMessageContaining(typo.toString());
+        assertThatThrownBy(() -> TrainConfig.load(dir.resolve("missing.yaml"), Map.of()))
+                .hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void autoNormIsLayerNormBelowTheThresholdOrOnlineAndBatchNormAbove() {
+        TrainConfig base = TrainConfig.defaults();
+        assertThat(base.with(Map.of("batch_size", "1")).effectiveNorm()).isEqualTo("layer");
+        assertThat(base.with(Map.of("batch_size", "31")).effectiveNorm()).isEqualTo("layer");
+        assertThat(base.with(Map.of("batch_size", "32")).effectiveNorm()).isEqualTo("batch");
+        assertThat(base.with(Map.of("batch_size", "128", "norm_threshold", "256")).effectiveNorm()).isEqualTo("layer");
+        assertThat(base.with(Map.of("batch_size", "1", "norm", "batch")).effectiveNorm()).isEqualTo("batch");
+        assertThat(base.with(Map.of("norm", "none")).effectiveNorm()).isEqualTo("none");
+    }
+
+    @Test
+    void schedulesWarmUpLinearlyThenDecayAsNamed() {
+        LrSchedule warm = new LrSchedule("none", 1e-3, 10, 1, null, 0.1, 0, 0);
+        assertThat(warm.at(0)).isCloseTo(1e-4, within(1e-12));
+        assertThat(warm.at(4)).isCloseTo(5e-4, within(1e-12));
+        assertThat(warm.at(9)).isCloseTo(1e-3, within(1e-12));
+        assertThat(warm.at(5000)).isEqualTo(1e-3);
+
+        LrSchedule step = new LrSchedule("step", 1.0, 0, 100, null, 0.5, 0, 0);
+        assertThat(List.of(step.at(0), step.at(99), step.at(100), step.at(250))).containsExactly(1.0, 1.0, 0.5, 0.25);
+
+        LrSchedule multi = new LrSchedule("multistep", 1.0, 0, 1, new int[] {300, 100}, 0.1, 0, 0);
+        assertThat(multi.at(99)).isEqualTo(1.0);
+        assertThat(multi.at(100)).isCloseTo(0.1, within(1e-12));
+        assertThat(multi.at(300)).isCloseTo(0.01, within(1e-12));
+
+        LrSchedule cosine = new LrSchedule("cosine", 1.0, 100, 1, null, 0.1, 1100, 0.1);
+        assertThat(cosine.at(99)).isCloseTo(1.0, within(1e-12));
+        assertThat(cosine.at(100)).isCloseTo(1.0, within(1e-12));
+        assertThat(cosine.at(600)).isCloseTo(0.55, within(1e-12)); // half-way: the mean of max and min
+        assertThat(cosine.at(1100)).isCloseTo(0.1, within(1e-12));
+        assertThat(cosine.at(5000)).isCloseTo(0.1, within(1e-12));
+        assertThat(cosine.clone()).isEqualTo(cosine);
+    }
+}
