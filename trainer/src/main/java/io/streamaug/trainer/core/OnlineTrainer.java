@@ -1,53 +1,33 @@
 package io.streamaug.trainer.core;
 
+import io.streamaug.core.DatasetStats;
+import io.streamaug.core.Topics;
+import io.streamaug.core.cli.UsageException;
+import io.streamaug.core.wire.PreparedSample;
 import io.streamaug.trainer.checkpoint.Checkpoint;
+import io.streamaug.trainer.checkpoint.Resume;
 import io.streamaug.trainer.config.TrainConfig;
 import io.streamaug.trainer.eval.Evaluator;
-import io.streamaug.trainer.report.Curves;
-import io.streamaug.trainer.report.MetricsLog;
-import io.streamaug.trainer.source.Buffered;
-import io.streamaug.trainer.source.ShuffleBuffer;
-import io.streamaug.core.DatasetStats;
-import io.streamaug.core.DeadLetters;
-import io.streamaug.core.Topics;
-import io.streamaug.core.cli.Progress;
-import io.streamaug.core.cli.UsageException;
-import io.streamaug.core.wire.MalformedRecordException;
-import io.streamaug.core.wire.PreparedCodec;
-import io.streamaug.core.wire.PreparedSample;
 import io.streamaug.trainer.features.Featuriser;
-import io.streamaug.trainer.model.LrSchedule;
-import io.streamaug.trainer.model.Models;
+import io.streamaug.trainer.report.RunLog;
+import io.streamaug.trainer.source.Audit;
+import io.streamaug.trainer.source.Buffered;
+import io.streamaug.trainer.source.RecordSource;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Consumer;
-import me.tongfei.progressbar.ProgressBar;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 
 /**
- * One trainer: reads the augmented train topic (read committed) from its checkpoint's offsets,
- * shuffles, trains in minibatches, evaluates on the val topic every {@code eval_every} steps with
- * early stopping, checkpoints every {@code checkpoint_every} steps and at the end, and logs metrics.
+ * One trainer: reads the augmented train topic through a {@link RecordSource} from its checkpoint's
+ * offsets, trains a {@link Learner} in minibatches, evaluates on the val topic every
+ * {@code eval_every} steps under an {@link EarlyStopping} rule, checkpoints every
+ * {@code checkpoint_every} steps and at the end, and logs metrics.
  *
  * <p>Exactly-once training: a checkpoint stores the offset after the last record read from each
  * partition together with the records still waiting in the shuffle buffer and the buffer's
@@ -55,10 +35,6 @@ import org.nd4j.linalg.dataset.DataSet;
  * with one partition and no dropout, reaches the same parameters as a run that was never stopped.
  */
 public final class OnlineTrainer {
-    /** Keys a resumed run may change: they steer the run, not the model or its recipe. */
-    private static final Set<String> RUN_CONTROL_KEYS = Set.of("eval_every", "patience", "monitor", "checkpoint_every",
-            "max_steps", "max_samples", "idle_timeout", "log_every");
-
     /** What a run did. */
     public record Result(long steps, long samples, long deadLetters, long otherDatasets, double seconds,
             double dataWaitFraction, double initialLoss, double firstLoss, double lastLoss,
@@ -76,44 +52,24 @@ public final class OnlineTrainer {
     private boolean live;
     private volatile boolean stopRequested;
 
-    private MultiLayerNetwork net;
-    private Featuriser features;
-    private BatchBuilder batches;
+    private Learner learner;
     private Evaluator evaluator;
-    private LrSchedule schedule;
-    private ShuffleBuffer<Buffered> buffer;
-    private final Map<Integer, Long> next = new TreeMap<>();
-    private long statsVersion = -1;
-    private boolean statsMismatchLogged;
+    private RecordSource source;
+    private RunLog runLog;
+    private EarlyStopping early;
+    private INDArray bestParams;
+    private Evaluator.Evaluation lastVal;
+    private Evaluator.Evaluation bestVal;
+    private Audit audit = new Audit();
     private long step;
     private long samples;
-    private long deadLetters;
-    private long otherDatasets;
-    private long trainedCount;
-    private long trainedFingerprint;
-    private Double bestMetric;
-    private long bestStep = -1;
-    private int evalsWithoutImprovement;
-    private INDArray bestParams;
-    private boolean stoppedEarly;
+    private long lastEvalStep = -1;
     private double initialLoss = Double.NaN;
     private double firstLoss = Double.NaN;
     private double lastLoss = Double.NaN;
-    private double windowLoss;
-    private int windowSteps;
-    private Evaluator.Evaluation lastVal;
-    private Evaluator.Evaluation bestVal;
-    private long lastEvalStep = -1;
-    private long waitNanos;
-    private long firstRecordAt;
-    private long lastRecordAt;
-    private long windowStart;
-    private long windowSamples;
     private Path lastCheckpoint;
     /** Samples out of the shuffle buffer, waiting for the minibatch to fill. */
-    private List<Buffered> batch = new ArrayList<>();
-    private MetricsLog metrics;
-    private ProgressBar bar;
+    private final List<Buffered> batch = new ArrayList<>();
 
     /**
      * @param classNames the dataset's classes, in index order (their count sizes the output layer)
@@ -132,6 +88,7 @@ public final class OnlineTrainer {
         this.classNames = List.copyOf(classNames);
         this.stats = stats;
         this.log = log;
+        this.early = new EarlyStopping("loss".equals(config.monitor()), config.patience());
     }
 
     /** Shows a live progress line on the console (off by default, for embedding and tests). */
@@ -147,11 +104,11 @@ public final class OnlineTrainer {
 
     /** The network being trained ({@code null} before the first record). */
     public MultiLayerNetwork network() {
-        return net;
+        return learner == null ? null : learner.network();
     }
 
     public Featuriser features() {
-        return features;
+        return learner == null ? null : learner.features();
     }
 
     public Path checkpointDir() {
@@ -160,93 +117,56 @@ public final class OnlineTrainer {
 
     public Result run() {
         long started = System.nanoTime();
-        buffer = new ShuffleBuffer<>(config.shuffleBuffer(), config.seed());
-        schedule = Models.schedule(config);
-        boolean resumed = resume();
-        metrics = new MetricsLog(runDir.resolve("metrics.jsonl"), resumed ? step : -1);
-        batch = new ArrayList<>(config.batchSize());
-        boolean idleEnd = false;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties());
-                KafkaProducer<byte[], byte[]> dlq = new KafkaProducer<>(dlqProperties())) {
-            seek(consumer, resumed);
-            if (live) {
-                bar = Progress.bar("train " + config.name(), config.maxSteps(), "steps");
-                bar.stepTo(step);
+        source = RecordSource.open(clientProperties, topics, config, log);
+        try (RecordSource src = source) {
+            boolean resumed = resume();
+            runLog = new RunLog(runDir, resumed ? step : -1, config.logEvery());
+            try (RunLog metrics = runLog) {
+                src.seek();
+                if (!resumed) {
+                    log.accept("trainer " + config.name() + ": no checkpoint in " + checkpointDir()
+                            + "; starting a new model from the start of " + topics.augmentedTrain());
+                }
+                if (live) {
+                    metrics.live("train " + config.name(), config.maxSteps(), step);
+                }
+                metrics.start();
+                if (!limitsReached()) {
+                    src.read(this::accept, this::add, () -> stopRequested, () -> samples + batch.size());
+                }
+                finish();
             }
-            windowStart = System.nanoTime();
-            boolean more = !limitsReached();
-            while (more && !stopRequested) {
-                long pollStart = System.nanoTime();
-                var records = consumer.poll(Duration.ofMillis(200));
-                if (firstRecordAt != 0) {
-                    waitNanos += System.nanoTime() - pollStart;
-                }
-                if (records.isEmpty() && firstRecordAt != 0 && config.idleTimeout() > 0
-                        && System.nanoTime() - lastRecordAt > Duration.ofSeconds(config.idleTimeout()).toNanos()) {
-                    idleEnd = true;
-                    break;
-                }
-                for (ConsumerRecord<byte[], byte[]> record : records) {
-                    lastRecordAt = System.nanoTime();
-                    if (firstRecordAt == 0) {
-                        firstRecordAt = lastRecordAt;
-                    }
-                    next.put(record.partition(), record.offset() + 1);
-                    Buffered item = usable(record, dlq);
-                    if (item == null) {
-                        continue;
-                    }
-                    Buffered out = buffer.offer(item);
-                    if (out != null) {
-                        more = add(out);
-                    }
-                    if (!more || stopRequested) {
-                        break;
-                    }
-                    if (config.maxSamples() > 0 && samples + batch.size() + buffer.size() >= config.maxSamples()) {
-                        more = false;
-                        break;
-                    }
-                }
-            }
-            if (idleEnd) {
-                waitNanos -= Math.min(waitNanos, System.nanoTime() - lastRecordAt); // the idle tail is not waiting for data
-            }
-            boolean finishing = !stopRequested && !stoppedEarly && !(config.maxSteps() > 0 && step >= config.maxSteps());
-            if (finishing) {
-                // The stream ended (idle) or the sample budget is met: train on what the buffer holds.
-                for (Buffered out = buffer.poll(); out != null && !stoppedEarly; out = buffer.poll()) {
-                    add(out);
-                }
-                if (!batch.isEmpty() && !stoppedEarly) {
-                    fit();
-                }
-            }
-            if (net != null) {
-                if (!stopRequested && lastEvalStep != step) {
-                    evaluate();
-                }
-                if (bestParams != null && config.patience() > 0 && !stopRequested && bestStep != step) {
-                    net.setParams(bestParams);
-                    lastVal = bestVal;
-                    log.accept(String.format("trainer %s: restored the best model (step %d, val %s %.4f)", config.name(),
-                            bestStep, config.monitor(), bestMetric));
-                }
-                checkpoint(consumer);
-            }
-        } finally {
-            if (bar != null) {
-                bar.close();
-            }
-            metrics.close();
         }
-        Path curves = runDir.resolve("curves.png");
-        boolean plotted = Curves.write(metrics.file(), curves);
-        double active = firstRecordAt == 0 ? 0 : (idleEnd ? lastRecordAt : System.nanoTime()) - firstRecordAt;
-        return new Result(step, samples, deadLetters, otherDatasets, (System.nanoTime() - started) / 1e9,
-                active <= 0 ? 0 : Math.min(1, waitNanos / active), initialLoss, firstLoss, lastLoss, lastVal, bestMetric,
-                bestStep, stoppedEarly, lastCheckpoint, metrics.file(), plotted ? curves : null, trainedCount,
-                trainedFingerprint);
+        return new Result(step, samples, source.deadLetters(), source.otherDatasets(), (System.nanoTime() - started) / 1e9,
+                source.finalDataWait(), initialLoss, firstLoss, lastLoss, lastVal, early.best(), early.bestStep(),
+                early.stopped(), lastCheckpoint, runLog.file(), runLog.drawCurves(), audit.count(), audit.fingerprint());
+    }
+
+    /** The end of a run: train on what is left when the stream ended, evaluate, restore the best model, checkpoint. */
+    private void finish() {
+        if (!stopRequested && !early.stopped() && !(config.maxSteps() > 0 && step >= config.maxSteps())) {
+            // The stream ended (idle) or the sample budget is met: train on what the buffer holds.
+            source.drain(item -> {
+                add(item);
+                return !early.stopped();
+            });
+            if (!batch.isEmpty() && !early.stopped()) {
+                fit();
+            }
+        }
+        if (learner == null) {
+            return;
+        }
+        if (!stopRequested && lastEvalStep != step) {
+            evaluate();
+        }
+        if (bestParams != null && !stopRequested && early.restoreAt(step)) {
+            learner.restore(bestParams);
+            lastVal = bestVal;
+            log.accept(String.format("trainer %s: restored the best model (step %d, val %s %.4f)", config.name(),
+                    early.bestStep(), config.monitor(), early.best()));
+        }
+        checkpoint(true);
     }
 
     /** Restores the latest checkpoint under the run directory, if any; returns whether it did. */
@@ -257,109 +177,36 @@ public final class OnlineTrainer {
         }
         Checkpoint.Loaded loaded = Checkpoint.load(dir);
         Checkpoint.State state = loaded.state();
-        requireCompatible(dir, state.trainConfig());
-        if (!state.classes().equals(classNames)) {
-            throw new UsageException("checkpoint " + dir + " learned classes " + state.classes() + "; the dataset now has "
-                    + classNames + "; train under another --name");
-        }
-        net = loaded.net();
-        features = state.features();
-        init();
+        Resume.requireCompatible(dir, state, config, classNames);
+        useLearner(Learner.restore(config, classNames.size(), state.features(), loaded.net()));
         step = state.step();
         samples = state.samples();
-        next.putAll(state.offsets());
-        statsVersion = state.statsVersion();
-        bestMetric = state.bestMetric();
-        bestStep = state.bestStep();
-        evalsWithoutImprovement = state.evalsWithoutImprovement();
+        early = new EarlyStopping("loss".equals(config.monitor()), config.patience(), state.bestMetric(), state.bestStep(),
+                state.evalsWithoutImprovement());
         bestParams = loaded.bestParams();
-        trainedCount = state.trainedCount();
-        trainedFingerprint = state.trainedFingerprint();
-        deadLetters = state.deadLetters();
-        buffer.restore(loaded.buffer(), Base64.getDecoder().decode(state.shuffleRandomState()));
+        audit = new Audit(state.trainedCount(), state.trainedFingerprint());
+        source.restore(new RecordSource.Position(state.offsets(), loaded.buffer(),
+                Base64.getDecoder().decode(state.shuffleRandomState()), state.statsVersion(), state.deadLetters()));
         log.accept(String.format("trainer %s: resuming from %s (step %d, %d samples, %d buffered, offsets %s)",
-                config.name(), dir, step, samples, loaded.buffer().size(), next));
+                config.name(), dir, step, samples, loaded.buffer().size(), state.offsets()));
         return true;
     }
 
-    private void requireCompatible(Path dir, TrainConfig saved) {
-        Map<String, Object> before = saved.toMap();
-        Map<String, Object> now = config.toMap();
-        List<String> changed = new ArrayList<>();
-        for (String key : now.keySet()) {
-            if (!RUN_CONTROL_KEYS.contains(key) && !String.valueOf(before.get(key)).equals(String.valueOf(now.get(key)))) {
-                changed.add(key + " " + before.get(key) + " → " + now.get(key));
-            }
-        }
-        if (!changed.isEmpty()) {
-            throw new UsageException("checkpoint " + dir + " was trained with another model or recipe (" + String.join(", ", changed)
-                    + "); resume with the same settings, or start a new run under another --name");
-        }
+    private void useLearner(Learner learner) {
+        this.learner = learner;
+        this.evaluator = new Evaluator(clientProperties, config.dataset(), learner.features(), classNames.size(),
+                Duration.ofMinutes(10));
     }
 
-    private void init() {
-        batches = new BatchBuilder(features, classNames.size(), config.labelSmoothing());
-        evaluator = new Evaluator(clientProperties, config.dataset(), features, classNames.size(), Duration.ofMinutes(10));
-    }
-
-    private void seek(KafkaConsumer<byte[], byte[]> consumer, boolean resumed) {
-        String topic = topics.augmentedTrain();
-        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
-        if (partitions.isEmpty()) {
-            throw new UsageException("topic " + topic + " does not exist; create it with ./streamaug topics");
+    /** The source's check of each record: the first one fixes the model's input. */
+    private void accept(PreparedSample sample) {
+        if (learner == null) {
+            useLearner(Learner.create(config, classNames.size(), sample));
+            log.accept(String.format("trainer %s: %s model (%s norm%s) over %s, %d parameters, %s", config.name(),
+                    config.model(), config.effectiveNorm(), "auto".equals(config.norm()) ? " chosen by auto" : "",
+                    learner.features().describe(), learner.network().numParams(), recipe()));
         }
-        consumer.assign(partitions);
-        for (TopicPartition tp : partitions) {
-            Long offset = next.get(tp.partition());
-            if (offset != null) {
-                consumer.seek(tp, offset);
-            } else {
-                consumer.seekToBeginning(List.of(tp));
-            }
-        }
-        if (!resumed) {
-            log.accept("trainer " + config.name() + ": no checkpoint in " + checkpointDir() + "; starting a new model from the start of "
-                    + topic);
-        }
-    }
-
-    /** Decodes and checks a record; a record the model cannot use goes to the dead-letter topic. */
-    private Buffered usable(ConsumerRecord<byte[], byte[]> record, KafkaProducer<byte[], byte[]> dlq) {
-        try {
-            PreparedSample sample = PreparedCodec.decode(record.value());
-            if (!config.dataset().equals(sample.dataset())) {
-                otherDatasets++;
-                return null; // another trainer's data: not an error
-            }
-            if (statsVersion >= 0 && sample.statsVersion() != statsVersion) {
-                String message = "sample " + sample.id() + " was normalised with stats version " + sample.statsVersion()
-                        + ", but this model trains on version " + statsVersion
-                        + " (its checkpoint's); restart the workers on that version, or train a new model under another --name";
-                if (!statsMismatchLogged) {
-                    log.accept("trainer " + config.name() + ": refusing records: " + message);
-                    statsMismatchLogged = true;
-                }
-                throw new IllegalStateException(message);
-            }
-            if (net == null) {
-                features = Featuriser.forModel(config.model(), config.textFeatures(), sample);
-                net = Models.build(config, features, classNames.size());
-                init();
-                log.accept(String.format("trainer %s: %s model (%s norm%s) over %s, %d parameters, %s", config.name(),
-                        config.model(), config.effectiveNorm(), "auto".equals(config.norm()) ? " chosen by auto" : "",
-                        features.describe(), net.numParams(), recipe()));
-            }
-            batches.check(sample);
-            if (statsVersion < 0) {
-                statsVersion = sample.statsVersion();
-            }
-            return new Buffered(record.partition(), record.offset(), record.value(), sample);
-        } catch (MalformedRecordException | IllegalArgumentException | IllegalStateException e) {
-            dlq.send(DeadLetters.of(topics, "trainer:" + config.name(), record, e));
-            deadLetters++;
-            return null;
-        }
+        learner.check(sample);
     }
 
     private String recipe() {
@@ -379,10 +226,10 @@ public final class OnlineTrainer {
         if (config.evalEvery() > 0 && step % config.evalEvery() == 0) {
             evaluate();
         }
-        if (config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0 && !stoppedEarly) {
-            checkpoint(null);
+        if (config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0 && !early.stopped()) {
+            checkpoint(false);
         }
-        return !stoppedEarly && !limitsReached();
+        return !early.stopped() && !limitsReached();
     }
 
     private boolean limitsReached() {
@@ -392,188 +239,85 @@ public final class OnlineTrainer {
 
     /** One step on the full (or, at the end, last partial) minibatch, which it then empties. */
     private void fit() {
-        List<PreparedSample> samplesOf = new ArrayList<>(batch.size());
-        for (Buffered b : batch) {
-            samplesOf.add(b.sample());
-        }
-        DataSet data = batches.build(samplesOf);
+        List<PreparedSample> samplesOf = batch.stream().map(Buffered::sample).toList();
         try {
-            Double trainAcc = null;
-            if (step == 0 && Double.isNaN(initialLoss)) {
-                checkInitialLoss(data);
+            boolean first = step == 0 && Double.isNaN(initialLoss);
+            Learner.Step fitted = learner.step(samplesOf, first, step % config.logEvery() == 0);
+            if (first) {
+                reportInitialLoss(fitted.initialLoss());
             }
-            if (step % config.logEvery() == 0) {
-                try (INDArray output = net.output(data.getFeatures(), false); INDArray predicted = output.argMax(1)) {
-                    int[] classOf = predicted.toIntVector();
-                    int correct = 0;
-                    for (int i = 0; i < classOf.length; i++) {
-                        if (classOf[i] == BatchBuilder.trueClass(samplesOf.get(i).label())) {
-                            correct++;
-                        }
-                    }
-                    trainAcc = (double) correct / classOf.length;
-                }
-            }
-            double lr = schedule.at(net.getIterationCount());
-            net.fit(data);
-            double loss = net.score();
             step++;
             samples += batch.size();
-            for (Buffered b : batch) {
-                trainedCount++;
-                trainedFingerprint += b.fingerprint();
-            }
+            batch.forEach(audit::add);
             if (Double.isNaN(firstLoss)) {
-                firstLoss = loss;
+                firstLoss = fitted.loss();
             }
-            lastLoss = loss;
-            recordStep(loss, lr, trainAcc, batch.size(), samplesOf.get(samplesOf.size() - 1).epoch());
+            lastLoss = fitted.loss();
+            runLog.step(step, samples, samplesOf.get(samplesOf.size() - 1).epoch(), fitted.loss(), fitted.trainAccuracy(),
+                    fitted.lr(), source.dataWait(), batch.size(), lastVal == null ? null : lastVal.accuracy());
         } finally {
-            data.getFeatures().close();
-            data.getLabels().close();
             batch.clear();
         }
     }
 
     /** The lecture's first sanity check: at initialisation the loss should be near ln(C). */
-    private void checkInitialLoss(DataSet data) {
-        try (INDArray output = net.output(data.getFeatures(), false)) {
-            initialLoss = BatchBuilder.crossEntropy(output, data.getLabels());
-        }
+    private void reportInitialLoss(double loss) {
+        initialLoss = loss;
         double expected = Math.log(classNames.size());
-        boolean far = initialLoss > 1.5 * expected || initialLoss < 0.5 * expected;
-        log.accept(String.format("trainer %s: initial loss %.3f, ln(%d) = %.3f%s", config.name(), initialLoss,
+        boolean far = loss > 1.5 * expected || loss < 0.5 * expected;
+        log.accept(String.format("trainer %s: initial loss %.3f, ln(%d) = %.3f%s", config.name(), loss,
                 classNames.size(), expected, far ? ": WARNING far from ln(C): check the initialisation, the labels and the "
                         + "input scale (are the workers normalising?)" : ": as expected"));
     }
 
-    private void recordStep(double loss, double lr, Double trainAcc, int size, int epoch) {
-        windowLoss += loss;
-        windowSteps++;
-        windowSamples += size;
-        long now = System.nanoTime();
-        double elapsed = (now - windowStart) / 1e9;
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("type", "step");
-        line.put("step", step);
-        line.put("samples", samples);
-        line.put("epoch", epoch);
-        line.put("loss", loss);
-        if (trainAcc != null) {
-            line.put("train_acc", trainAcc);
-        }
-        line.put("lr", lr);
-        line.put("data_wait", dataWait());
-        if (step % config.logEvery() == 0) {
-            double rate = windowSamples / Math.max(elapsed, 1e-9);
-            line.put("samples_per_s", rate);
-            if (bar != null) {
-                bar.stepTo(step);
-                bar.setExtraMessage(String.format(" loss %.3f%s lr %.1e %.0f/s wait %.0f%%", windowLoss / windowSteps,
-                        lastVal == null ? "" : String.format(" val %.3f", lastVal.accuracy()), lr, rate, 100 * dataWait()));
-            }
-            windowLoss = 0;
-            windowSteps = 0;
-            windowSamples = 0;
-            windowStart = now;
-        }
-        metrics.write(line);
-    }
-
-    private double dataWait() {
-        long active = System.nanoTime() - firstRecordAt;
-        return firstRecordAt == 0 || active <= 0 ? 0 : (double) waitNanos / active;
-    }
-
     private void evaluate() {
-        if (net == null) {
+        if (learner == null) {
             return;
         }
-        Evaluator.Evaluation val = evaluator.evaluate(topics.preparedVal(), net);
+        Evaluator.Evaluation val = evaluator.evaluate(topics.preparedVal(), learner.network());
         lastEvalStep = step;
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("type", "eval");
-        line.put("step", step);
-        line.put("samples", samples);
-        line.put("val_total", val.total());
         if (val.total() == 0) {
-            metrics.write(line);
+            runLog.emptyEval(step, samples);
             log.accept("trainer " + config.name() + ": no " + config.dataset() + " records on " + topics.preparedVal()
                     + " yet; not evaluating");
             return;
         }
         lastVal = val;
-        double metric = "loss".equals(config.monitor()) ? val.loss() : val.accuracy();
-        boolean better = bestMetric == null || ("loss".equals(config.monitor()) ? metric < bestMetric : metric > bestMetric);
-        if (better) {
+        EarlyStopping.Decision decision = early.observe(step, "loss".equals(config.monitor()) ? val.loss() : val.accuracy());
+        if (decision == EarlyStopping.Decision.KEEP) {
             bestVal = val;
-            bestMetric = metric;
-            bestStep = step;
-            evalsWithoutImprovement = 0;
-            if (config.patience() > 0) {
+            if (early.keepsParameters()) {
                 if (bestParams != null) {
                     bestParams.close();
                 }
-                bestParams = net.params().dup();
+                bestParams = learner.snapshot();
             }
-        } else {
-            evalsWithoutImprovement++;
         }
-        line.put("val_loss", val.loss());
-        line.put("val_acc", val.accuracy());
-        line.put("best", better);
-        metrics.write(line);
-        metrics.flush();
+        boolean better = decision == EarlyStopping.Decision.KEEP;
+        runLog.eval(step, samples, val.total(), val.loss(), val.accuracy(), better);
         log.accept(String.format("trainer %s: step %d, val loss %.4f, val accuracy %.4f on %d%s", config.name(), step,
-                val.loss(), val.accuracy(), val.total(), better ? " (best)" : " (" + evalsWithoutImprovement
+                val.loss(), val.accuracy(), val.total(), better ? " (best)" : " (" + early.sinceBest()
                         + (config.patience() > 0 ? "/" + config.patience() : "") + " without improvement)"));
-        if (config.patience() > 0 && evalsWithoutImprovement >= config.patience()) {
-            stoppedEarly = true;
+        if (decision == EarlyStopping.Decision.STOP) {
             log.accept(String.format("trainer %s: early stopping: val %s has not improved for %d evaluations (best %.4f at step %d)",
-                    config.name(), config.monitor(), config.patience(), bestMetric, bestStep));
+                    config.name(), config.monitor(), config.patience(), early.best(), early.bestStep()));
         }
-        Curves.write(metrics.file(), runDir.resolve("curves.png"));
     }
 
-    private void checkpoint(KafkaConsumer<byte[], byte[]> consumer) {
-        if (net == null) {
+    private void checkpoint(boolean commit) {
+        if (learner == null) {
             return;
         }
-        metrics.flush();
-        Checkpoint.State state = new Checkpoint.State(1, topics.augmentedTrain(), step, samples, next, statsVersion,
-                stats != null && stats.version() == statsVersion ? stats.mean() : null,
-                stats != null && stats.version() == statsVersion ? stats.std() : null, config.dataset(), classNames,
-                features.toMap(), config.toJson(), bestMetric, bestStep, evalsWithoutImprovement,
-                Base64.getEncoder().encodeToString(buffer.randomState()), trainedCount, trainedFingerprint, deadLetters);
-        List<Buffered> waiting = new ArrayList<>(buffer.contents());
-        waiting.addAll(batch); // only when stopped mid-batch: these were read but not trained yet
-        lastCheckpoint = Checkpoint.write(checkpointDir(), state, net, waiting, bestParams);
-        if (consumer != null) {
-            Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-            next.forEach((p, o) -> commit.put(new TopicPartition(topics.augmentedTrain(), p), new OffsetAndMetadata(o)));
-            consumer.commitSync(commit); // for lag monitoring; resume reads the checkpoint's offsets
+        runLog.flush();
+        RecordSource.Position at = source.position(batch); // the batch only when stopped mid-batch: read, not trained
+        boolean ownStats = stats != null && stats.version() == at.statsVersion();
+        Checkpoint.State state = new Checkpoint.State(1, topics.augmentedTrain(), step, samples, at.offsets(),
+                at.statsVersion(), ownStats ? stats.mean() : null, ownStats ? stats.std() : null, config.dataset(),
+                classNames, learner.features().toMap(), config.toJson(), early.best(), early.bestStep(), early.sinceBest(),
+                Base64.getEncoder().encodeToString(at.randomState()), audit.count(), audit.fingerprint(), at.deadLetters());
+        lastCheckpoint = Checkpoint.write(checkpointDir(), state, learner.network(), at.buffered(), bestParams);
+        if (commit) {
+            source.commit();
         }
-    }
-
-    private Properties consumerProperties() {
-        Properties props = new Properties();
-        props.putAll(clientProperties);
-        props.putIfAbsent(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
-        props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
-        props.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(64 << 20));
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return props;
-    }
-
-    private Properties dlqProperties() {
-        Properties props = new Properties();
-        props.putAll(clientProperties);
-        props.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        return props;
     }
 }

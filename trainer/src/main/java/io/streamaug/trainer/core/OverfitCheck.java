@@ -8,8 +8,6 @@ import io.streamaug.core.wire.MalformedRecordException;
 import io.streamaug.core.wire.PreparedCodec;
 import io.streamaug.core.wire.PreparedSample;
 import io.streamaug.core.cli.UsageException;
-import io.streamaug.trainer.features.Featuriser;
-import io.streamaug.trainer.model.Models;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +16,6 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * The lecture's second sanity check: a model that cannot drive the training loss to about zero on
@@ -48,29 +44,23 @@ public final class OverfitCheck {
                     + " to overfit; start the augment workers first");
         }
         TrainConfig plain = config.withoutRegularisation();
-        PreparedSample first = samples.get(0);
-        Featuriser features = Featuriser.forModel(plain.model(), plain.textFeatures(), first);
-        MultiLayerNetwork net = Models.build(plain, features, classes);
-        BatchBuilder batches = new BatchBuilder(features, classes, 0);
-        List<PreparedSample> usable = new ArrayList<>();
-        for (PreparedSample s : samples) {
-            try {
-                batches.check(s);
-                usable.add(s);
-            } catch (IllegalArgumentException e) {
-                // another shape or kind than the first: not part of the check
+        try (Learner learner = Learner.create(plain, classes, samples.get(0))) {
+            List<PreparedSample> usable = new ArrayList<>();
+            for (PreparedSample s : samples) {
+                try {
+                    learner.check(s);
+                    usable.add(s);
+                } catch (IllegalArgumentException e) {
+                    // another shape or kind than the first: not part of the check
+                }
             }
-        }
-        log.accept(String.format("overfit check: %d samples, full batch, no regularisation, %s lr %g", usable.size(),
-                plain.optimizer(), plain.lr()));
-        DataSet data = batches.build(usable);
-        try {
+            log.accept(String.format("overfit check: %d samples, full batch, no regularisation, %s lr %g", usable.size(),
+                    plain.optimizer(), plain.lr()));
             double firstLoss = Double.NaN;
             double loss = Double.NaN;
             int step = 0;
             while (step < MAX_STEPS) {
-                net.fit(data);
-                loss = net.score();
+                loss = learner.fit(usable);
                 step++;
                 if (step == 1) {
                     firstLoss = loss;
@@ -83,10 +73,6 @@ public final class OverfitCheck {
                 }
             }
             return new Result(usable.size(), step, firstLoss, loss);
-        } finally {
-            data.getFeatures().close();
-            data.getLabels().close();
-            net.close();
         }
     }
 

@@ -1,6 +1,5 @@
 package io.streamaug.trainer.eval;
 
-import io.streamaug.trainer.core.BatchBuilder;
 import io.streamaug.core.wire.MalformedRecordException;
 import io.streamaug.core.wire.PreparedCodec;
 import io.streamaug.core.wire.PreparedSample;
@@ -17,9 +16,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Scores a network on a prepared topic (val or test), read committed from its start to the end
@@ -90,8 +86,7 @@ public final class Evaluator {
 
     public Evaluation evaluate(String topic, MultiLayerNetwork net) {
         Properties props = readerProperties(clientProperties);
-        BatchBuilder batches = new BatchBuilder(features, classes, 0);
-        Tally tally = new Tally();
+        Scores scores = new Scores(features, classes, views);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
@@ -113,71 +108,21 @@ public final class Evaluator {
                         if (!dataset.equals(sample.dataset())) {
                             continue;
                         }
-                        batches.check(sample);
+                        scores.check(sample);
                         batch.add(sample);
                     } catch (MalformedRecordException | IllegalArgumentException | IllegalStateException e) {
-                        tally.skipped++;
+                        scores.skip();
                     }
                     if (batch.size() == BATCH) {
-                        tally.score(net, batches, batch);
+                        scores.add(net, batch);
                         batch.clear();
                     }
                 }
             }
             if (!batch.isEmpty()) {
-                tally.score(net, batches, batch);
+                scores.add(net, batch);
             }
         }
-        return new Evaluation(tally.total == 0 ? Double.NaN : tally.lossSum / tally.total, tally.correct, tally.total,
-                tally.skipped, tally.confusion);
-    }
-
-    private final class Tally {
-        final long[][] confusion = new long[classes][classes];
-        double lossSum;
-        long correct;
-        long total;
-        long skipped;
-
-        void score(MultiLayerNetwork net, BatchBuilder batches, List<PreparedSample> batch) {
-            DataSet data = batches.build(batch);
-            try (INDArray output = output(net, data); INDArray predicted = output.argMax(1)) {
-                lossSum += BatchBuilder.crossEntropy(output, data.getLabels()) * batch.size();
-                int[] classOf = predicted.toIntVector();
-                for (int i = 0; i < batch.size(); i++) {
-                    int truth = BatchBuilder.trueClass(batch.get(i).label());
-                    confusion[truth][classOf[i]]++;
-                    if (classOf[i] == truth) {
-                        correct++;
-                    }
-                }
-                total += batch.size();
-            } finally {
-                data.getFeatures().close();
-                data.getLabels().close();
-            }
-        }
-
-        /**
-         * The class probabilities of the batch, averaged over the test-time views when there are
-         * several: each view is made from the batch's decoded features, into one reused buffer.
-         */
-        private INDArray output(MultiLayerNetwork net, DataSet data) {
-            INDArray sum = net.output(data.getFeatures(), false);
-            if (!views.any()) {
-                return sum;
-            }
-            ImageFeatures shape = (ImageFeatures) features;
-            float[] decoded = data.getFeatures().data().asFloat();
-            float[] view = new float[decoded.length];
-            long[] dims = data.getFeatures().shape();
-            for (int v = 1; v < views.count(); v++) {
-                views.write(decoded, view, (int) dims[0], shape, v);
-                try (INDArray input = Nd4j.create(view, dims, 'c'); INDArray output = net.output(input, false)) {
-                    sum.addi(output);
-                }
-            }
-            return sum.divi(views.count());
-        }
+        return scores.result();
     }
 }

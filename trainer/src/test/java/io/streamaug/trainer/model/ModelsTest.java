@@ -3,7 +3,7 @@ package io.streamaug.trainer.model;
 import io.streamaug.trainer.Toy;
 import io.streamaug.trainer.config.TrainConfig;
 import io.streamaug.trainer.core.BatchBuilder;
-import io.streamaug.trainer.core.TrainerSteps;
+import io.streamaug.trainer.core.Learner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -129,7 +129,7 @@ class ModelsTest {
         for (String model : List.of("mlp", "cnn")) {
             TrainConfig config = TrainConfig.defaults().with(Map.of("model", model, "hidden", "8", "conv_channels", "4",
                     "norm", "layer", "batch_size", "4"));
-            try (TrainerSteps steps = new TrainerSteps(config, 2, image)) {
+            try (Learner steps = Learner.create(config, 2, image)) {
                 List<PreparedSample> batch = Toy.train(4, 1);
                 double first = steps.fit(batch);
                 for (int i = 0; i < 30; i++) {
@@ -142,7 +142,7 @@ class ModelsTest {
                 Label.of(1), List.of());
         TrainConfig config = TrainConfig.defaults().with(Map.of("model", "text", "hidden", "8", "text_features", "64",
                 "norm", "layer"));
-        try (TrainerSteps steps = new TrainerSteps(config, 2, text)) {
+        try (Learner steps = Learner.create(config, 2, text)) {
             List<PreparedSample> batch = List.of(text, new PreparedSample("u", "d", Split.TRAIN, 0, 0, 0,
                     new io.streamaug.core.wire.Text("meeting tomorrow"), Label.of(0), List.of()));
             double first = steps.fit(batch);

@@ -2,7 +2,7 @@ package io.streamaug.trainer.model;
 
 import io.streamaug.trainer.config.TrainConfig;
 import io.streamaug.trainer.core.BatchBuilder;
-import io.streamaug.trainer.core.TrainerSteps;
+import io.streamaug.trainer.core.Learner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamaug.augment.data.FashionMnist;
@@ -41,7 +41,7 @@ class NormAtMinibatchOneTest {
     private static double accuracyAfterOnlineTraining(String norm, List<PreparedSample> train, List<PreparedSample> test) {
         TrainConfig config = TrainConfig.defaults().with(Map.of("norm", norm, "batch_size", "1", "dropout", "0",
                 "label_smoothing", "0"));
-        try (TrainerSteps steps = new TrainerSteps(config, 10, train.get(0))) {
+        try (Learner steps = Learner.create(config, 10, train.get(0))) {
             for (PreparedSample sample : train) {
                 steps.fit(List.of(sample));
             }

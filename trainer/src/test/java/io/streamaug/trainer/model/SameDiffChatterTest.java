@@ -2,7 +2,7 @@ package io.streamaug.trainer.model;
 
 import io.streamaug.trainer.Toy;
 import io.streamaug.trainer.config.TrainConfig;
-import io.streamaug.trainer.core.TrainerSteps;
+import io.streamaug.trainer.core.Learner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamaug.core.Split;
@@ -28,7 +28,7 @@ class SameDiffChatterTest {
             PreparedSample image = Toy.sample("a", 0, Split.TRAIN, 0, new Random(1));
             TrainConfig config = TrainConfig.defaults().with(Map.of("model", "cnn", "hidden", "8", "conv_channels", "4",
                     "norm", "layer", "batch_size", "4"));
-            try (TrainerSteps steps = new TrainerSteps(config, 2, image)) {
+            try (Learner steps = Learner.create(config, 2, image)) {
                 List<PreparedSample> batch = Toy.train(4, 1);
                 steps.fit(batch);
                 steps.fit(batch);
