@@ -16,7 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import io.streamaug.trainer.source.RecordSource;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +88,11 @@ public final class Checkpoint {
 
     /** A loaded checkpoint; the caller owns the network and the best parameters. */
     public record Loaded(Path dir, State state, MultiLayerNetwork net, List<Buffered> buffer, INDArray bestParams) {
+        /** Where the record source stood, to continue reading exactly there. */
+        public RecordSource.Position position() {
+            return new RecordSource.Position(state.offsets(), buffer, Base64.getDecoder().decode(state.shuffleRandomState()),
+                    state.statsVersion(), state.deadLetters());
+        }
     }
 
     private Checkpoint() {

@@ -57,7 +57,7 @@ public final class SweepCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, List<String>> axes = parseGrid(grid);
         TrainConfig base = recipe.load(Map.of());
-        if (base.idleTimeout() == 0 && base.maxSteps() == 0 && base.maxSamples() == 0) {
+        if (base.io().idleTimeout() == 0 && base.io().maxSteps() == 0 && base.io().maxSamples() == 0) {
             throw new UsageException("a sweep's trainers need an end: add --idle-timeout SECONDS, --max-steps N or --max-samples N");
         }
         List<Map<String, String>> points = product(axes);

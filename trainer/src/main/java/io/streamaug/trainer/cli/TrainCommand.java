@@ -63,7 +63,7 @@ public final class TrainCommand implements Callable<Integer> {
                 .live(!quiet);
         System.err.println("trainer '" + config.name() + "' reading " + kafka.topics().augmentedTrain() + " (group "
                 + config.groupId() + ", dataset " + config.dataset() + ", " + classes + " classes, minibatch "
-                + config.batchSize() + ")");
+                + config.optimiser().batchSize() + ")");
         // Ctrl-C stops the trainer, which writes its last checkpoint; the JVM waits for that and the summary.
         GracefulStop stop = new GracefulStop(trainer::stop, Duration.ofSeconds(60), "streamaug-train-shutdown");
         try {
@@ -95,7 +95,7 @@ public final class TrainCommand implements Callable<Integer> {
             s.put("val_samples", r.finalVal().total());
         }
         if (r.bestMetric() != null) {
-            s.put("best_val_" + config.monitor(), round(r.bestMetric()));
+            s.put("best_val_" + config.validation().monitor(), round(r.bestMetric()));
             s.put("best_step", r.bestStep());
         }
         s.put("stopped_early", r.stoppedEarly());

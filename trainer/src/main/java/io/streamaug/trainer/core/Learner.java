@@ -25,16 +25,18 @@ public final class Learner implements AutoCloseable {
     private final BatchBuilder batches;
     private final LrSchedule schedule;
     private final int classes;
+    private final TrainConfig config;
 
     /** One minibatch step: the loss DL4J reports, the learning rate it used and, when asked, figures taken before it. */
     public record Step(double loss, double lr, Double trainAccuracy, Double initialLoss) {
     }
 
     private Learner(TrainConfig config, int classes, Featuriser features, MultiLayerNetwork net) {
+        this.config = config;
         this.features = features;
         this.net = net;
         this.classes = classes;
-        this.batches = new BatchBuilder(features, classes, config.labelSmoothing());
+        this.batches = new BatchBuilder(features, classes, config.regularisation().labelSmoothing());
         this.schedule = Models.schedule(config);
     }
 
@@ -44,7 +46,7 @@ public final class Learner implements AutoCloseable {
      * @throws IllegalArgumentException when the example does not suit the model (e.g. text for an image model)
      */
     public static Learner create(TrainConfig config, int classes, PreparedSample example) {
-        Featuriser features = Featuriser.forModel(config.model(), config.textFeatures(), example);
+        Featuriser features = Featuriser.forModel(config.model().kind().key(), config.model().textFeatures(), example);
         return new Learner(config, classes, features, Models.build(config, features, classes));
     }
 
@@ -139,6 +141,25 @@ public final class Learner implements AutoCloseable {
             data.getFeatures().close();
             data.getLabels().close();
         }
+    }
+
+    /** The model and its recipe in one line, for logs. */
+    public String describe() {
+        return String.format("%s model (%s norm%s) over %s, %d parameters, %s", config.model().kind(),
+                config.effectiveNorm(), config.model().norm() == TrainConfig.Norm.AUTO ? " chosen by auto" : "",
+                features.describe(), net.numParams(), config.describeRecipe());
+    }
+
+    /**
+     * The lecture's first sanity check: at initialisation the data loss should be near ln(C). Returns
+     * the verdict, for the log.
+     */
+    public static String initialLossCheck(double loss, int classes) {
+        double expected = Math.log(classes);
+        boolean far = loss > 1.5 * expected || loss < 0.5 * expected;
+        return String.format("initial loss %.3f, ln(%d) = %.3f%s", loss, classes, expected, far
+                ? ": WARNING far from ln(C): check the initialisation, the labels and the input scale (are the workers "
+                        + "normalising?)" : ": as expected");
     }
 
     public MultiLayerNetwork network() {

@@ -53,17 +53,14 @@ public final class OnlineTrainer {
     private volatile boolean stopRequested;
 
     private Learner learner;
-    private Evaluator evaluator;
+    private Validator validator;
     private RecordSource source;
     private RunLog runLog;
     private EarlyStopping early;
-    private INDArray bestParams;
-    private Evaluator.Evaluation lastVal;
-    private Evaluator.Evaluation bestVal;
+    private INDArray resumedBest;
     private Audit audit = new Audit();
     private long step;
     private long samples;
-    private long lastEvalStep = -1;
     private double initialLoss = Double.NaN;
     private double firstLoss = Double.NaN;
     private double lastLoss = Double.NaN;
@@ -88,7 +85,7 @@ public final class OnlineTrainer {
         this.classNames = List.copyOf(classNames);
         this.stats = stats;
         this.log = log;
-        this.early = new EarlyStopping("loss".equals(config.monitor()), config.patience());
+        this.early = new EarlyStopping(config.validation().monitor().lowerIsBetter(), config.validation().patience());
     }
 
     /** Shows a live progress line on the console (off by default, for embedding and tests). */
@@ -120,7 +117,7 @@ public final class OnlineTrainer {
         source = RecordSource.open(clientProperties, topics, config, log);
         try (RecordSource src = source) {
             boolean resumed = resume();
-            runLog = new RunLog(runDir, resumed ? step : -1, config.logEvery());
+            runLog = new RunLog(runDir, resumed ? step : -1, config.io().logEvery());
             try (RunLog metrics = runLog) {
                 src.seek();
                 if (!resumed) {
@@ -128,7 +125,7 @@ public final class OnlineTrainer {
                             + "; starting a new model from the start of " + topics.augmentedTrain());
                 }
                 if (live) {
-                    metrics.live("train " + config.name(), config.maxSteps(), step);
+                    metrics.live("train " + config.name(), config.io().maxSteps(), step);
                 }
                 metrics.start();
                 if (!limitsReached()) {
@@ -138,13 +135,13 @@ public final class OnlineTrainer {
             }
         }
         return new Result(step, samples, source.deadLetters(), source.otherDatasets(), (System.nanoTime() - started) / 1e9,
-                source.finalDataWait(), initialLoss, firstLoss, lastLoss, lastVal, early.best(), early.bestStep(),
+                source.finalDataWait(), initialLoss, firstLoss, lastLoss, lastVal(), early.best(), early.bestStep(),
                 early.stopped(), lastCheckpoint, runLog.file(), runLog.drawCurves(), audit.count(), audit.fingerprint());
     }
 
     /** The end of a run: train on what is left when the stream ended, evaluate, restore the best model, checkpoint. */
     private void finish() {
-        if (!stopRequested && !early.stopped() && !(config.maxSteps() > 0 && step >= config.maxSteps())) {
+        if (!stopRequested && !early.stopped() && !(config.io().maxSteps() > 0 && step >= config.io().maxSteps())) {
             // The stream ended (idle) or the sample budget is met: train on what the buffer holds.
             source.drain(item -> {
                 add(item);
@@ -157,14 +154,11 @@ public final class OnlineTrainer {
         if (learner == null) {
             return;
         }
-        if (!stopRequested && lastEvalStep != step) {
-            evaluate();
-        }
-        if (bestParams != null && !stopRequested && early.restoreAt(step)) {
-            learner.restore(bestParams);
-            lastVal = bestVal;
-            log.accept(String.format("trainer %s: restored the best model (step %d, val %s %.4f)", config.name(),
-                    early.bestStep(), config.monitor(), early.best()));
+        if (!stopRequested) {
+            if (!validator.evaluatedAt(step)) {
+                validator.evaluate(learner, step, samples, runLog);
+            }
+            validator.restoreBest(learner, step);
         }
         checkpoint(true);
     }
@@ -178,15 +172,14 @@ public final class OnlineTrainer {
         Checkpoint.Loaded loaded = Checkpoint.load(dir);
         Checkpoint.State state = loaded.state();
         Resume.requireCompatible(dir, state, config, classNames);
+        early = new EarlyStopping(config.validation().monitor().lowerIsBetter(), config.validation().patience(),
+                state.bestMetric(), state.bestStep(), state.evalsWithoutImprovement());
+        resumedBest = loaded.bestParams();
         useLearner(Learner.restore(config, classNames.size(), state.features(), loaded.net()));
         step = state.step();
         samples = state.samples();
-        early = new EarlyStopping("loss".equals(config.monitor()), config.patience(), state.bestMetric(), state.bestStep(),
-                state.evalsWithoutImprovement());
-        bestParams = loaded.bestParams();
         audit = new Audit(state.trainedCount(), state.trainedFingerprint());
-        source.restore(new RecordSource.Position(state.offsets(), loaded.buffer(),
-                Base64.getDecoder().decode(state.shuffleRandomState()), state.statsVersion(), state.deadLetters()));
+        source.restore(loaded.position());
         log.accept(String.format("trainer %s: resuming from %s (step %d, %d samples, %d buffered, offsets %s)",
                 config.name(), dir, step, samples, loaded.buffer().size(), state.offsets()));
         return true;
@@ -194,47 +187,39 @@ public final class OnlineTrainer {
 
     private void useLearner(Learner learner) {
         this.learner = learner;
-        this.evaluator = new Evaluator(clientProperties, config.dataset(), learner.features(), classNames.size(),
+        Evaluator evaluator = new Evaluator(clientProperties, config.dataset(), learner.features(), classNames.size(),
                 Duration.ofMinutes(10));
+        this.validator = new Validator(config, evaluator, topics.preparedVal(), early, resumedBest, log);
     }
 
     /** The source's check of each record: the first one fixes the model's input. */
     private void accept(PreparedSample sample) {
         if (learner == null) {
             useLearner(Learner.create(config, classNames.size(), sample));
-            log.accept(String.format("trainer %s: %s model (%s norm%s) over %s, %d parameters, %s", config.name(),
-                    config.model(), config.effectiveNorm(), "auto".equals(config.norm()) ? " chosen by auto" : "",
-                    learner.features().describe(), learner.network().numParams(), recipe()));
+            log.accept("trainer " + config.name() + ": " + learner.describe());
         }
         learner.check(sample);
-    }
-
-    private String recipe() {
-        return String.format("%s lr %g%s, weight decay %g, l1 %g, dropout %.2f, label smoothing %.2f, minibatch %d",
-                config.optimizer(), config.lr(), "none".equals(config.schedule()) ? "" : " (" + config.schedule()
-                        + (config.warmupSteps() > 0 ? ", warm-up " + config.warmupSteps() : "") + ")",
-                config.weightDecay(), config.l1(), config.dropout(), config.labelSmoothing(), config.batchSize());
     }
 
     /** Adds a sample to the batch and trains when it is full; returns false when training must stop. */
     private boolean add(Buffered item) {
         batch.add(item);
-        if (batch.size() < config.batchSize()) {
+        if (batch.size() < config.optimiser().batchSize()) {
             return true;
         }
         fit();
-        if (config.evalEvery() > 0 && step % config.evalEvery() == 0) {
-            evaluate();
+        if (config.validation().evalEvery() > 0 && step % config.validation().evalEvery() == 0) {
+            validator.evaluate(learner, step, samples, runLog);
         }
-        if (config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0 && !early.stopped()) {
+        if (config.io().checkpointEvery() > 0 && step % config.io().checkpointEvery() == 0 && !early.stopped()) {
             checkpoint(false);
         }
         return !early.stopped() && !limitsReached();
     }
 
     private boolean limitsReached() {
-        return (config.maxSteps() > 0 && step >= config.maxSteps())
-                || (config.maxSamples() > 0 && samples >= config.maxSamples());
+        return (config.io().maxSteps() > 0 && step >= config.io().maxSteps())
+                || (config.io().maxSamples() > 0 && samples >= config.io().maxSamples());
     }
 
     /** One step on the full (or, at the end, last partial) minibatch, which it then empties. */
@@ -242,9 +227,10 @@ public final class OnlineTrainer {
         List<PreparedSample> samplesOf = batch.stream().map(Buffered::sample).toList();
         try {
             boolean first = step == 0 && Double.isNaN(initialLoss);
-            Learner.Step fitted = learner.step(samplesOf, first, step % config.logEvery() == 0);
+            Learner.Step fitted = learner.step(samplesOf, first, step % config.io().logEvery() == 0);
             if (first) {
-                reportInitialLoss(fitted.initialLoss());
+                initialLoss = fitted.initialLoss();
+                log.accept("trainer " + config.name() + ": " + Learner.initialLossCheck(initialLoss, classNames.size()));
             }
             step++;
             samples += batch.size();
@@ -254,54 +240,14 @@ public final class OnlineTrainer {
             }
             lastLoss = fitted.loss();
             runLog.step(step, samples, samplesOf.get(samplesOf.size() - 1).epoch(), fitted.loss(), fitted.trainAccuracy(),
-                    fitted.lr(), source.dataWait(), batch.size(), lastVal == null ? null : lastVal.accuracy());
+                    fitted.lr(), source.dataWait(), batch.size(), lastVal() == null ? null : lastVal().accuracy());
         } finally {
             batch.clear();
         }
     }
 
-    /** The lecture's first sanity check: at initialisation the loss should be near ln(C). */
-    private void reportInitialLoss(double loss) {
-        initialLoss = loss;
-        double expected = Math.log(classNames.size());
-        boolean far = loss > 1.5 * expected || loss < 0.5 * expected;
-        log.accept(String.format("trainer %s: initial loss %.3f, ln(%d) = %.3f%s", config.name(), loss,
-                classNames.size(), expected, far ? ": WARNING far from ln(C): check the initialisation, the labels and the "
-                        + "input scale (are the workers normalising?)" : ": as expected"));
-    }
-
-    private void evaluate() {
-        if (learner == null) {
-            return;
-        }
-        Evaluator.Evaluation val = evaluator.evaluate(topics.preparedVal(), learner.network());
-        lastEvalStep = step;
-        if (val.total() == 0) {
-            runLog.emptyEval(step, samples);
-            log.accept("trainer " + config.name() + ": no " + config.dataset() + " records on " + topics.preparedVal()
-                    + " yet; not evaluating");
-            return;
-        }
-        lastVal = val;
-        EarlyStopping.Decision decision = early.observe(step, "loss".equals(config.monitor()) ? val.loss() : val.accuracy());
-        if (decision == EarlyStopping.Decision.KEEP) {
-            bestVal = val;
-            if (early.keepsParameters()) {
-                if (bestParams != null) {
-                    bestParams.close();
-                }
-                bestParams = learner.snapshot();
-            }
-        }
-        boolean better = decision == EarlyStopping.Decision.KEEP;
-        runLog.eval(step, samples, val.total(), val.loss(), val.accuracy(), better);
-        log.accept(String.format("trainer %s: step %d, val loss %.4f, val accuracy %.4f on %d%s", config.name(), step,
-                val.loss(), val.accuracy(), val.total(), better ? " (best)" : " (" + early.sinceBest()
-                        + (config.patience() > 0 ? "/" + config.patience() : "") + " without improvement)"));
-        if (decision == EarlyStopping.Decision.STOP) {
-            log.accept(String.format("trainer %s: early stopping: val %s has not improved for %d evaluations (best %.4f at step %d)",
-                    config.name(), config.monitor(), config.patience(), early.best(), early.bestStep()));
-        }
+    private Evaluator.Evaluation lastVal() {
+        return validator == null ? null : validator.last();
     }
 
     private void checkpoint(boolean commit) {
@@ -315,7 +261,7 @@ public final class OnlineTrainer {
                 at.statsVersion(), ownStats ? stats.mean() : null, ownStats ? stats.std() : null, config.dataset(),
                 classNames, learner.features().toMap(), config.toJson(), early.best(), early.bestStep(), early.sinceBest(),
                 Base64.getEncoder().encodeToString(at.randomState()), audit.count(), audit.fingerprint(), at.deadLetters());
-        lastCheckpoint = Checkpoint.write(checkpointDir(), state, learner.network(), at.buffered(), bestParams);
+        lastCheckpoint = Checkpoint.write(checkpointDir(), state, learner.network(), at.buffered(), validator.bestParams());
         if (commit) {
             source.commit();
         }

@@ -55,7 +55,7 @@ public final class OverfitCheck {
                 }
             }
             log.accept(String.format("overfit check: %d samples, full batch, no regularisation, %s lr %g", usable.size(),
-                    plain.optimizer(), plain.lr()));
+                    plain.optimiser().kind(), plain.optimiser().lr()));
             double firstLoss = Double.NaN;
             double loss = Double.NaN;
             int step = 0;

@@ -80,7 +80,7 @@ public final class RecordSource implements AutoCloseable {
         this.topics = topics;
         this.config = config;
         this.log = log;
-        this.buffer = new ShuffleBuffer<>(config.shuffleBuffer(), config.seed());
+        this.buffer = new ShuffleBuffer<>(config.io().shuffleBuffer(), config.seed());
     }
 
     /** A source reading from the brokers of {@code clientProperties}, in the trainer's consumer group. */
@@ -134,8 +134,8 @@ public final class RecordSource implements AutoCloseable {
             if (firstRecordAt != 0) {
                 waitNanos += System.nanoTime() - pollStart;
             }
-            if (records.isEmpty() && firstRecordAt != 0 && config.idleTimeout() > 0
-                    && System.nanoTime() - lastRecordAt > Duration.ofSeconds(config.idleTimeout()).toNanos()) {
+            if (records.isEmpty() && firstRecordAt != 0 && config.io().idleTimeout() > 0
+                    && System.nanoTime() - lastRecordAt > Duration.ofSeconds(config.io().idleTimeout()).toNanos()) {
                 idleEnd = true;
                 break;
             }
@@ -153,7 +153,7 @@ public final class RecordSource implements AutoCloseable {
                 if ((out != null && !sink.accept(out)) || stop.getAsBoolean()) {
                     break outer;
                 }
-                if (config.maxSamples() > 0 && taken.getAsLong() + buffer.size() >= config.maxSamples()) {
+                if (config.io().maxSamples() > 0 && taken.getAsLong() + buffer.size() >= config.io().maxSamples()) {
                     break outer;
                 }
             }
