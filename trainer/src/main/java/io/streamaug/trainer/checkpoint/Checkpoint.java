@@ -36,7 +36,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * per-partition offsets, stats version and values, class names, featuriser, config, early-stopping
  * state, the shuffle generator's state and an audit of what was trained), the records waiting in
  * the shuffle buffer ({@code buffer.bin}) and, with early stopping, the best parameters so far
- * ({@code best.bin}). It is written to a temporary directory first and then renamed, so a crash
+ * ({@code best.bin}). Format 2 adds the {@link Provenance} of the stream trained on; format 1
+ * checkpoints (without it) load as before. It is written to a temporary directory first and then renamed, so a crash
  * leaves either the whole checkpoint or none of it.
  */
 public final class Checkpoint {
@@ -71,7 +72,8 @@ public final class Checkpoint {
             String shuffleRandomState,
             long trainedCount,
             long trainedFingerprint,
-            long deadLetters) {
+            long deadLetters,
+            Provenance provenance) {
         public State {
             offsets = new TreeMap<>(offsets);
             classes = List.copyOf(classes);
@@ -85,6 +87,9 @@ public final class Checkpoint {
             return Featuriser.fromMap(featuriser);
         }
     }
+
+    /** The format this code writes. */
+    public static final int FORMAT = 2;
 
     /** A loaded checkpoint; the caller owns the network and the best parameters. */
     public record Loaded(Path dir, State state, MultiLayerNetwork net, List<Buffered> buffer, INDArray bestParams) {

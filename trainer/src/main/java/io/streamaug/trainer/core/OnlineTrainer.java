@@ -5,6 +5,7 @@ import io.streamaug.core.Topics;
 import io.streamaug.core.cli.UsageException;
 import io.streamaug.core.wire.PreparedSample;
 import io.streamaug.trainer.checkpoint.Checkpoint;
+import io.streamaug.trainer.checkpoint.Provenance;
 import io.streamaug.trainer.checkpoint.Resume;
 import io.streamaug.trainer.config.TrainConfig;
 import io.streamaug.trainer.eval.Evaluator;
@@ -178,7 +179,8 @@ public final class OnlineTrainer {
         useLearner(Learner.restore(config, classNames.size(), state.features(), loaded.net()));
         step = state.step();
         samples = state.samples();
-        audit = new Audit(state.trainedCount(), state.trainedFingerprint());
+        audit = new Audit(state.trainedCount(), state.trainedFingerprint(),
+                state.provenance() == null ? List.of() : state.provenance().ops());
         source.restore(loaded.position());
         log.accept(String.format("trainer %s: resuming from %s (step %d, %d samples, %d buffered, offsets %s)",
                 config.name(), dir, step, samples, loaded.buffer().size(), state.offsets()));
@@ -257,10 +259,12 @@ public final class OnlineTrainer {
         runLog.flush();
         RecordSource.Position at = source.position(batch); // the batch only when stopped mid-batch: read, not trained
         boolean ownStats = stats != null && stats.version() == at.statsVersion();
-        Checkpoint.State state = new Checkpoint.State(1, topics.augmentedTrain(), step, samples, at.offsets(),
+        String topic = topics.augmentedTrain();
+        Checkpoint.State state = new Checkpoint.State(Checkpoint.FORMAT, topic, step, samples, at.offsets(),
                 at.statsVersion(), ownStats ? stats.mean() : null, ownStats ? stats.std() : null, config.dataset(),
                 classNames, learner.features().toMap(), config.toJson(), early.best(), early.bestStep(), early.sinceBest(),
-                Base64.getEncoder().encodeToString(at.randomState()), audit.count(), audit.fingerprint(), at.deadLetters());
+                Base64.getEncoder().encodeToString(at.randomState()), audit.count(), audit.fingerprint(), at.deadLetters(),
+                new Provenance(topic, at.statsVersion(), audit.ops()));
         lastCheckpoint = Checkpoint.write(checkpointDir(), state, learner.network(), at.buffered(), validator.bestParams());
         if (commit) {
             source.commit();

@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import io.streamaug.trainer.source.RecordSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -48,6 +50,7 @@ class LegacyCheckpointTest {
         assertThat(state.trainedCount()).isEqualTo(20);
         assertThat(state.trainedFingerprint()).isEqualTo(12345L);
         assertThat(state.deadLetters()).isEqualTo(2);
+        assertThat(state.provenance()).isNull(); // written before checkpoints recorded it
 
         TrainConfig config = state.trainConfig();
         assertThat(config.toMap()).containsEntry("name", "fixture").containsEntry("dataset", "toy")
@@ -78,5 +81,27 @@ class LegacyCheckpointTest {
             assertThat(out.rows()).isEqualTo(4);
             assertThat(out.getRow(0).sumNumber().doubleValue()).isCloseTo(1.0, within(1e-5));
         }
+    }
+
+    @Test
+    void aCheckpointWrittenNowCarriesItsProvenanceAndRoundTrips(@TempDir Path root) throws Exception {
+        Checkpoint.Loaded old = Checkpoint.load(fixture());
+        Checkpoint.State s = old.state();
+        Provenance provenance = new Provenance("p.augmented.train", 3, List.of("flip", "rotate"));
+        Checkpoint.State now = new Checkpoint.State(Checkpoint.FORMAT, s.topic(), s.step(), s.samples(), s.offsets(),
+                s.statsVersion(), s.statsMean(), s.statsStd(), s.dataset(), s.classes(), s.featuriser(), s.config(),
+                s.bestMetric(), s.bestStep(), s.evalsWithoutImprovement(), s.shuffleRandomState(), s.trainedCount(),
+                s.trainedFingerprint(), s.deadLetters(), provenance);
+        Path dir = Checkpoint.write(root, now, old.net(), old.buffer(), old.bestParams());
+        Checkpoint.Loaded loaded = Checkpoint.load(dir);
+        assertThat(loaded.state().format()).isEqualTo(2);
+        assertThat(loaded.state().provenance()).isEqualTo(provenance);
+        assertThat(loaded.state().trainConfig()).isEqualTo(s.trainConfig());
+        assertThat(loaded.net().params().toFloatVector()).containsExactly(old.net().params().toFloatVector());
+        assertThat(loaded.bestParams().toFloatVector()).containsExactly(old.bestParams().toFloatVector());
+        RecordSource.Position position = loaded.position();
+        assertThat(position.offsets()).isEqualTo(Map.of(0, 23L));
+        assertThat(position.buffered()).extracting(Buffered::offset).containsExactly(20L, 21L, 22L);
+        assertThat(position.randomState()).isEqualTo(java.util.Base64.getDecoder().decode(s.shuffleRandomState()));
     }
 }

@@ -3,7 +3,11 @@ package io.streamaug.trainer.checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamaug.core.Split;
 import io.streamaug.core.cli.UsageException;
+import io.streamaug.core.wire.OpTrace;
+import io.streamaug.core.wire.PreparedSample;
+import io.streamaug.trainer.Toy;
 import io.streamaug.trainer.config.TrainConfig;
 import io.streamaug.trainer.source.Audit;
 import io.streamaug.trainer.source.Buffered;
@@ -55,14 +59,32 @@ class ResumeTest {
         Collections.shuffle(shuffled, new java.util.Random(4));
         Audit first = new Audit();
         shuffled.subList(0, 70).forEach(first::add);
-        Audit resumed = new Audit(first.count(), first.fingerprint()); // as a checkpoint carries it
+        Audit resumed = new Audit(first.count(), first.fingerprint(), first.ops()); // as a checkpoint carries it
         shuffled.subList(70, shuffled.size()).forEach(resumed::add);
         assertThat(resumed.count()).isEqualTo(straight.count()).isEqualTo(150);
         assertThat(resumed.fingerprint()).isEqualTo(straight.fingerprint());
 
-        Audit twice = new Audit(first.count(), first.fingerprint()); // one record trained twice, one skipped
+        Audit twice = new Audit(first.count(), first.fingerprint(), List.of()); // one record trained twice, one skipped
         shuffled.subList(69, shuffled.size() - 1).forEach(twice::add);
         assertThat(twice.count()).isEqualTo(150);
         assertThat(twice.fingerprint()).isNotEqualTo(straight.fingerprint());
+    }
+
+    @Test
+    void theAuditCollectsTheOpsOfTheTracesTrainedAcrossAResume() {
+        Audit audit = new Audit();
+        audit.add(traced(0, "rotate", "flip"));
+        audit.add(traced(1));
+        Audit resumed = new Audit(audit.count(), audit.fingerprint(), audit.ops());
+        resumed.add(traced(2, "cutout", "flip"));
+        assertThat(resumed.ops()).containsExactly("cutout", "flip", "rotate");
+        assertThat(resumed.count()).isEqualTo(3);
+    }
+
+    private static Buffered traced(long offset, String... ops) {
+        List<OpTrace> trace = java.util.Arrays.stream(ops).map(op -> new OpTrace(op, Map.of())).toList();
+        PreparedSample s = Toy.sample("s" + offset, 0, Split.TRAIN, 0, new java.util.Random(offset));
+        return new Buffered(0, offset, new byte[0], new PreparedSample(s.id(), s.dataset(), s.split(), 0, 0, 0, s.payload(),
+                s.label(), trace));
     }
 }

@@ -2,6 +2,7 @@ package io.streamaug.trainer.core;
 
 import io.streamaug.trainer.Toy;
 import io.streamaug.trainer.checkpoint.Checkpoint;
+import io.streamaug.trainer.checkpoint.Provenance;
 import io.streamaug.trainer.config.TrainConfig;
 import io.streamaug.trainer.eval.Evaluator;
 import io.streamaug.trainer.report.MetricsLog;
@@ -104,6 +105,7 @@ class OnlineTrainerTest {
         assertThat(state.classes()).isEqualTo(Toy.CLASSES);
         assertThat(state.features()).isEqualTo(new io.streamaug.trainer.features.ImageFeatures(1, 4, 4));
         assertThat(state.offsets().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(1200 + 4);
+        assertThat(state.provenance()).isEqualTo(new Provenance(topics.augmentedTrain(), 0, List.of())); // toy records have no trace
     }
 
     @Test
