@@ -1,9 +1,5 @@
 package io.streamaug.deploy;
 
-import io.streamaug.trainer.cli.EvaluateCommand;
-import io.streamaug.trainer.config.TrainConfig;
-import io.streamaug.trainer.core.OnlineTrainer;
-import io.streamaug.trainer.eval.Evaluator;
 import io.streamaug.augment.data.FashionMnist;
 import io.streamaug.augment.data.TextCorpus;
 import io.streamaug.augment.image.ImagePipeline;
@@ -29,6 +25,10 @@ import io.streamaug.core.DatasetStats;
 import io.streamaug.core.Split;
 import io.streamaug.core.Topics;
 import io.streamaug.core.cli.KafkaOptions;
+import io.streamaug.trainer.cli.EvaluateCommand;
+import io.streamaug.trainer.config.TrainConfig;
+import io.streamaug.trainer.core.OnlineTrainer;
+import io.streamaug.trainer.eval.Evaluator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,8 +1,5 @@
 package io.streamaug.deploy;
 
-import io.streamaug.trainer.cli.EvaluateCommand;
-import io.streamaug.trainer.cli.SweepCommand;
-import io.streamaug.trainer.cli.TrainCommand;
 import io.streamaug.augment.offline.ApplyCommand;
 import io.streamaug.augment.offline.PreviewCommand;
 import io.streamaug.augment.produce.ProduceCommand;
@@ -10,6 +7,9 @@ import io.streamaug.augment.stats.StatsCommand;
 import io.streamaug.augment.stream.AugmentCommand;
 import io.streamaug.broker.BrokerCommand;
 import io.streamaug.core.cli.Commands;
+import io.streamaug.trainer.cli.EvaluateCommand;
+import io.streamaug.trainer.cli.SweepCommand;
+import io.streamaug.trainer.cli.TrainCommand;
 import io.streamaug.trainer.model.SameDiffChatter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

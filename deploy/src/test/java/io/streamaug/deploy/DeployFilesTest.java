@@ -1,12 +1,12 @@
 package io.streamaug.deploy;
 
-import io.streamaug.trainer.config.TrainConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamaug.augment.spec.SpecLoader;
 import io.streamaug.augment.stream.AugmentConfig;
 import io.streamaug.core.Topics;
 import io.streamaug.core.cli.KafkaOptions;
+import io.streamaug.trainer.config.TrainConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,12 +1,12 @@
 package io.streamaug.trainer.bench;
 
-import io.streamaug.trainer.config.TrainConfig;
-import io.streamaug.trainer.core.Learner;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamaug.core.Split;
 import io.streamaug.core.wire.Label;
 import io.streamaug.core.wire.PreparedSample;
 import io.streamaug.core.wire.Tensor;
+import io.streamaug.trainer.config.TrainConfig;
+import io.streamaug.trainer.core.Learner;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -1,12 +1,13 @@
 package io.streamaug.trainer.checkpoint;
 
-import io.streamaug.trainer.config.TrainConfig;
-import io.streamaug.trainer.source.Buffered;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.streamaug.core.wire.PreparedCodec;
+import io.streamaug.trainer.config.TrainConfig;
 import io.streamaug.trainer.features.Featuriser;
+import io.streamaug.trainer.source.Buffered;
+import io.streamaug.trainer.source.RecordSource;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -16,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import io.streamaug.trainer.source.RecordSource;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;

@@ -1,12 +1,12 @@
 package io.streamaug.trainer.cli;
 
-import io.streamaug.trainer.checkpoint.Checkpoint;
-import io.streamaug.trainer.eval.Evaluator;
-import io.streamaug.trainer.eval.TestTimeViews;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.streamaug.core.cli.KafkaOptions;
 import io.streamaug.core.cli.UsageException;
+import io.streamaug.trainer.checkpoint.Checkpoint;
+import io.streamaug.trainer.eval.Evaluator;
+import io.streamaug.trainer.eval.TestTimeViews;
 import io.streamaug.trainer.features.ImageFeatures;
 import java.io.PrintStream;
 import java.nio.file.Files;

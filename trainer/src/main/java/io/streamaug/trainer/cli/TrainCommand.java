@@ -1,12 +1,12 @@
 package io.streamaug.trainer.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.streamaug.core.cli.KafkaOptions;
 import io.streamaug.trainer.config.RecipeOptions;
 import io.streamaug.trainer.config.TrainConfig;
 import io.streamaug.trainer.core.OnlineTrainer;
 import io.streamaug.trainer.core.OverfitCheck;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import io.streamaug.core.cli.KafkaOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;

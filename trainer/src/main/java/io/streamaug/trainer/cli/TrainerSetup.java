@@ -1,11 +1,11 @@
 package io.streamaug.trainer.cli;
 
-import io.streamaug.trainer.config.TrainConfig;
 import io.streamaug.core.DatasetCatalog;
 import io.streamaug.core.DatasetInfo;
 import io.streamaug.core.DatasetStats;
 import io.streamaug.core.cli.KafkaOptions;
 import io.streamaug.core.cli.UsageException;
+import io.streamaug.trainer.config.TrainConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.kafka.clients.admin.Admin;

@@ -220,6 +220,11 @@ public record TrainConfig(String name, String dataset, Model model, Optimiser op
             check(idleTimeout >= 0, "idle_timeout", idleTimeout, "≥ 0 seconds (0 = wait for more)");
             check(logEvery >= 1, "log_every", logEvery, "≥ 1");
         }
+
+        /** Whether a run at {@code step} having trained {@code samples} has met {@code max_steps} or {@code max_samples}. */
+        public boolean limitsReached(long step, long samples) {
+            return (maxSteps > 0 && step >= maxSteps) || (maxSamples > 0 && samples >= maxSamples);
+        }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper()

@@ -63,8 +63,6 @@ public final class OnlineTrainer {
     private long step;
     private long samples;
     private double initialLoss = Double.NaN;
-    private double firstLoss = Double.NaN;
-    private double lastLoss = Double.NaN;
     private Path lastCheckpoint;
     /** Samples out of the shuffle buffer, waiting for the minibatch to fill. */
     private final List<Buffered> batch = new ArrayList<>();
@@ -129,14 +127,14 @@ public final class OnlineTrainer {
                     metrics.live("train " + config.name(), config.io().maxSteps(), step);
                 }
                 metrics.start();
-                if (!limitsReached()) {
+                if (!config.io().limitsReached(step, samples)) {
                     src.read(this::accept, this::add, () -> stopRequested, () -> samples + batch.size());
                 }
                 finish();
             }
         }
         return new Result(step, samples, source.deadLetters(), source.otherDatasets(), (System.nanoTime() - started) / 1e9,
-                source.finalDataWait(), initialLoss, firstLoss, lastLoss, lastVal(), early.best(), early.bestStep(),
+                source.finalDataWait(), initialLoss, runLog.firstLoss(), runLog.lastLoss(), lastVal(), early.best(), early.bestStep(),
                 early.stopped(), lastCheckpoint, runLog.file(), runLog.drawCurves(), audit.count(), audit.fingerprint());
     }
 
@@ -216,12 +214,7 @@ public final class OnlineTrainer {
         if (config.io().checkpointEvery() > 0 && step % config.io().checkpointEvery() == 0 && !early.stopped()) {
             checkpoint(false);
         }
-        return !early.stopped() && !limitsReached();
-    }
-
-    private boolean limitsReached() {
-        return (config.io().maxSteps() > 0 && step >= config.io().maxSteps())
-                || (config.io().maxSamples() > 0 && samples >= config.io().maxSamples());
+        return !early.stopped() && !config.io().limitsReached(step, samples);
     }
 
     /** One step on the full (or, at the end, last partial) minibatch, which it then empties. */
@@ -237,10 +230,6 @@ public final class OnlineTrainer {
             step++;
             samples += batch.size();
             batch.forEach(audit::add);
-            if (Double.isNaN(firstLoss)) {
-                firstLoss = fitted.loss();
-            }
-            lastLoss = fitted.loss();
             runLog.step(step, samples, samplesOf.get(samplesOf.size() - 1).epoch(), fitted.loss(), fitted.trainAccuracy(),
                     fitted.lr(), source.dataWait(), batch.size(), lastVal() == null ? null : lastVal().accuracy());
         } finally {
@@ -252,10 +241,8 @@ public final class OnlineTrainer {
         return validator == null ? null : validator.last();
     }
 
+    /** Writes a checkpoint (a learner exists by now); the final one also commits the offsets. */
     private void checkpoint(boolean commit) {
-        if (learner == null) {
-            return;
-        }
         runLog.flush();
         RecordSource.Position at = source.position(batch); // the batch only when stopped mid-batch: read, not trained
         boolean ownStats = stats != null && stats.version() == at.statsVersion();

@@ -1,13 +1,13 @@
 package io.streamaug.trainer.core;
 
-import io.streamaug.trainer.config.TrainConfig;
-import io.streamaug.trainer.eval.Evaluator;
 import io.streamaug.core.Topics;
+import io.streamaug.core.cli.UsageException;
 import io.streamaug.core.wire.Label;
 import io.streamaug.core.wire.MalformedRecordException;
 import io.streamaug.core.wire.PreparedCodec;
 import io.streamaug.core.wire.PreparedSample;
-import io.streamaug.core.cli.UsageException;
+import io.streamaug.trainer.config.TrainConfig;
+import io.streamaug.trainer.eval.Evaluator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -20,6 +20,8 @@ public final class RunLog implements AutoCloseable {
     private int windowSteps;
     private long windowSamples;
     private long windowStart = System.nanoTime();
+    private double firstLoss = Double.NaN;
+    private double lastLoss = Double.NaN;
 
     /** @param keepUpToStep on resume, the checkpoint's step (later lines are dropped); else {@code -1} */
     public RunLog(Path runDir, long keepUpToStep, int logEvery) {
@@ -43,6 +45,10 @@ public final class RunLog implements AutoCloseable {
     /** One training step; {@code valAccuracy} is the last evaluation's, for the progress line (may be null). */
     public void step(long step, long samples, int epoch, double loss, Double trainAcc, double lr, double dataWait,
             int size, Double valAccuracy) {
+        if (Double.isNaN(firstLoss)) {
+            firstLoss = loss;
+        }
+        lastLoss = loss;
         windowLoss += loss;
         windowSteps++;
         windowSamples += size;
@@ -99,6 +105,16 @@ public final class RunLog implements AutoCloseable {
         line.put("samples", samples);
         line.put("val_total", total);
         return line;
+    }
+
+    /** The loss of the first step this run logged ({@code NaN} before it). */
+    public double firstLoss() {
+        return firstLoss;
+    }
+
+    /** The loss of the last step logged ({@code NaN} before the first). */
+    public double lastLoss() {
+        return lastLoss;
     }
 
     public void flush() {

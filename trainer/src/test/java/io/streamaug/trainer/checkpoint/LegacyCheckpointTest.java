@@ -1,20 +1,20 @@
 package io.streamaug.trainer.checkpoint;
 
-import io.streamaug.trainer.Toy;
-import io.streamaug.trainer.config.TrainConfig;
-import io.streamaug.trainer.core.BatchBuilder;
-import io.streamaug.trainer.source.Buffered;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.streamaug.core.wire.PreparedSample;
+import io.streamaug.trainer.Toy;
+import io.streamaug.trainer.config.TrainConfig;
+import io.streamaug.trainer.core.BatchBuilder;
 import io.streamaug.trainer.features.ImageFeatures;
+import io.streamaug.trainer.source.Buffered;
+import io.streamaug.trainer.source.RecordSource;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.streamaug.trainer.source.RecordSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 

@@ -1,9 +1,5 @@
 package io.streamaug.trainer.cli;
 
-import io.streamaug.trainer.Toy;
-import io.streamaug.trainer.checkpoint.Checkpoint;
-import io.streamaug.trainer.core.BatchBuilder;
-import io.streamaug.trainer.eval.TestTimeViews;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamaug.broker.testing.KafkaBrokerExtension;
@@ -13,6 +9,10 @@ import io.streamaug.core.Topics;
 import io.streamaug.core.cli.Commands;
 import io.streamaug.core.wire.Label;
 import io.streamaug.core.wire.PreparedSample;
+import io.streamaug.trainer.Toy;
+import io.streamaug.trainer.checkpoint.Checkpoint;
+import io.streamaug.trainer.core.BatchBuilder;
+import io.streamaug.trainer.eval.TestTimeViews;
 import io.streamaug.trainer.features.ImageFeatures;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

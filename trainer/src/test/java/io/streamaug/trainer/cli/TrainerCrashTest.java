@@ -1,11 +1,5 @@
 package io.streamaug.trainer.cli;
 
-import io.streamaug.trainer.Toy;
-import io.streamaug.trainer.checkpoint.Checkpoint;
-import io.streamaug.trainer.config.TrainConfig;
-import io.streamaug.trainer.core.OnlineTrainer;
-import io.streamaug.trainer.report.MetricsLog;
-import io.streamaug.trainer.source.Buffered;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +7,12 @@ import io.streamaug.broker.testing.KafkaBrokerExtension;
 import io.streamaug.broker.testing.TestKafka;
 import io.streamaug.core.Topics;
 import io.streamaug.core.wire.PreparedSample;
+import io.streamaug.trainer.Toy;
+import io.streamaug.trainer.checkpoint.Checkpoint;
+import io.streamaug.trainer.config.TrainConfig;
+import io.streamaug.trainer.core.OnlineTrainer;
+import io.streamaug.trainer.report.MetricsLog;
+import io.streamaug.trainer.source.Buffered;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,11 +1,5 @@
 package io.streamaug.trainer.core;
 
-import io.streamaug.trainer.Toy;
-import io.streamaug.trainer.checkpoint.Checkpoint;
-import io.streamaug.trainer.checkpoint.Provenance;
-import io.streamaug.trainer.config.TrainConfig;
-import io.streamaug.trainer.eval.Evaluator;
-import io.streamaug.trainer.report.MetricsLog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -19,6 +13,12 @@ import io.streamaug.core.wire.Dtype;
 import io.streamaug.core.wire.Label;
 import io.streamaug.core.wire.PreparedSample;
 import io.streamaug.core.wire.Tensor;
+import io.streamaug.trainer.Toy;
+import io.streamaug.trainer.checkpoint.Checkpoint;
+import io.streamaug.trainer.checkpoint.Provenance;
+import io.streamaug.trainer.config.TrainConfig;
+import io.streamaug.trainer.eval.Evaluator;
+import io.streamaug.trainer.report.MetricsLog;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

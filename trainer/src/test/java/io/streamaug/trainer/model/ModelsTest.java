@@ -1,15 +1,15 @@
 package io.streamaug.trainer.model;
 
-import io.streamaug.trainer.Toy;
-import io.streamaug.trainer.config.TrainConfig;
-import io.streamaug.trainer.core.BatchBuilder;
-import io.streamaug.trainer.core.Learner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.streamaug.core.Split;
 import io.streamaug.core.wire.Label;
 import io.streamaug.core.wire.PreparedSample;
+import io.streamaug.trainer.Toy;
+import io.streamaug.trainer.config.TrainConfig;
+import io.streamaug.trainer.core.BatchBuilder;
+import io.streamaug.trainer.core.Learner;
 import io.streamaug.trainer.features.ImageFeatures;
 import io.streamaug.trainer.model.LayerNorm2d;
 import io.streamaug.trainer.model.Models;

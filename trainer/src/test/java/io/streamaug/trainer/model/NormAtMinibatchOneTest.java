@@ -1,8 +1,5 @@
 package io.streamaug.trainer.model;
 
-import io.streamaug.trainer.config.TrainConfig;
-import io.streamaug.trainer.core.BatchBuilder;
-import io.streamaug.trainer.core.Learner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamaug.augment.data.FashionMnist;
@@ -11,6 +8,9 @@ import io.streamaug.core.Split;
 import io.streamaug.core.wire.Label;
 import io.streamaug.core.wire.PreparedSample;
 import io.streamaug.core.wire.Tensor;
+import io.streamaug.trainer.config.TrainConfig;
+import io.streamaug.trainer.core.BatchBuilder;
+import io.streamaug.trainer.core.Learner;
 import io.streamaug.trainer.features.ImageFeatures;
 import java.util.ArrayList;
 import java.util.List;

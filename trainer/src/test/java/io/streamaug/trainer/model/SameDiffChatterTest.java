@@ -1,12 +1,12 @@
 package io.streamaug.trainer.model;
 
-import io.streamaug.trainer.Toy;
-import io.streamaug.trainer.config.TrainConfig;
-import io.streamaug.trainer.core.Learner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamaug.core.Split;
 import io.streamaug.core.wire.PreparedSample;
+import io.streamaug.trainer.Toy;
+import io.streamaug.trainer.config.TrainConfig;
+import io.streamaug.trainer.core.Learner;
 import io.streamaug.trainer.model.SameDiffChatter;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
