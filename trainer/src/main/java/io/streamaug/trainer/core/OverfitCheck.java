@@ -3,19 +3,13 @@ package io.streamaug.trainer.core;
 import io.streamaug.core.Topics;
 import io.streamaug.core.cli.UsageException;
 import io.streamaug.core.wire.Label;
-import io.streamaug.core.wire.MalformedRecordException;
-import io.streamaug.core.wire.PreparedCodec;
 import io.streamaug.core.wire.PreparedSample;
 import io.streamaug.trainer.config.TrainConfig;
-import io.streamaug.trainer.eval.Evaluator;
-import java.time.Duration;
+import io.streamaug.trainer.source.TopicReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * The lecture's second sanity check: a model that cannot drive the training loss to about zero on
@@ -38,7 +32,8 @@ public final class OverfitCheck {
 
     public static Result run(Properties clientProperties, Topics topics, TrainConfig config, int classes, int count,
             Consumer<String> log) {
-        List<PreparedSample> samples = firstSamples(clientProperties, topics.augmentedTrain(), config.dataset(), count);
+        List<PreparedSample> samples = TopicReader.first(clientProperties, topics.augmentedTrain(), count,
+                s -> config.dataset().equals(s.dataset()) && s.label() instanceof Label.Hard);
         if (samples.isEmpty()) {
             throw new UsageException("no hard-labelled " + config.dataset() + " samples on " + topics.augmentedTrain()
                     + " to overfit; start the augment workers first");
@@ -74,31 +69,5 @@ public final class OverfitCheck {
             }
             return new Result(usable.size(), step, firstLoss, loss);
         }
-    }
-
-    private static List<PreparedSample> firstSamples(Properties clientProperties, String topic, String dataset, int count) {
-        List<PreparedSample> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Evaluator.readerProperties(clientProperties))) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            var end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (out.size() < count && System.nanoTime() < deadline
-                    && partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    try {
-                        PreparedSample sample = PreparedCodec.decode(record.value());
-                        if (dataset.equals(sample.dataset()) && sample.label() instanceof Label.Hard && out.size() < count) {
-                            out.add(sample);
-                        }
-                    } catch (MalformedRecordException | IllegalArgumentException e) {
-                        // not a usable sample
-                    }
-                }
-            }
-        }
-        return out;
     }
 }

@@ -5,16 +5,11 @@ import io.streamaug.core.wire.PreparedCodec;
 import io.streamaug.core.wire.PreparedSample;
 import io.streamaug.trainer.features.Featuriser;
 import io.streamaug.trainer.features.ImageFeatures;
+import io.streamaug.trainer.source.TopicReader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
@@ -71,57 +66,27 @@ public final class Evaluator {
         this.views = views;
     }
 
-    /** A group-less, read-committed reader of prepared records, for reading a topic from its start. */
-    public static Properties readerProperties(Properties clientProperties) {
-        Properties props = new Properties();
-        props.putAll(clientProperties);
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1000");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return props;
-    }
-
     public Evaluation evaluate(String topic, MultiLayerNetwork net) {
-        Properties props = readerProperties(clientProperties);
         Scores scores = new Scores(features, classes, views);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            List<PreparedSample> batch = new ArrayList<>(BATCH);
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("evaluation on " + topic + " did not finish within " + timeout.toSeconds() + " s");
+        List<PreparedSample> batch = new ArrayList<>(BATCH);
+        TopicReader.readToEnd(clientProperties, topic, timeout, "evaluation", value -> {
+            try {
+                PreparedSample sample = PreparedCodec.decode(value);
+                if (!dataset.equals(sample.dataset())) {
+                    return;
                 }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.offset() >= end.get(new TopicPartition(record.topic(), record.partition()))) {
-                        continue;
-                    }
-                    try {
-                        PreparedSample sample = PreparedCodec.decode(record.value());
-                        if (!dataset.equals(sample.dataset())) {
-                            continue;
-                        }
-                        scores.check(sample);
-                        batch.add(sample);
-                    } catch (MalformedRecordException | IllegalArgumentException | IllegalStateException e) {
-                        scores.skip();
-                    }
-                    if (batch.size() == BATCH) {
-                        scores.add(net, batch);
-                        batch.clear();
-                    }
-                }
+                scores.check(sample);
+                batch.add(sample);
+            } catch (MalformedRecordException | IllegalArgumentException | IllegalStateException e) {
+                scores.skip();
             }
-            if (!batch.isEmpty()) {
+            if (batch.size() == BATCH) {
                 scores.add(net, batch);
+                batch.clear();
             }
+        });
+        if (!batch.isEmpty()) {
+            scores.add(net, batch);
         }
         return scores.result();
     }
