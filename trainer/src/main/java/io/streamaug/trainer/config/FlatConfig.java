@@ -1,5 +1,19 @@
 package io.streamaug.trainer.config;
 
+import static io.streamaug.trainer.config.TrainConfig.choose;
+
+import io.streamaug.trainer.config.TrainConfig.Init;
+import io.streamaug.trainer.config.TrainConfig.Io;
+import io.streamaug.trainer.config.TrainConfig.Model;
+import io.streamaug.trainer.config.TrainConfig.ModelKind;
+import io.streamaug.trainer.config.TrainConfig.Monitor;
+import io.streamaug.trainer.config.TrainConfig.Norm;
+import io.streamaug.trainer.config.TrainConfig.Optimiser;
+import io.streamaug.trainer.config.TrainConfig.Optimizer;
+import io.streamaug.trainer.config.TrainConfig.Regularisation;
+import io.streamaug.trainer.config.TrainConfig.Schedule;
+import io.streamaug.trainer.config.TrainConfig.ScheduleKind;
+import io.streamaug.trainer.config.TrainConfig.Validation;
 import java.util.List;
 
 /**
@@ -63,14 +77,14 @@ record FlatConfig(
     /** @throws io.streamaug.core.cli.ConfigException naming the first key whose value is not allowed */
     TrainConfig toConfig() {
         return new TrainConfig(name, dataset,
-                new TrainConfig.Model(TrainConfig.ModelKind.parse("model", model), hidden, convChannels,
-                        TrainConfig.Norm.parse("norm", norm), normThreshold, TrainConfig.Init.parse("init", init), textFeatures),
-                new TrainConfig.Optimiser(TrainConfig.Optimizer.parse("optimizer", optimizer), lr, momentum, gradClip, batchSize),
-                new TrainConfig.Regularisation(weightDecay, l1, dropout, labelSmoothing),
-                new TrainConfig.Schedule(TrainConfig.ScheduleKind.parse("schedule", schedule), warmupSteps, stepSize,
-                        milestones, gamma, totalSteps, minLr),
-                new TrainConfig.Validation(evalEvery, patience, TrainConfig.Monitor.parse("monitor", monitor)),
-                new TrainConfig.Io(shuffleBuffer, checkpointEvery, maxSteps, maxSamples, idleTimeout, logEvery),
+                new Model(choose(ModelKind.values(), "model", model), hidden, convChannels,
+                        choose(Norm.values(), "norm", norm), normThreshold, choose(Init.values(), "init", init), textFeatures),
+                new Optimiser(choose(Optimizer.values(), "optimizer", optimizer), lr, momentum, gradClip, batchSize),
+                new Regularisation(weightDecay, l1, dropout, labelSmoothing),
+                new Schedule(choose(ScheduleKind.values(), "schedule", schedule), warmupSteps, stepSize, milestones, gamma,
+                        totalSteps, minLr),
+                new Validation(evalEvery, patience, choose(Monitor.values(), "monitor", monitor)),
+                new Io(shuffleBuffer, checkpointEvery, maxSteps, maxSamples, idleTimeout, logEvery),
                 seed);
     }
 }

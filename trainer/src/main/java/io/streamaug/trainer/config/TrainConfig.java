@@ -32,112 +32,68 @@ import java.util.Map;
 public record TrainConfig(String name, String dataset, Model model, Optimiser optimiser, Regularisation regularisation,
         Schedule schedule, Validation validation, Io io, long seed) {
 
-    /** A choice among named values; its key is its name in configs. */
-    interface Choice {
-        String key();
+    /** A choice among named values: its key, the lower-case name, is how configs spell it. */
+    public interface Choice {
+        String name();
+
+        default String key() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
+    /** The network's kind ({@code model}). */
     public enum ModelKind implements Choice {
         MLP, CNN, TEXT;
 
-        static ModelKind parse(String key, String value) {
-            return choose(values(), key, value, "mlp, cnn or text");
-        }
-
-        @Override
-        public String key() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-
         @Override
         public String toString() {
             return key();
         }
     }
 
+    /** The normalisation ({@code norm}); {@code auto} resolves by {@link #effectiveNorm()}. */
     public enum Norm implements Choice {
         AUTO, LAYER, BATCH, NONE;
 
-        static Norm parse(String key, String value) {
-            return choose(values(), key, value, "auto, layer, batch or none");
-        }
-
-        @Override
-        public String key() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-
         @Override
         public String toString() {
             return key();
         }
     }
 
+    /** The weight initialisation of hidden layers ({@code init}). */
     public enum Init implements Choice {
         HE, XAVIER;
 
-        static Init parse(String key, String value) {
-            return choose(values(), key, value, "he or xavier");
-        }
-
-        @Override
-        public String key() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-
         @Override
         public String toString() {
             return key();
         }
     }
 
+    /** The optimiser ({@code optimizer}). */
     public enum Optimizer implements Choice {
         ADAM, ADAMW, SGD;
 
-        static Optimizer parse(String key, String value) {
-            return choose(values(), key, value, "adam, adamw or sgd");
-        }
-
-        @Override
-        public String key() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-
         @Override
         public String toString() {
             return key();
         }
     }
 
+    /** The learning-rate schedule's kind ({@code schedule}). */
     public enum ScheduleKind implements Choice {
         NONE, STEP, MULTISTEP, COSINE;
 
-        static ScheduleKind parse(String key, String value) {
-            return choose(values(), key, value, "none, step, multistep or cosine");
-        }
-
-        @Override
-        public String key() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-
         @Override
         public String toString() {
             return key();
         }
     }
 
+    /** The validation metric early stopping watches ({@code monitor}). */
     public enum Monitor implements Choice {
         LOSS, ACCURACY;
-
-        static Monitor parse(String key, String value) {
-            return choose(values(), key, value, "loss or accuracy");
-        }
-
-        @Override
-        public String key() {
-            return name().toLowerCase(Locale.ROOT);
-        }
 
         @Override
         public String toString() {
@@ -259,12 +215,16 @@ public record TrainConfig(String name, String dataset, Model model, Optimiser op
         }
     }
 
-    private static <E extends Enum<E> & Choice> E choose(E[] values, String key, String value, String expected) {
+    /** The choice whose key is {@code value}; else a {@link ConfigException} listing them, e.g. "he or xavier". */
+    static <E extends Enum<E> & Choice> E choose(E[] values, String key, String value) {
+        List<String> keys = new ArrayList<>();
         for (E e : values) {
             if (e.key().equals(value)) {
                 return e;
             }
+            keys.add(e.key());
         }
+        String expected = String.join(", ", keys.subList(0, keys.size() - 1)) + " or " + keys.get(keys.size() - 1);
         throw new ConfigException(key, "config key " + key + " must be " + expected + ", got " + value);
     }
 
