@@ -1,6 +1,6 @@
 package io.streamaug.deploy;
 
-import io.streamaug.trainer.Evaluator;
+import io.streamaug.trainer.eval.Evaluator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;

@@ -7,7 +7,7 @@ import io.streamaug.augment.spec.SpecLoader;
 import io.streamaug.worker.AugmentConfig;
 import io.streamaug.kafka.Topics;
 import io.streamaug.kafka.KafkaOptions;
-import io.streamaug.trainer.TrainConfig;
+import io.streamaug.trainer.config.TrainConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,7 +106,7 @@ class DeployFilesTest {
                 .forEach((k, v) -> trainerEnv.put(k, interpolate(String.valueOf(v))));
         TrainConfig config = TrainConfig.load(TrainConfig.fromEnvironment(trainerEnv), null, Map.of());
         assertThat(config.name()).isEqualTo("compose");
-        assertThat(config.effectiveNorm()).isEqualTo("layer");
+        assertThat(config.effectiveNorm()).isEqualTo(TrainConfig.Norm.LAYER);
 
         // The start order: kafka → topics → produce → stats → trainer.
         assertThat((Map<String, Object>) get(services, "topics", "depends_on")).containsKey("kafka");
@@ -203,7 +203,7 @@ class DeployFilesTest {
                 }
                 if (entry.getKey().equals("trainer.yaml")) {
                     Path recipe = Files.writeString(tmp.resolve(entry.getKey()), (String) entry.getValue());
-                    assertThat(TrainConfig.load(recipe, Map.of()).effectiveNorm()).isEqualTo("layer");
+                    assertThat(TrainConfig.load(recipe, Map.of()).effectiveNorm()).isEqualTo(TrainConfig.Norm.LAYER);
                 }
             }
         }

@@ -25,14 +25,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** A toy dataset for trainer tests: two classes told apart by which half of a 1×4×4 image is bright. */
-final class Toy {
-    static final String DATASET = "toy";
-    static final List<String> CLASSES = List.of("top", "bottom");
+public final class Toy {
+    public static final String DATASET = "toy";
+    public static final List<String> CLASSES = List.of("top", "bottom");
 
     private Toy() {
     }
 
-    static PreparedSample sample(String id, int label, Split split, long statsVersion, Random random) {
+    public static PreparedSample sample(String id, int label, Split split, long statsVersion, Random random) {
         byte[] pixels = new byte[16];
         for (int p = 0; p < 16; p++) {
             boolean bright = (p < 8) == (label == 0);
@@ -42,12 +42,12 @@ final class Toy {
         return new PreparedSample(id, DATASET, split, 0, 0, statsVersion, tensor, Label.of(label), List.of());
     }
 
-    static PreparedSample sample(int i, Random random) {
+    public static PreparedSample sample(int i, Random random) {
         return sample("s" + i, i % 2, Split.TRAIN, 0, random);
     }
 
     /** Fresh topics with {@code partitions} partitions and the toy dataset defined. */
-    static Topics topics(TestKafka kafka, String prefix, int partitions) throws Exception {
+    public static Topics topics(TestKafka kafka, String prefix, int partitions) throws Exception {
         Topics topics = kafka.freshTopics(prefix);
         try (Admin admin = Admin.create(kafka.clientProperties())) {
             topics.ensure(admin, TopicLayout.of(partitions));
@@ -60,7 +60,7 @@ final class Toy {
     }
 
     /** Writes samples to a topic, all to partition 0 (so the order is known). */
-    static void produce(TestKafka kafka, String topic, List<PreparedSample> samples) throws Exception {
+    public static void produce(TestKafka kafka, String topic, List<PreparedSample> samples) throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props(kafka))) {
             for (PreparedSample s : samples) {
                 producer.send(new ProducerRecord<>(topic, 0, s.id().getBytes(StandardCharsets.UTF_8), PreparedCodec.encode(s)));
@@ -69,7 +69,7 @@ final class Toy {
         }
     }
 
-    static List<PreparedSample> train(int count, long seed) {
+    public static List<PreparedSample> train(int count, long seed) {
         Random random = new Random(seed);
         List<PreparedSample> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -78,7 +78,7 @@ final class Toy {
         return out;
     }
 
-    static Properties props(TestKafka kafka) {
+    public static Properties props(TestKafka kafka) {
         Properties props = kafka.clientProperties();
         props.put("key.serializer", ByteArraySerializer.class.getName());
         props.put("value.serializer", ByteArraySerializer.class.getName());
@@ -87,7 +87,7 @@ final class Toy {
         return props;
     }
 
-    static List<ConsumerRecord<byte[], byte[]>> read(TestKafka kafka, String topic, int expected) {
+    public static List<ConsumerRecord<byte[], byte[]>> read(TestKafka kafka, String topic, int expected) {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props(kafka))) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
@@ -102,7 +102,7 @@ final class Toy {
         return out;
     }
 
-    static String header(ConsumerRecord<byte[], byte[]> record, String key) {
+    public static String header(ConsumerRecord<byte[], byte[]> record, String key) {
         return new String(record.headers().lastHeader(key).value(), StandardCharsets.UTF_8);
     }
 }

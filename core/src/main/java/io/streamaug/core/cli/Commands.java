@@ -29,7 +29,8 @@ public final class Commands {
         commandLine.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             PrintWriter err = cmd.getErr();
             Throwable problem = unwrap(ex);
-            if (problem instanceof UsageException || problem instanceof IllegalArgumentException) {
+            if (problem instanceof UsageException || problem instanceof ConfigException
+                    || problem instanceof IllegalArgumentException) {
                 err.println(qualifiedName(cmd) + ": " + oneLine(problem.getMessage()));
                 err.flush();
                 return EXIT_USAGE;

@@ -5,8 +5,8 @@ import io.streamaug.core.Split;
 import io.streamaug.core.wire.Label;
 import io.streamaug.core.wire.PreparedSample;
 import io.streamaug.core.wire.Tensor;
-import io.streamaug.trainer.TrainConfig;
-import io.streamaug.trainer.TrainerSteps;
+import io.streamaug.trainer.config.TrainConfig;
+import io.streamaug.trainer.core.Learner;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -28,7 +28,7 @@ public final class TrainerBench {
     public static double samplesPerSecond(int batchSize, int rounds, double seconds) {
         TrainConfig config = TrainConfig.defaults().with(Map.of("norm", "layer", "batch_size", String.valueOf(batchSize)));
         List<List<PreparedSample>> batches = batches(batchSize, 8);
-        try (TrainerSteps steps = new TrainerSteps(config, 10, batches.get(0).get(0))) {
+        try (Learner steps = Learner.create(config, 10, batches.get(0).get(0))) {
             run(steps, batches, Math.max(0.5, seconds / 2)); // warm-up: JIT and native allocations
             double[] rates = new double[rounds];
             for (int r = 0; r < rounds; r++) {
@@ -39,7 +39,7 @@ public final class TrainerBench {
         }
     }
 
-    private static double run(TrainerSteps steps, List<List<PreparedSample>> batches, double seconds) {
+    private static double run(Learner steps, List<List<PreparedSample>> batches, double seconds) {
         return run(batches, seconds, steps::fit);
     }
 
@@ -66,8 +66,8 @@ public final class TrainerBench {
         Map<String, Double> out = new LinkedHashMap<>();
         TrainConfig adam = TrainConfig.defaults().with(Map.of("norm", "layer", "batch_size", "1"));
         TrainConfig sgd = adam.with(Map.of("optimizer", "sgd", "momentum", "0"));
-        try (TrainerSteps a = new TrainerSteps(adam, 10, batches.get(0).get(0));
-                TrainerSteps s = new TrainerSteps(sgd, 10, batches.get(0).get(0))) {
+        try (Learner a = Learner.create(adam, 10, batches.get(0).get(0));
+                Learner s = Learner.create(sgd, 10, batches.get(0).get(0))) {
             Map<String, java.util.function.Consumer<List<PreparedSample>>> parts = new LinkedHashMap<>();
             parts.put("batch_copy_us", a::buildOnly);
             parts.put("forward_us", a::forwardOnly);

@@ -1,6 +1,7 @@
 package io.streamaug.trainer.model;
 
-import io.streamaug.trainer.TrainConfig;
+import io.streamaug.trainer.config.TrainConfig;
+import io.streamaug.trainer.config.TrainConfig.Norm;
 import io.streamaug.trainer.features.Featuriser;
 import io.streamaug.trainer.features.ImageFeatures;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -42,61 +43,61 @@ public final class Models {
         if (classes < 2) {
             throw new IllegalArgumentException("a classifier needs at least 2 classes, got " + classes);
         }
-        String norm = config.effectiveNorm();
+        Norm norm = config.effectiveNorm();
         NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder()
                 .seed(config.seed())
                 .updater(updater(config))
-                .weightInit("xavier".equals(config.init()) ? WeightInit.XAVIER : WeightInit.RELU);
-        if (config.weightDecay() > 0) {
-            if ("adamw".equals(config.optimizer())) {
-                base.weightDecay(config.weightDecay(), true);
+                .weightInit(config.model().init() == TrainConfig.Init.XAVIER ? WeightInit.XAVIER : WeightInit.RELU);
+        if (config.regularisation().weightDecay() > 0) {
+            if (config.optimiser().kind() == TrainConfig.Optimizer.ADAMW) {
+                base.weightDecay(config.regularisation().weightDecay(), true);
             } else {
-                base.l2(config.weightDecay());
+                base.l2(config.regularisation().weightDecay());
             }
         }
-        if (config.l1() > 0) {
-            base.l1(config.l1());
+        if (config.regularisation().l1() > 0) {
+            base.l1(config.regularisation().l1());
         }
-        if (config.gradClip() > 0) {
+        if (config.optimiser().gradClip() > 0) {
             base.gradientNormalization(GradientNormalization.ClipL2PerLayer)
-                    .gradientNormalizationThreshold(config.gradClip());
+                    .gradientNormalizationThreshold(config.optimiser().gradClip());
         }
         var list = base.list();
         int index = 0;
         boolean first = true;
         InputType input;
-        if ("cnn".equals(config.model())) {
+        if (config.model().kind() == TrainConfig.ModelKind.CNN) {
             if (!(features instanceof ImageFeatures image)) {
                 throw new IllegalArgumentException("the cnn model takes images, not " + features.describe());
             }
             input = InputType.convolutionalFlat(image.height(), image.width(), image.channels());
-            for (int channels : config.convChannels()) {
+            for (int channels : config.model().convChannels()) {
                 list.layer(index++, new ConvolutionLayer.Builder(3, 3).nOut(channels).convolutionMode(ConvolutionMode.Same)
-                        .activation(Activation.IDENTITY).hasBias(!"batch".equals(norm)).build());
-                if ("layer".equals(norm)) {
+                        .activation(Activation.IDENTITY).hasBias(norm != Norm.BATCH).build());
+                if (norm == Norm.LAYER) {
                     list.layer(index++, new LayerNorm2d());
-                } else if ("batch".equals(norm)) {
+                } else if (norm == Norm.BATCH) {
                     list.layer(index++, new BatchNormalization.Builder().build());
                 }
                 list.layer(index++, new ActivationLayer.Builder().activation(Activation.RELU).build());
                 list.layer(index++, new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
                         .kernelSize(2, 2).stride(2, 2).build());
             }
-            index = dense(list, index, config.hidden().get(0), norm, config.dropout());
+            index = dense(list, index, config.model().hidden().get(0), norm, config.regularisation().dropout());
         } else {
-            if ("text".equals(config.model()) == features instanceof ImageFeatures) {
-                throw new IllegalArgumentException("the " + config.model() + " model does not take " + features.describe());
+            if ((config.model().kind() == TrainConfig.ModelKind.TEXT) == features instanceof ImageFeatures) {
+                throw new IllegalArgumentException("the " + config.model().kind() + " model does not take " + features.describe());
             }
             input = InputType.feedForward(features.size());
-            for (int size : config.hidden()) {
-                index = dense(list, index, size, norm, first ? 0 : config.dropout());
+            for (int size : config.model().hidden()) {
+                index = dense(list, index, size, norm, first ? 0 : config.regularisation().dropout());
                 first = false;
             }
         }
         OutputLayer.Builder output = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
                 .nOut(classes).activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER);
-        if (config.dropout() > 0) {
-            output.dropOut(1.0 - config.dropout()); // DL4J takes the probability of keeping a unit
+        if (config.regularisation().dropout() > 0) {
+            output.dropOut(1.0 - config.regularisation().dropout()); // DL4J takes the probability of keeping a unit
         }
         list.layer(index, output.build());
         MultiLayerNetwork net = new MultiLayerNetwork(list.setInputType(input).build());
@@ -105,16 +106,16 @@ public final class Models {
     }
 
     private static int dense(org.deeplearning4j.nn.conf.NeuralNetConfiguration.ListBuilder list, int index, int size,
-            String norm, double dropout) {
+            Norm norm, double dropout) {
         DenseLayer.Builder dense = new DenseLayer.Builder().nOut(size);
         if (dropout > 0) {
             dense.dropOut(1.0 - dropout);
         }
         switch (norm) {
-            case "layer":
+            case LAYER:
                 list.layer(index++, dense.activation(Activation.RELU).hasLayerNorm(true).build());
                 return index;
-            case "batch":
+            case BATCH:
                 list.layer(index++, dense.activation(Activation.IDENTITY).hasBias(false).build());
                 list.layer(index++, new BatchNormalization.Builder().build());
                 list.layer(index++, new ActivationLayer.Builder().activation(Activation.RELU).build());
@@ -127,16 +128,16 @@ public final class Models {
 
     static IUpdater updater(TrainConfig config) {
         LrSchedule schedule = schedule(config);
-        if ("sgd".equals(config.optimizer())) {
-            return new Nesterovs(schedule, config.momentum());
+        if (config.optimiser().kind() == TrainConfig.Optimizer.SGD) {
+            return new Nesterovs(schedule, config.optimiser().momentum());
         }
         return new Adam(schedule);
     }
 
     /** The learning-rate schedule of a config, as the updater uses it. */
     public static LrSchedule schedule(TrainConfig config) {
-        return new LrSchedule(config.schedule(), config.lr(), config.warmupSteps(), config.stepSize(),
-                config.milestones().stream().mapToInt(Integer::intValue).toArray(), config.gamma(), config.decaySteps(),
-                config.minLr());
+        TrainConfig.Schedule s = config.schedule();
+        return new LrSchedule(s.kind().key(), config.optimiser().lr(), s.warmupSteps(), s.stepSize(),
+                s.milestones().stream().mapToInt(Integer::intValue).toArray(), s.gamma(), config.decaySteps(), s.minLr());
     }
 }

@@ -1,0 +1,181 @@
+package io.streamaug.trainer.core;
+
+import io.streamaug.core.wire.PreparedSample;
+import io.streamaug.trainer.config.TrainConfig;
+import io.streamaug.trainer.eval.Evaluator;
+import io.streamaug.trainer.eval.Scores;
+import io.streamaug.trainer.eval.TestTimeViews;
+import io.streamaug.trainer.features.Featuriser;
+import io.streamaug.trainer.model.LrSchedule;
+import io.streamaug.trainer.model.Models;
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * What learns, without Kafka: the network with its updater (and learning-rate schedule), the
+ * featuriser that fixes its input and the batch builder that feeds it. {@link #create} is the one
+ * place a featuriser, a model and a batch builder are made together; {@code train}, the overfit
+ * check, {@code bench trainer} and {@code sweep} all step through a learner.
+ */
+public final class Learner implements AutoCloseable {
+    private final Featuriser features;
+    private final MultiLayerNetwork net;
+    private final BatchBuilder batches;
+    private final LrSchedule schedule;
+    private final int classes;
+    private final TrainConfig config;
+
+    /** One minibatch step: the loss DL4J reports, the learning rate it used and, when asked, figures taken before it. */
+    public record Step(double loss, double lr, Double trainAccuracy, Double initialLoss) {
+    }
+
+    private Learner(TrainConfig config, int classes, Featuriser features, MultiLayerNetwork net) {
+        this.config = config;
+        this.features = features;
+        this.net = net;
+        this.classes = classes;
+        this.batches = new BatchBuilder(features, classes, config.regularisation().labelSmoothing());
+        this.schedule = Models.schedule(config);
+    }
+
+    /**
+     * A new model for {@code config}, its input fixed by {@code example}.
+     *
+     * @throws IllegalArgumentException when the example does not suit the model (e.g. text for an image model)
+     */
+    public static Learner create(TrainConfig config, int classes, PreparedSample example) {
+        Featuriser features = Featuriser.forModel(config.model().kind().key(), config.model().textFeatures(), example);
+        return new Learner(config, classes, features, Models.build(config, features, classes));
+    }
+
+    /** A learner around a network restored from a checkpoint (its updater state included). */
+    public static Learner restore(TrainConfig config, int classes, Featuriser features, MultiLayerNetwork net) {
+        return new Learner(config, classes, features, net);
+    }
+
+    /** @throws IllegalArgumentException when the sample does not fit this model */
+    public void check(PreparedSample sample) {
+        batches.check(sample);
+    }
+
+    /** One training step; returns the loss DL4J reports. */
+    public double fit(List<PreparedSample> batch) {
+        return step(batch, false, false).loss();
+    }
+
+    /**
+     * One training step on {@code batch}. With {@code initialLoss} it first measures the data loss
+     * at the current parameters, with {@code accuracy} the batch's accuracy before the update.
+     */
+    public Step step(List<PreparedSample> batch, boolean initialLoss, boolean accuracy) {
+        DataSet data = batches.build(batch);
+        try {
+            Double initial = null;
+            Double trainAcc = null;
+            if (initialLoss || accuracy) {
+                try (INDArray output = net.output(data.getFeatures(), false)) {
+                    if (initialLoss) {
+                        initial = BatchBuilder.crossEntropy(output, data.getLabels());
+                    }
+                    if (accuracy) {
+                        trainAcc = accuracy(output, batch);
+                    }
+                }
+            }
+            double lr = schedule.at(net.getIterationCount());
+            net.fit(data);
+            return new Step(net.score(), lr, trainAcc, initial);
+        } finally {
+            data.getFeatures().close();
+            data.getLabels().close();
+        }
+    }
+
+    private static double accuracy(INDArray output, List<PreparedSample> batch) {
+        try (INDArray predicted = output.argMax(1)) {
+            int[] classOf = predicted.toIntVector();
+            int correct = 0;
+            for (int i = 0; i < classOf.length; i++) {
+                if (classOf[i] == BatchBuilder.trueClass(batch.get(i).label())) {
+                    correct++;
+                }
+            }
+            return (double) correct / classOf.length;
+        }
+    }
+
+    /** Scores the model (inference mode, no label smoothing) on in-memory batches. */
+    public Evaluator.Evaluation evaluate(Iterable<List<PreparedSample>> batches) {
+        Scores scores = new Scores(features, classes, TestTimeViews.NONE);
+        for (List<PreparedSample> batch : batches) {
+            scores.add(net, batch);
+        }
+        return scores.result();
+    }
+
+    /** A copy of the parameters, for {@link #restore(INDArray)}; the caller closes it. */
+    public INDArray snapshot() {
+        return net.params().dup();
+    }
+
+    /** Puts back parameters taken by {@link #snapshot()} (the updater state stays as it is). */
+    public void restore(INDArray params) {
+        net.setParams(params);
+    }
+
+    /** Only the batch copy (decode and labels), no network: the data side of a step. */
+    public void buildOnly(List<PreparedSample> batch) {
+        DataSet data = batches.build(batch);
+        data.getFeatures().close();
+        data.getLabels().close();
+    }
+
+    /** Only the forward pass in inference mode. */
+    public void forwardOnly(List<PreparedSample> batch) {
+        DataSet data = batches.build(batch);
+        try (INDArray out = net.output(data.getFeatures(), false)) {
+            out.getDouble(0);
+        } finally {
+            data.getFeatures().close();
+            data.getLabels().close();
+        }
+    }
+
+    /** The model and its recipe in one line, for logs. */
+    public String describe() {
+        return String.format("%s model (%s norm%s) over %s, %d parameters, %s", config.model().kind(),
+                config.effectiveNorm(), config.model().norm() == TrainConfig.Norm.AUTO ? " chosen by auto" : "",
+                features.describe(), net.numParams(), config.describeRecipe());
+    }
+
+    /**
+     * The lecture's first sanity check: at initialisation the data loss should be near ln(C). Returns
+     * the verdict, for the log.
+     */
+    public static String initialLossCheck(double loss, int classes) {
+        double expected = Math.log(classes);
+        boolean far = loss > 1.5 * expected || loss < 0.5 * expected;
+        return String.format("initial loss %.3f, ln(%d) = %.3f%s", loss, classes, expected, far
+                ? ": WARNING far from ln(C): check the initialisation, the labels and the input scale (are the workers "
+                        + "normalising?)" : ": as expected");
+    }
+
+    public MultiLayerNetwork network() {
+        return net;
+    }
+
+    public Featuriser features() {
+        return features;
+    }
+
+    public int classes() {
+        return classes;
+    }
+
+    @Override
+    public void close() {
+        net.close();
+    }
+}

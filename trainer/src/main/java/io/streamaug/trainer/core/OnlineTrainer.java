@@ -1,0 +1,260 @@
+package io.streamaug.trainer.core;
+
+import io.streamaug.core.DatasetStats;
+import io.streamaug.kafka.Topics;
+import io.streamaug.core.cli.UsageException;
+import io.streamaug.core.wire.PreparedSample;
+import io.streamaug.trainer.checkpoint.Checkpoint;
+import io.streamaug.trainer.checkpoint.Provenance;
+import io.streamaug.trainer.checkpoint.Resume;
+import io.streamaug.trainer.config.TrainConfig;
+import io.streamaug.trainer.eval.Evaluator;
+import io.streamaug.trainer.features.Featuriser;
+import io.streamaug.trainer.report.RunLog;
+import io.streamaug.trainer.source.Audit;
+import io.streamaug.trainer.source.Buffered;
+import io.streamaug.trainer.source.RecordSource;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.Consumer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * One trainer: reads the augmented train topic through a {@link RecordSource} from its checkpoint's
+ * offsets, trains a {@link Learner} in minibatches, evaluates on the val topic every
+ * {@code eval_every} steps under an {@link EarlyStopping} rule, checkpoints every
+ * {@code checkpoint_every} steps and at the end, and logs metrics.
+ *
+ * <p>Exactly-once training: a checkpoint stores the offset after the last record read from each
+ * partition together with the records still waiting in the shuffle buffer and the buffer's
+ * generator state, so a resumed run trains every record once — none twice, none skipped — and,
+ * with one partition and no dropout, reaches the same parameters as a run that was never stopped.
+ */
+public final class OnlineTrainer {
+    /** What a run did. */
+    public record Result(long steps, long samples, long deadLetters, long otherDatasets, double seconds,
+            double dataWaitFraction, double initialLoss, double firstLoss, double lastLoss,
+            Evaluator.Evaluation finalVal, Double bestMetric, long bestStep, boolean stoppedEarly, Path checkpoint,
+            Path metrics, Path curves, long trainedCount, long trainedFingerprint) {
+    }
+
+    private final Properties clientProperties;
+    private final Topics topics;
+    private final TrainConfig config;
+    private final Path runDir;
+    private final List<String> classNames;
+    private final DatasetStats stats;
+    private final Consumer<String> log;
+    private boolean live;
+    private volatile boolean stopRequested;
+
+    private Learner learner;
+    private Validator validator;
+    private RecordSource source;
+    private RunLog runLog;
+    private EarlyStopping early;
+    private INDArray resumedBest;
+    private Audit audit = new Audit();
+    private long step;
+    private long samples;
+    private double initialLoss = Double.NaN;
+    private Path lastCheckpoint;
+    /** Samples out of the shuffle buffer, waiting for the minibatch to fill. */
+    private final List<Buffered> batch = new ArrayList<>();
+
+    /**
+     * @param classNames the dataset's classes, in index order (their count sizes the output layer)
+     * @param stats the training-set statistics the workers normalised with, stored in checkpoints (may be null)
+     */
+    public OnlineTrainer(Properties clientProperties, Topics topics, TrainConfig config, Path runDir,
+            List<String> classNames, DatasetStats stats, Consumer<String> log) {
+        if (classNames.size() < 2) {
+            throw new UsageException("dataset '" + config.dataset() + "' has " + classNames.size()
+                    + " class(es); a classifier needs at least 2");
+        }
+        this.clientProperties = clientProperties;
+        this.topics = topics;
+        this.config = config;
+        this.runDir = runDir;
+        this.classNames = List.copyOf(classNames);
+        this.stats = stats;
+        this.log = log;
+        this.early = new EarlyStopping(config.validation().monitor().lowerIsBetter(), config.validation().patience());
+    }
+
+    /** Shows a live progress line on the console (off by default, for embedding and tests). */
+    public OnlineTrainer live(boolean on) {
+        this.live = on;
+        return this;
+    }
+
+    /** Asks a running {@link #run()} to finish its current step, checkpoint and return. */
+    public void stop() {
+        stopRequested = true;
+    }
+
+    /** The network being trained ({@code null} before the first record). */
+    public MultiLayerNetwork network() {
+        return learner == null ? null : learner.network();
+    }
+
+    public Featuriser features() {
+        return learner == null ? null : learner.features();
+    }
+
+    public Path checkpointDir() {
+        return runDir.resolve("checkpoints");
+    }
+
+    public Result run() {
+        long started = System.nanoTime();
+        source = RecordSource.open(clientProperties, topics, config, log);
+        try (RecordSource src = source) {
+            boolean resumed = resume();
+            runLog = new RunLog(runDir, resumed ? step : -1, config.io().logEvery());
+            try (RunLog metrics = runLog) {
+                src.seek();
+                if (!resumed) {
+                    log.accept("trainer " + config.name() + ": no checkpoint in " + checkpointDir()
+                            + "; starting a new model from the start of " + topics.augmentedTrain());
+                }
+                if (live) {
+                    metrics.live("train " + config.name(), config.io().maxSteps(), step);
+                }
+                metrics.start();
+                if (!config.io().limitsReached(step, samples)) {
+                    src.read(this::accept, this::add, () -> stopRequested, () -> samples + batch.size());
+                }
+                finish();
+            }
+        }
+        return new Result(step, samples, source.deadLetters(), source.otherDatasets(), (System.nanoTime() - started) / 1e9,
+                source.finalDataWait(), initialLoss, runLog.firstLoss(), runLog.lastLoss(), lastVal(), early.best(), early.bestStep(),
+                early.stopped(), lastCheckpoint, runLog.file(), runLog.drawCurves(), audit.count(), audit.fingerprint());
+    }
+
+    /** The end of a run: train on what is left when the stream ended, evaluate, restore the best model, checkpoint. */
+    private void finish() {
+        if (!stopRequested && !early.stopped() && !(config.io().maxSteps() > 0 && step >= config.io().maxSteps())) {
+            // The stream ended (idle) or the sample budget is met: train on what the buffer holds.
+            source.drain(item -> {
+                add(item);
+                return !early.stopped();
+            });
+            if (!batch.isEmpty() && !early.stopped()) {
+                fit();
+            }
+        }
+        if (learner == null) {
+            return;
+        }
+        if (!stopRequested) {
+            if (!validator.evaluatedAt(step)) {
+                validator.evaluate(learner, step, samples, runLog);
+            }
+            validator.restoreBest(learner, step);
+        }
+        checkpoint(true);
+    }
+
+    /** Restores the latest checkpoint under the run directory, if any; returns whether it did. */
+    private boolean resume() {
+        Path dir = Checkpoint.resolve(checkpointDir());
+        if (dir == null) {
+            return false;
+        }
+        Checkpoint.Loaded loaded = Checkpoint.load(dir);
+        Checkpoint.State state = loaded.state();
+        Resume.requireCompatible(dir, state, config, classNames);
+        early = new EarlyStopping(config.validation().monitor().lowerIsBetter(), config.validation().patience(),
+                state.bestMetric(), state.bestStep(), state.evalsWithoutImprovement());
+        resumedBest = loaded.bestParams();
+        useLearner(Learner.restore(config, classNames.size(), state.features(), loaded.net()));
+        step = state.step();
+        samples = state.samples();
+        audit = new Audit(state.trainedCount(), state.trainedFingerprint(),
+                state.provenance() == null ? List.of() : state.provenance().ops());
+        source.restore(loaded.position());
+        log.accept(String.format("trainer %s: resuming from %s (step %d, %d samples, %d buffered, offsets %s)",
+                config.name(), dir, step, samples, loaded.buffer().size(), state.offsets()));
+        return true;
+    }
+
+    private void useLearner(Learner learner) {
+        this.learner = learner;
+        Evaluator evaluator = new Evaluator(clientProperties, config.dataset(), learner.features(), classNames.size(),
+                Duration.ofMinutes(10));
+        this.validator = new Validator(config, evaluator, topics.preparedVal(), early, resumedBest, log);
+    }
+
+    /** The source's check of each record: the first one fixes the model's input. */
+    private void accept(PreparedSample sample) {
+        if (learner == null) {
+            useLearner(Learner.create(config, classNames.size(), sample));
+            log.accept("trainer " + config.name() + ": " + learner.describe());
+        }
+        learner.check(sample);
+    }
+
+    /** Adds a sample to the batch and trains when it is full; returns false when training must stop. */
+    private boolean add(Buffered item) {
+        batch.add(item);
+        if (batch.size() < config.optimiser().batchSize()) {
+            return true;
+        }
+        fit();
+        if (config.validation().evalEvery() > 0 && step % config.validation().evalEvery() == 0) {
+            validator.evaluate(learner, step, samples, runLog);
+        }
+        if (config.io().checkpointEvery() > 0 && step % config.io().checkpointEvery() == 0 && !early.stopped()) {
+            checkpoint(false);
+        }
+        return !early.stopped() && !config.io().limitsReached(step, samples);
+    }
+
+    /** One step on the full (or, at the end, last partial) minibatch, which it then empties. */
+    private void fit() {
+        List<PreparedSample> samplesOf = batch.stream().map(Buffered::sample).toList();
+        try {
+            boolean first = step == 0 && Double.isNaN(initialLoss);
+            Learner.Step fitted = learner.step(samplesOf, first, step % config.io().logEvery() == 0);
+            if (first) {
+                initialLoss = fitted.initialLoss();
+                log.accept("trainer " + config.name() + ": " + Learner.initialLossCheck(initialLoss, classNames.size()));
+            }
+            step++;
+            samples += batch.size();
+            batch.forEach(audit::add);
+            runLog.step(step, samples, samplesOf.get(samplesOf.size() - 1).epoch(), fitted.loss(), fitted.trainAccuracy(),
+                    fitted.lr(), source.dataWait(), batch.size(), lastVal() == null ? null : lastVal().accuracy());
+        } finally {
+            batch.clear();
+        }
+    }
+
+    private Evaluator.Evaluation lastVal() {
+        return validator == null ? null : validator.last();
+    }
+
+    /** Writes a checkpoint (a learner exists by now); the final one also commits the offsets. */
+    private void checkpoint(boolean commit) {
+        runLog.flush();
+        RecordSource.Position at = source.position(batch); // the batch only when stopped mid-batch: read, not trained
+        boolean ownStats = stats != null && stats.version() == at.statsVersion();
+        String topic = topics.augmentedTrain();
+        Checkpoint.State state = new Checkpoint.State(Checkpoint.FORMAT, topic, step, samples, at.offsets(),
+                at.statsVersion(), ownStats ? stats.mean() : null, ownStats ? stats.std() : null, config.dataset(),
+                classNames, learner.features().toMap(), config.toJson(), early.best(), early.bestStep(), early.sinceBest(),
+                Base64.getEncoder().encodeToString(at.randomState()), audit.count(), audit.fingerprint(), at.deadLetters(),
+                new Provenance(topic, at.statsVersion(), audit.ops()));
+        lastCheckpoint = Checkpoint.write(checkpointDir(), state, learner.network(), at.buffered(), validator.bestParams());
+        if (commit) {
+            source.commit();
+        }
+    }
+}

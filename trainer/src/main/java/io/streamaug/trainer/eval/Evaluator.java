@@ -1,0 +1,93 @@
+package io.streamaug.trainer.eval;
+
+import io.streamaug.core.wire.MalformedRecordException;
+import io.streamaug.core.wire.PreparedCodec;
+import io.streamaug.core.wire.PreparedSample;
+import io.streamaug.trainer.features.Featuriser;
+import io.streamaug.trainer.features.ImageFeatures;
+import io.streamaug.trainer.source.TopicReader;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+/**
+ * Scores a network on a prepared topic (val or test), read committed from its start to the end
+ * offsets found when it begins: mean cross-entropy, accuracy and the confusion matrix. Records of
+ * other datasets are passed over; records the model cannot take are counted as skipped. With
+ * {@link TestTimeViews} each image is scored by its class probabilities averaged over its views.
+ */
+public final class Evaluator {
+    private static final int BATCH = 256;
+
+    /** The result; {@code confusion[true][predicted]}. */
+    public record Evaluation(double loss, long correct, long total, long skipped, long[][] confusion) {
+        public double accuracy() {
+            return total == 0 ? Double.NaN : (double) correct / total;
+        }
+
+        /** Accuracy per true class (NaN for a class with no samples). */
+        public double[] perClassAccuracy() {
+            double[] out = new double[confusion.length];
+            for (int c = 0; c < confusion.length; c++) {
+                long n = 0;
+                for (long v : confusion[c]) {
+                    n += v;
+                }
+                out[c] = n == 0 ? Double.NaN : (double) confusion[c][c] / n;
+            }
+            return out;
+        }
+    }
+
+    private final Properties clientProperties;
+    private final String dataset;
+    private final Featuriser features;
+    private final int classes;
+    private final Duration timeout;
+    private final TestTimeViews views;
+
+    public Evaluator(Properties clientProperties, String dataset, Featuriser features, int classes, Duration timeout) {
+        this(clientProperties, dataset, features, classes, timeout, TestTimeViews.NONE);
+    }
+
+    /** An evaluator that scores each sample by its class probabilities averaged over {@code views}. */
+    public Evaluator(Properties clientProperties, String dataset, Featuriser features, int classes, Duration timeout,
+            TestTimeViews views) {
+        if (views.any() && !(features instanceof ImageFeatures)) {
+            throw new IllegalArgumentException("test-time views apply to images; this model takes " + features.describe());
+        }
+        this.clientProperties = clientProperties;
+        this.dataset = dataset;
+        this.features = features;
+        this.classes = classes;
+        this.timeout = timeout;
+        this.views = views;
+    }
+
+    public Evaluation evaluate(String topic, MultiLayerNetwork net) {
+        Scores scores = new Scores(features, classes, views);
+        List<PreparedSample> batch = new ArrayList<>(BATCH);
+        TopicReader.readToEnd(clientProperties, topic, timeout, "evaluation", value -> {
+            try {
+                PreparedSample sample = PreparedCodec.decode(value);
+                if (!dataset.equals(sample.dataset())) {
+                    return;
+                }
+                scores.check(sample);
+                batch.add(sample);
+            } catch (MalformedRecordException | IllegalArgumentException | IllegalStateException e) {
+                scores.skip();
+            }
+            if (batch.size() == BATCH) {
+                scores.add(net, batch);
+                batch.clear();
+            }
+        });
+        if (!batch.isEmpty()) {
+            scores.add(net, batch);
+        }
+        return scores.result();
+    }
+}
