@@ -87,22 +87,7 @@ public final class Toy {
         return props;
     }
 
-    public static List<ConsumerRecord<byte[], byte[]>> read(TestKafka kafka, String topic, int expected) {
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props(kafka))) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long deadline = System.currentTimeMillis() + 20_000;
-            while (out.size() < expected && System.currentTimeMillis() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        return out;
-    }
-
-    public static String header(ConsumerRecord<byte[], byte[]> record, String key) {
+    public static String header(ConsumerRecord<?, ?> record, String key) {
         return new String(record.headers().lastHeader(key).value(), StandardCharsets.UTF_8);
     }
 }

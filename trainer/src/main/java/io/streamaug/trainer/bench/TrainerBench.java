@@ -1,5 +1,6 @@
 package io.streamaug.trainer.bench;
 
+import io.streamaug.datasets.FashionMnist;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamaug.core.Split;
 import io.streamaug.core.wire.Label;
@@ -91,8 +92,8 @@ public final class TrainerBench {
     static List<List<PreparedSample>> batches(int batchSize, int count) {
         SplittableRandom random = new SplittableRandom(7);
         List<List<PreparedSample>> out = new ArrayList<>();
-        float[] scale = {1f / (255 * 0.353f)};
-        float[] offset = {-0.286f / 0.353f};
+        float[] scale = {1f / (255 * FashionMnist.STD)};
+        float[] offset = {-FashionMnist.MEAN / FashionMnist.STD};
         for (int b = 0; b < count; b++) {
             List<PreparedSample> batch = new ArrayList<>(batchSize);
             for (int i = 0; i < batchSize; i++) {

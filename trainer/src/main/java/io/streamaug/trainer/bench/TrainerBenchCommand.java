@@ -1,5 +1,6 @@
 package io.streamaug.trainer.bench;
 
+import io.streamaug.core.process.ChildJvm;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.streamaug.core.cli.UsageException;
@@ -105,8 +106,7 @@ public final class TrainerBenchCommand implements Callable<Integer> {
     }
 
     private List<String> javaCommand(String sizes) {
-        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g", "-cp",
-                System.getProperty("java.class.path"), TrainerBench.class.getName(), sizes, "1", String.valueOf(seconds));
+        return ChildJvm.main(TrainerBench.class).heap("2g").args(sizes, "1", String.valueOf(seconds)).command();
     }
 
     private static Map<String, Double> child(List<String> command, int threads) throws IOException, InterruptedException {

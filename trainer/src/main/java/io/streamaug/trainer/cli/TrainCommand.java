@@ -1,5 +1,6 @@
 package io.streamaug.trainer.cli;
 
+import io.streamaug.core.Decimals;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.streamaug.kafka.KafkaOptions;
@@ -84,18 +85,18 @@ public final class TrainCommand implements Callable<Integer> {
         s.put("name", config.name());
         s.put("steps", r.steps());
         s.put("samples", r.samples());
-        s.put("seconds", round(r.seconds()));
-        s.put("samples_per_s", round(r.samples() / Math.max(r.seconds(), 1e-9)));
-        s.put("data_wait_fraction", round(r.dataWaitFraction()));
-        s.put("initial_loss", round(r.initialLoss()));
-        s.put("last_loss", round(r.lastLoss()));
+        s.put("seconds", Decimals.round4(r.seconds()));
+        s.put("samples_per_s", Decimals.round4(r.samples() / Math.max(r.seconds(), 1e-9)));
+        s.put("data_wait_fraction", Decimals.round4(r.dataWaitFraction()));
+        s.put("initial_loss", Decimals.round4(r.initialLoss()));
+        s.put("last_loss", Decimals.round4(r.lastLoss()));
         if (r.finalVal() != null) {
-            s.put("val_loss", round(r.finalVal().loss()));
-            s.put("val_accuracy", round(r.finalVal().accuracy()));
+            s.put("val_loss", Decimals.round4(r.finalVal().loss()));
+            s.put("val_accuracy", Decimals.round4(r.finalVal().accuracy()));
             s.put("val_samples", r.finalVal().total());
         }
         if (r.bestMetric() != null) {
-            s.put("best_val_" + config.validation().monitor(), round(r.bestMetric()));
+            s.put("best_val_" + config.validation().monitor(), Decimals.round4(r.bestMetric()));
             s.put("best_step", r.bestStep());
         }
         s.put("stopped_early", r.stoppedEarly());
@@ -104,9 +105,5 @@ public final class TrainCommand implements Callable<Integer> {
         s.put("metrics", String.valueOf(r.metrics()));
         s.put("curves", String.valueOf(r.curves()));
         return s;
-    }
-
-    private static double round(double v) {
-        return Double.isFinite(v) ? Math.round(v * 1e4) / 1e4 : v;
     }
 }

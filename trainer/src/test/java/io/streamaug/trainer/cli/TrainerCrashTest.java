@@ -1,5 +1,6 @@
 package io.streamaug.trainer.cli;
 
+import io.streamaug.core.process.ChildJvm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -57,8 +58,7 @@ class TrainerCrashTest {
         try {
             awaitCheckpoint(first, checkpoints, 100);
         } finally {
-            first.destroyForcibly(); // SIGKILL: no shutdown hook, no final checkpoint
-            first.waitFor(30, TimeUnit.SECONDS);
+            ChildJvm.kill(first); // SIGKILL: no shutdown hook, no final checkpoint
         }
         killedAfter = latestStep(checkpoints);
         assertThat(killedAfter).as("killed mid-run, long before the last of %d steps", RECORDS / BATCH)
@@ -122,12 +122,11 @@ class TrainerCrashTest {
         Path runs = dir.resolve("runs");
         Path checkpoints = runs.resolve("sweep-1").resolve("checkpoints");
         Path log = dir.resolve("sweep.log");
-        Process sweep = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), SweepMain.class.getName(), "--bootstrap",
+        Process sweep = ChildJvm.main(SweepMain.class).heap("512m").args("--bootstrap",
                 kafka.bootstrapServers(), "--topic-prefix", topics.prefix(), "--dataset", Toy.DATASET, "--hidden", "16",
                 "--batch-size", String.valueOf(BATCH), "--runs", runs.toString(), "--idle-timeout", "600", "--parallel", "1",
                 "--set", "checkpoint_every=25", "--set", "eval_every=0", "--grid", "lr=1e-2,1e-3")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                .logTo(log).start();
         String out = stopWithSigterm(sweep, checkpoints, 50, log);
         assertThat(latestStep(checkpoints)).as("the running trainer checkpointed its last step")
                 .isEqualTo(number(out, "(?m)^sweep-1\\s+1e-2\\s+(\\d+)\\s"));
@@ -172,14 +171,10 @@ class TrainerCrashTest {
 
     private static Process child(TestKafka kafka, Topics topics, Map<String, String> settings, Path runs, int idleSeconds,
             Path log) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), TrainerMain.class.getName(),
+        ChildJvm trainer = ChildJvm.main(TrainerMain.class).heap("512m").args(
                 "--bootstrap", kafka.bootstrapServers(), "--topic-prefix", topics.prefix(), "--name", "crash",
-                "--runs", runs.toString(), "--quiet", "--idle-timeout", String.valueOf(idleSeconds)));
-        settings.forEach((k, v) -> {
-            command.add("--set");
-            command.add(k + "=" + v);
-        });
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                "--runs", runs.toString(), "--quiet", "--idle-timeout", String.valueOf(idleSeconds));
+        settings.forEach((k, v) -> trainer.args("--set", k + "=" + v));
+        return trainer.logTo(log).start();
     }
 }

@@ -62,8 +62,8 @@ class NormAtMinibatchOneTest {
 
     private static List<PreparedSample> samples(IdxImages images, int count) {
         List<PreparedSample> out = new ArrayList<>();
-        float[] scale = {1f / (255 * 0.3530f)};
-        float[] offset = {-0.2860f / 0.3530f};
+        float[] scale = {1f / (255 * FashionMnist.STD)};
+        float[] offset = {-FashionMnist.MEAN / FashionMnist.STD};
         for (int i = 0; i < count; i++) {
             byte[] pixels = new byte[28 * 28];
             images.copyImage(i, pixels);
