@@ -48,13 +48,7 @@ public final class DatasetCatalog {
 
     /** The latest value per key of a (compacted) topic, read from its start to the end offsets found first. */
     static Map<String, byte[]> readLatest(Properties clientProperties, String topic, Duration timeout) {
-        Properties props = new Properties();
-        props.putAll(clientProperties);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        Properties props = KafkaOptions.readerProperties(clientProperties);
         Map<String, byte[]> latest = new HashMap<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
             List<PartitionInfo> partitions = consumer.partitionsFor(topic, timeout);

@@ -1,5 +1,6 @@
 package io.streamaug.trainer.source;
 
+import io.streamaug.kafka.KafkaOptions;
 import io.streamaug.core.wire.MalformedRecordException;
 import io.streamaug.core.wire.PreparedCodec;
 import io.streamaug.core.wire.PreparedSample;
@@ -26,14 +27,9 @@ public final class TopicReader {
 
     /** A group-less, read-committed reader of prepared records, for reading a topic from its start. */
     static Properties readerProperties(Properties clientProperties) {
-        Properties props = new Properties();
-        props.putAll(clientProperties);
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        Properties props = KafkaOptions.readerProperties(clientProperties);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1000");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         return props;
     }
 

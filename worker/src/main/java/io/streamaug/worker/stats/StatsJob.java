@@ -7,6 +7,7 @@ import io.streamaug.core.DatasetInfo;
 import io.streamaug.core.DatasetStats;
 import io.streamaug.kafka.RawHeaders;
 import io.streamaug.core.Split;
+import io.streamaug.kafka.KafkaOptions;
 import io.streamaug.kafka.Topics;
 import io.streamaug.core.cli.Progress;
 import io.streamaug.worker.DatasetDirectory;
@@ -75,14 +76,8 @@ public final class StatsJob {
     /** @param limits the image limits of the workers, whose refusals the statistics leave out */
     public static Outcome compute(Properties clientProperties, Topics topics, DatasetInfo dataset, ImageLimits limits,
             Duration timeout) {
-        Properties props = new Properties();
-        props.putAll(clientProperties);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        Properties props = KafkaOptions.readerProperties(clientProperties);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         int channels = dataset.channels();
         Map<Integer, DatasetStats> partials = new HashMap<>();
         long read = 0;
