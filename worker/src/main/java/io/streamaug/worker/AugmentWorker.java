@@ -17,6 +17,10 @@ import org.slf4j.LoggerFactory;
 public final class AugmentWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AugmentWorker.class);
 
+    /** A stream thread may be replaced this often within {@link #REPLACEMENT_WINDOW} before the worker stops. */
+    static final int MAX_THREAD_REPLACEMENTS = 5;
+    static final java.time.Duration REPLACEMENT_WINDOW = java.time.Duration.ofMinutes(5);
+
     private final KafkaStreams streams;
     private final CountDownLatch running = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -35,11 +39,17 @@ public final class AugmentWorker implements AutoCloseable {
                 stopped.countDown();
             }
         });
+        FailurePolicy policy = new FailurePolicy(MAX_THREAD_REPLACEMENTS, REPLACEMENT_WINDOW);
         streams.setUncaughtExceptionHandler(e -> {
-            // Bad records never get here (they go to the dead-letter topic); this is a real failure.
-            fatal = e;
-            LOG.error("augment worker stopping after an unexpected error", e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            // Bad records never get here (they go to the dead-letter topic).
+            FailurePolicy.Decision decision = policy.decide(e, System.nanoTime());
+            if (decision.response() == StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT) {
+                fatal = e;
+                LOG.error("augment worker stopping: {}", decision.reason(), e);
+            } else {
+                LOG.warn("augment worker: {}", decision.reason());
+            }
+            return decision.response();
         });
     }
 
