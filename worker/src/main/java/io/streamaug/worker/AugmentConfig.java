@@ -1,5 +1,6 @@
 package io.streamaug.worker;
 
+import io.streamaug.kafka.RecordLimits;
 import io.streamaug.kafka.Topics;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -20,6 +21,15 @@ public final class AugmentConfig {
     }
 
     public static Properties build(Properties base, Topics topics, String applicationId, int threads, String stateDir) {
+        return build(base, topics, applicationId, threads, stateDir, RecordLimits.KAFKA_DEFAULTS);
+    }
+
+    /**
+     * The configuration for a worker whose output topics take values up to {@code limits}: the
+     * producer may send that much, and a record over it is dead-lettered by {@link OutputErrorHandler}.
+     */
+    public static Properties build(Properties base, Topics topics, String applicationId, int threads, String stateDir,
+            RecordLimits limits) {
         Properties props = new Properties();
         props.putAll(base);
         props.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -30,6 +40,10 @@ public final class AugmentConfig {
         props.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, "-1");
         props.putIfAbsent(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.dlq());
         props.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
+        props.putIfAbsent(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, OutputErrorHandler.class.getName());
+        props.putIfAbsent(DeadLetterHandler.MAX_VALUE_CONFIG, Integer.toString(limits.deadLetterBytes()));
+        props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                Integer.toString(limits.producerMaxRequestBytes()));
         props.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueExceptionHandler.class.getName());
         props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");

@@ -50,6 +50,15 @@ public final class AugmentTopology {
      */
     public static Topology build(Topics topics, DatasetDirectory datasets, Supplier<ImagePipeline> images,
             Supplier<TextPipeline> texts, boolean mixes, int mixBuffer) {
+        return build(topics, datasets, images, texts, mixes, mixBuffer, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param maxPreparedBytes the largest prepared record the output topics take; a larger one is
+     *                         dead-lettered (see {@link OutputErrorHandler}) instead of sent
+     */
+    public static Topology build(Topics topics, DatasetDirectory datasets, Supplier<ImagePipeline> images,
+            Supplier<TextPipeline> texts, boolean mixes, int mixBuffer, int maxPreparedBytes) {
         StreamsBuilder builder = new StreamsBuilder();
         String[] stores = {};
         if (mixes) {
@@ -66,7 +75,7 @@ public final class AugmentTopology {
                     .process(() -> new PrepareTextProcessor(datasets, texts), Named.as("prepare-text")), Named.as("images-and-texts"));
         }
         prepared.to((key, sample, context) -> topics.preparedFor(sample.split()),
-                Produced.with(Serdes.String(), new PreparedSerde()).withName("prepared-by-split"));
+                Produced.with(Serdes.String(), new PreparedSerde(maxPreparedBytes)).withName("prepared-by-split"));
         return builder.build();
     }
 }

@@ -7,10 +7,16 @@ import io.streamaug.augment.spec.PipelineSpec;
 import io.streamaug.augment.text.Lexicon;
 import io.streamaug.augment.text.TextPipeline;
 import io.streamaug.augment.text.TextSpec;
+import io.streamaug.kafka.RecordLimits;
 import io.streamaug.kafka.Topics;
 import java.nio.file.Path;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Everything one augment worker instance is made of, and the one place that makes it: the
@@ -25,6 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public record WorkerSetup(Properties client, Topics topics, String applicationId, int threads, Path stateDir,
         PipelineSpec imageSpec, Normalization normalization, ImageLimits limits, TextSpec textSpec, int mixBuffer) {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerSetup.class);
 
     public WorkerSetup {
         if (threads < 1) {
@@ -52,15 +59,37 @@ public record WorkerSetup(Properties client, Topics topics, String applicationId
                 mixBuffer);
     }
 
-    /** Builds the worker (not started); {@code deadLetters} counts the records it dead-letters. */
+    /**
+     * Builds the worker (not started); {@code deadLetters} counts the records it dead-letters. The
+     * output topics' size limits are read from the cluster, so that a record too large for its topic
+     * is dead-lettered rather than refused by the broker.
+     */
     public AugmentWorker build(AtomicLong deadLetters) {
-        Properties config = AugmentConfig.build(client, topics, applicationId, threads, stateDir.toString());
+        RecordLimits records = recordLimits();
+        Properties config = AugmentConfig.build(client, topics, applicationId, threads, stateDir.toString(), records);
         config.put(DeadLetterHandler.COUNTER_CONFIG, deadLetters);
         TextSpec text = textSpec;
         return new AugmentWorker(AugmentTopology.build(topics, DatasetDirectory.fromKafka(client, topics),
                 () -> new ImagePipeline(imageSpec, normalization, 0, limits),
                 text == null ? null : () -> new TextPipeline(text, Lexicon.get()),
-                imageSpec.mixing().mixes(), mixBuffer), config);
+                imageSpec.mixing().mixes(), mixBuffer, records.preparedBytes()), config);
+    }
+
+    private RecordLimits recordLimits() {
+        Properties props = new Properties();
+        props.putAll(client);
+        props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
+        props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
+        try (Admin admin = Admin.create(props)) {
+            return RecordLimits.of(admin, topics);
+        } catch (ExecutionException e) {
+            LOG.warn("could not read the output topics' max.message.bytes ({}); assuming Kafka's default",
+                    e.getCause().toString());
+            return RecordLimits.KAFKA_DEFAULTS;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return RecordLimits.KAFKA_DEFAULTS;
+        }
     }
 
     /** Builds the worker (not started). */
