@@ -1,5 +1,6 @@
 package io.streamaug.deploy;
 
+import io.streamaug.core.cli.JsonOutput;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.streamaug.broker.EmbeddedKafkaBroker;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,8 +41,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "32", description = "Trainer minibatch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the run's results as JSON to FILE.")
-    Path json;
+    @Mixin
+    JsonOutput json;
 
     @Option(names = "--text", description = "The SpamAssassin variant: EDA text augmentation and a hashed-text model "
             + "(bundled 1,200-message subset, or the full corpus with --data).")
@@ -72,9 +74,7 @@ public final class DemoCommand implements Callable<Integer> {
             throw new UsageException("--data " + data + " is not a directory");
         }
         Path reportDir = report != null ? report : Path.of(".streamaug", text ? "demo-report-text" : "demo-report");
-        if (json != null && json.getParent() != null && !Files.isDirectory(json.getParent())) {
-            throw new UsageException("--json " + json + ": directory " + json.getParent() + " does not exist");
-        }
+        json.check();
         long started = System.nanoTime();
         Path dir = Files.createTempDirectory("streamaug-demo");
         Map<String, Object> results;
@@ -100,10 +100,7 @@ public final class DemoCommand implements Callable<Integer> {
         throughput.forEach((k, v) -> System.out.printf("  %-32s %,12.0f%n", k.replace('_', ' '), (double) v));
         System.out.println("report: " + reportDir.resolve("index.html").toAbsolutePath());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(reportDir.resolve("results.json").toFile(), results);
-        if (json != null) {
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), results);
-            System.out.println("results written to " + json);
-        }
+        json.write(results);
         return 0;
     }
 

@@ -1,10 +1,9 @@
 package io.streamaug.deploy;
 
+import io.streamaug.core.cli.JsonOutput;
 import io.streamaug.augment.image.IdxPngEncoder;
 import io.streamaug.core.process.ChildJvm;
 import io.streamaug.kafka.TopicLayout;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.streamaug.datasets.FashionMnist;
 import io.streamaug.augment.image.ImagePipeline;
 import io.streamaug.worker.produce.ImageProducer;
@@ -45,6 +44,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -68,8 +68,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     @Option(names = "--latency-rate", defaultValue = "1000", description = "Records/s for the latency run (default: ${DEFAULT-VALUE}).")
     int latencyRate;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
-    Path json;
+    @Mixin
+    JsonOutput json;
 
     @Option(names = "--worker-kafka", paramLabel = "KEY=VALUE",
             description = "A Kafka Streams or client setting for the worker JVMs, repeatable (e.g. commit.interval.ms=500).")
@@ -77,6 +77,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        json.check();
         if (records < 1000 || latencyRate < 1) {
             throw new UsageException("--records must be ≥ 1000 and --latency-rate ≥ 1");
         }
@@ -114,10 +115,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             DemoCommand.deleteRecursively(dir);
         }
         print(results);
-        if (json != null) {
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), results.json());
-            System.out.println("results written to " + json);
-        }
+        json.write(results.json());
         return 0;
     }
 

@@ -1,15 +1,10 @@
 package io.streamaug.worker;
 
-import io.streamaug.augment.image.ImageLimits;
-import io.streamaug.augment.image.ImagePipeline;
-import io.streamaug.augment.text.Lexicon;
-import io.streamaug.augment.text.TextPipeline;
 import io.streamaug.augment.text.TextSpec;
 import io.streamaug.augment.image.Normalization;
 import io.streamaug.augment.spec.PipelineSpec;
 import io.streamaug.augment.spec.SpecLoader;
 import io.streamaug.kafka.DatasetCatalog;
-import io.streamaug.core.DatasetInfo;
 import io.streamaug.core.DatasetStats;
 import io.streamaug.kafka.TopicOptions;
 import io.streamaug.kafka.Topics;
@@ -18,10 +13,8 @@ import io.streamaug.core.cli.UsageException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
-import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,7 +1,7 @@
 package io.streamaug.augment.bench;
 
+import io.streamaug.core.cli.JsonOutput;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.streamaug.core.cli.UsageException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code streamaug bench ops}: images/s per op and for the reference pipelines, beside raw OpenCV and Python peers. */
@@ -21,8 +22,8 @@ import picocli.CommandLine.Option;
             "rotate ±15°, noise, normalise) on 28×28 gray and 224×224 RGB, beside a raw OpenCV loop doing the",
             "same work, and beside Python OpenCV and torchvision (bench/peers/ops_peers.py) when available."})
 public final class OpsBenchCommand implements Callable<Integer> {
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
-    Path json;
+    @Mixin
+    JsonOutput json;
 
     @Option(names = "--rounds", defaultValue = "5", description = "Timed rounds per figure; the median is reported (default: ${DEFAULT-VALUE}).")
     int rounds;
@@ -39,6 +40,7 @@ public final class OpsBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        json.check();
         if (rounds < 1 || roundMillis < 50) {
             throw new UsageException("--rounds must be ≥ 1 and --round-ms ≥ 50");
         }
@@ -58,10 +60,7 @@ public final class OpsBenchCommand implements Callable<Integer> {
             }
         }
         print(results);
-        if (json != null) {
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), results);
-            System.out.println("results written to " + json);
-        }
+        json.write(results);
         return 0;
     }
 

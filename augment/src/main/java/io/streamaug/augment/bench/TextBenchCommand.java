@@ -1,7 +1,6 @@
 package io.streamaug.augment.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.streamaug.core.cli.JsonOutput;
 import io.streamaug.datasets.TextCorpus;
 import io.streamaug.augment.spec.SpecLoader;
 import io.streamaug.augment.text.Lexicon;
@@ -17,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code streamaug bench text}: sentences/s of each EDA op and of Eda (α 0.1, n_aug 4), one thread. */
@@ -40,11 +40,12 @@ public final class TextBenchCommand implements Callable<Integer> {
     @Option(names = "--round-ms", defaultValue = "1000", description = "Length of a round in ms (default: ${DEFAULT-VALUE}).")
     long roundMillis;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
-    Path json;
+    @Mixin
+    JsonOutput json;
 
     @Override
     public Integer call() throws Exception {
+        json.check();
         if (!Files.isDirectory(data)) {
             throw new UsageException("--data " + data + " is not a directory");
         }
@@ -81,9 +82,7 @@ public final class TextBenchCommand implements Callable<Integer> {
         rates.forEach((name, rate) -> System.out.printf(Locale.ROOT, "  %-22s %10.0f%n", name, rate));
         System.out.printf(Locale.ROOT, "  WordNet load %.1f s; first pass over the texts (cold synonym cache) %.1f s%n",
                 wordNetLoadSeconds, coldSeconds);
-        if (json != null) {
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), results);
-        }
+        json.write(results);
         return 0;
     }
 

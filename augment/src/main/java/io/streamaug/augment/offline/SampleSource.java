@@ -4,7 +4,6 @@ import io.streamaug.datasets.FashionMnist;
 import io.streamaug.datasets.IdxImages;
 import io.streamaug.datasets.ImageFolder;
 import io.streamaug.augment.image.IdxPngEncoder;
-import io.streamaug.augment.image.OpenCv;
 import io.streamaug.core.cli.UsageException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,10 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.opencv.core.CvType;
-import org.opencv.core.Mat;
-import org.opencv.core.MatOfByte;
-import org.opencv.imgcodecs.Imgcodecs;
 
 /** Encoded images with ids and labels, from Fashion-MNIST or a directory, for offline commands. */
 final class SampleSource {

@@ -1,8 +1,8 @@
 package io.streamaug.trainer.bench;
 
+import io.streamaug.core.cli.JsonOutput;
 import io.streamaug.core.process.ChildJvm;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.streamaug.core.cli.UsageException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -28,8 +29,8 @@ import picocli.CommandLine.Option;
         description = {"Trainer samples/s (MLP 784-256-128-10, layer norm, default recipe) at minibatch 1, 32 and 128,",
             "with 1 and 2 threads, beside PyTorch (bench/peers/trainer_peer.py, Debian python3-torch) in the same run."})
 public final class TrainerBenchCommand implements Callable<Integer> {
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
-    Path json;
+    @Mixin
+    JsonOutput json;
 
     @Option(names = "--batch-sizes", split = ",", defaultValue = "1,32,128", description = "Minibatch sizes (default: ${DEFAULT-VALUE}).")
     List<Integer> batchSizes;
@@ -52,6 +53,7 @@ public final class TrainerBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        json.check();
         if (rounds < 1 || seconds <= 0 || batchSizes.stream().anyMatch(b -> b < 1) || threads.stream().anyMatch(t -> t < 1)) {
             throw new UsageException("--rounds, --seconds, --batch-sizes and --threads must be positive");
         }
@@ -98,10 +100,7 @@ public final class TrainerBenchCommand implements Callable<Integer> {
             }
         }
         print(results);
-        if (json != null) {
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), results);
-            System.out.println("results written to " + json);
-        }
+        json.write(results);
         return 0;
     }
 

@@ -1,7 +1,6 @@
 package io.streamaug.trainer.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.streamaug.core.cli.JsonOutput;
 import io.streamaug.kafka.KafkaOptions;
 import io.streamaug.core.cli.UsageException;
 import io.streamaug.trainer.checkpoint.Checkpoint;
@@ -37,8 +36,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--split", defaultValue = "test", description = "test or val (default: ${DEFAULT-VALUE}).")
     String split;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON to FILE.")
-    Path json;
+    @Mixin
+    JsonOutput json;
 
     @Option(names = "--tta-shift", defaultValue = "0", paramLabel = "PIXELS",
             description = {"Test-time augmentation (images): average the class probabilities over every shift of up to "
@@ -52,6 +51,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        json.check();
         Path dir = locate(checkpoint);
         if (!List.of("test", "val").contains(split)) {
             throw new UsageException("--split must be test or val, got " + split);
@@ -78,14 +78,14 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + split + " split?");
         }
         print(System.out, state.classes(), result);
-        if (json != null) {
+        if (json.file() != null) {
             Map<String, Object> out = toMap(dir, state, split, result);
             Map<String, Object> viewed = new LinkedHashMap<>();
             viewed.put("shift", views.shift());
             viewed.put("flip", views.flip());
             viewed.put("views", views.count());
             out.put("test_time_views", viewed);
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), out);
+            json.write(out);
         }
         return 0;
     }

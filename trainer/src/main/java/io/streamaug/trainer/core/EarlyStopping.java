@@ -69,23 +69,15 @@ public final class EarlyStopping {
         return patience > 0 && best != null && bestStep != step;
     }
 
-    public boolean stopped() {
-        return stopped;
+    /**
+     * Where the rule stands: the best result so far ({@code null} before the first), its step
+     * ({@code -1} before the first), the results since it, and whether the rule has stopped the run.
+     */
+    public record Progress(Double best, long bestStep, int sinceBest, boolean stopped) {
     }
 
-    /** The best result so far ({@code null} before the first). */
-    public Double best() {
-        return best;
-    }
-
-    /** The step of the best result ({@code -1} before the first). */
-    public long bestStep() {
-        return bestStep;
-    }
-
-    /** Results since the best one. */
-    public int sinceBest() {
-        return sinceBest;
+    public Progress progress() {
+        return new Progress(best, bestStep, sinceBest, stopped);
     }
 
     public int patience() {

@@ -133,20 +133,20 @@ public final class OnlineTrainer {
                 finish();
             }
         }
-        return new Result(step, samples, source.deadLetters(), source.otherDatasets(), (System.nanoTime() - started) / 1e9,
-                source.finalDataWait(), initialLoss, runLog.firstLoss(), runLog.lastLoss(), lastVal(), early.best(), early.bestStep(),
-                early.stopped(), lastCheckpoint, runLog.file(), runLog.drawCurves(), audit.count(), audit.fingerprint());
+        return new Result(step, samples, source.counts().deadLetters(), source.counts().otherDatasets(), (System.nanoTime() - started) / 1e9,
+                source.finalDataWait(), initialLoss, runLog.losses().first(), runLog.losses().last(), lastVal(), early.progress().best(), early.progress().bestStep(),
+                early.progress().stopped(), lastCheckpoint, runLog.file(), runLog.drawCurves(), audit.count(), audit.fingerprint());
     }
 
     /** The end of a run: train on what is left when the stream ended, evaluate, restore the best model, checkpoint. */
     private void finish() {
-        if (!stopRequested && !early.stopped() && !(config.io().maxSteps() > 0 && step >= config.io().maxSteps())) {
+        if (!stopRequested && !early.progress().stopped() && !(config.io().maxSteps() > 0 && step >= config.io().maxSteps())) {
             // The stream ended (idle) or the sample budget is met: train on what the buffer holds.
             source.drain(item -> {
                 add(item);
-                return !early.stopped();
+                return !early.progress().stopped();
             });
-            if (!batch.isEmpty() && !early.stopped()) {
+            if (!batch.isEmpty() && !early.progress().stopped()) {
                 fit();
             }
         }
@@ -211,10 +211,10 @@ public final class OnlineTrainer {
         if (config.validation().evalEvery() > 0 && step % config.validation().evalEvery() == 0) {
             validator.evaluate(learner, step, samples, runLog);
         }
-        if (config.io().checkpointEvery() > 0 && step % config.io().checkpointEvery() == 0 && !early.stopped()) {
+        if (config.io().checkpointEvery() > 0 && step % config.io().checkpointEvery() == 0 && !early.progress().stopped()) {
             checkpoint(false);
         }
-        return !early.stopped() && !config.io().limitsReached(step, samples);
+        return !early.progress().stopped() && !config.io().limitsReached(step, samples);
     }
 
     /** One step on the full (or, at the end, last partial) minibatch, which it then empties. */
@@ -249,7 +249,7 @@ public final class OnlineTrainer {
         String topic = topics.augmentedTrain();
         Checkpoint.State state = new Checkpoint.State(Checkpoint.FORMAT, topic, step, samples, at.offsets(),
                 at.statsVersion(), ownStats ? stats.mean() : null, ownStats ? stats.std() : null, config.dataset(),
-                classNames, learner.features().toMap(), config.toJson(), early.best(), early.bestStep(), early.sinceBest(),
+                classNames, learner.features().toMap(), config.toJson(), early.progress().best(), early.progress().bestStep(), early.progress().sinceBest(),
                 Base64.getEncoder().encodeToString(at.randomState()), audit.count(), audit.fingerprint(), at.deadLetters(),
                 new Provenance(topic, at.statsVersion(), audit.ops()));
         lastCheckpoint = Checkpoint.write(checkpointDir(), state, learner.network(), at.buffered(), validator.bestParams());

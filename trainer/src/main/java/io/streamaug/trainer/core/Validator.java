@@ -57,11 +57,11 @@ final class Validator {
         }
         runLog.eval(step, samples, val.total(), val.loss(), val.accuracy(), better);
         log.accept(String.format("trainer %s: step %d, val loss %.4f, val accuracy %.4f on %d%s", config.name(), step,
-                val.loss(), val.accuracy(), val.total(), better ? " (best)" : " (" + early.sinceBest()
+                val.loss(), val.accuracy(), val.total(), better ? " (best)" : " (" + early.progress().sinceBest()
                         + (v.patience() > 0 ? "/" + v.patience() : "") + " without improvement)"));
         if (decision == EarlyStopping.Decision.STOP) {
             log.accept(String.format("trainer %s: early stopping: val %s has not improved for %d evaluations (best %.4f at step %d)",
-                    config.name(), v.monitor(), v.patience(), early.best(), early.bestStep()));
+                    config.name(), v.monitor(), v.patience(), early.progress().best(), early.progress().bestStep()));
         }
     }
 
@@ -75,7 +75,7 @@ final class Validator {
             learner.restore(bestParams);
             lastVal = bestVal;
             log.accept(String.format("trainer %s: restored the best model (step %d, val %s %.4f)", config.name(),
-                    early.bestStep(), config.validation().monitor(), early.best()));
+                    early.progress().bestStep(), config.validation().monitor(), early.progress().best()));
         }
     }
 

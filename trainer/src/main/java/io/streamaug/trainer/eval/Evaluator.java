@@ -18,7 +18,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * other datasets are passed over; records the model cannot take are counted as skipped. With
  * {@link TestTimeViews} each image is scored by its class probabilities averaged over its views.
  */
-public final class Evaluator {
+public record Evaluator(Properties clientProperties, String dataset, Featuriser features, int classes, Duration timeout,
+        TestTimeViews views) {
     private static final int BATCH = 256;
 
     /** The result; {@code confusion[true][predicted]}. */
@@ -41,29 +42,15 @@ public final class Evaluator {
         }
     }
 
-    private final Properties clientProperties;
-    private final String dataset;
-    private final Featuriser features;
-    private final int classes;
-    private final Duration timeout;
-    private final TestTimeViews views;
-
     public Evaluator(Properties clientProperties, String dataset, Featuriser features, int classes, Duration timeout) {
         this(clientProperties, dataset, features, classes, timeout, TestTimeViews.NONE);
     }
 
     /** An evaluator that scores each sample by its class probabilities averaged over {@code views}. */
-    public Evaluator(Properties clientProperties, String dataset, Featuriser features, int classes, Duration timeout,
-            TestTimeViews views) {
+    public Evaluator {
         if (views.any() && !(features instanceof ImageFeatures)) {
             throw new IllegalArgumentException("test-time views apply to images; this model takes " + features.describe());
         }
-        this.clientProperties = clientProperties;
-        this.dataset = dataset;
-        this.features = features;
-        this.classes = classes;
-        this.timeout = timeout;
-        this.views = views;
     }
 
     public Evaluation evaluate(String topic, MultiLayerNetwork net) {

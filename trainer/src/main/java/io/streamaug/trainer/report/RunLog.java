@@ -107,14 +107,12 @@ public final class RunLog implements AutoCloseable {
         return line;
     }
 
-    /** The loss of the first step this run logged ({@code NaN} before it). */
-    public double firstLoss() {
-        return firstLoss;
+    /** The losses of the first and the last step this run logged ({@code NaN} before the first). */
+    public record Losses(double first, double last) {
     }
 
-    /** The loss of the last step logged ({@code NaN} before the first). */
-    public double lastLoss() {
-        return lastLoss;
+    public Losses losses() {
+        return new Losses(firstLoss, lastLoss);
     }
 
     public void flush() {

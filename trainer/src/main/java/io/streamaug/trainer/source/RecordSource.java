@@ -225,17 +225,15 @@ public final class RecordSource implements AutoCloseable {
         return buffer.size();
     }
 
-    /** The stats version of the samples trained on ({@code -1} before the first). */
-    public long statsVersion() {
-        return statsVersion;
+    /**
+     * What the source has passed over so far: the stats version of the samples handed out ({@code -1}
+     * before the first), records sent to the dead-letter topic, and records of other datasets.
+     */
+    public record Counts(long statsVersion, long deadLetters, long otherDatasets) {
     }
 
-    public long deadLetters() {
-        return deadLetters;
-    }
-
-    public long otherDatasets() {
-        return otherDatasets;
+    public Counts counts() {
+        return new Counts(statsVersion, deadLetters, otherDatasets);
     }
 
     /** The fraction of time since the first record spent waiting for records, so far. */

@@ -23,10 +23,10 @@ class EarlyStoppingTest {
     void onALossLowerIsBetterAndPatienceCountsResultsWithoutImprovementInARow() {
         EarlyStopping rule = new EarlyStopping(true, 2);
         assertThat(feed(rule, 1.0, 0.8, 0.9, 0.7, 0.75, 0.8)).containsExactly(KEEP, KEEP, WAIT, KEEP, WAIT, STOP);
-        assertThat(rule.stopped()).isTrue();
-        assertThat(rule.best()).isEqualTo(0.7);
-        assertThat(rule.bestStep()).isEqualTo(40);
-        assertThat(rule.sinceBest()).isEqualTo(2);
+        assertThat(rule.progress().stopped()).isTrue();
+        assertThat(rule.progress().best()).isEqualTo(0.7);
+        assertThat(rule.progress().bestStep()).isEqualTo(40);
+        assertThat(rule.progress().sinceBest()).isEqualTo(2);
         assertThat(rule.restoreAt(60)).isTrue(); // the model in hand is not the best one
         assertThat(rule.restoreAt(40)).isFalse();
     }
@@ -35,8 +35,8 @@ class EarlyStoppingTest {
     void onAnAccuracyHigherIsBetterAndATieIsNoImprovement() {
         EarlyStopping rule = new EarlyStopping(false, 3);
         assertThat(feed(rule, 0.5, 0.7, 0.7, 0.6, 0.65)).containsExactly(KEEP, KEEP, WAIT, WAIT, STOP);
-        assertThat(rule.best()).isEqualTo(0.7);
-        assertThat(rule.bestStep()).isEqualTo(20);
+        assertThat(rule.progress().best()).isEqualTo(0.7);
+        assertThat(rule.progress().bestStep()).isEqualTo(20);
         assertThat(rule.restoreAt(50)).isTrue();
     }
 
@@ -44,7 +44,7 @@ class EarlyStoppingTest {
     void theLastResultBeingTheBestNeedsNoRestore() {
         EarlyStopping rule = new EarlyStopping(false, 2);
         assertThat(feed(rule, 0.5, 0.4, 0.9)).containsExactly(KEEP, WAIT, KEEP);
-        assertThat(rule.stopped()).isFalse();
+        assertThat(rule.progress().stopped()).isFalse();
         assertThat(rule.restoreAt(30)).isFalse();
     }
 
@@ -52,9 +52,9 @@ class EarlyStoppingTest {
     void withoutPatienceItTracksTheBestButNeverStopsNorRestores() {
         EarlyStopping rule = new EarlyStopping(true, 0);
         assertThat(feed(rule, 1.0, 2.0, 3.0, 4.0, 5.0)).containsExactly(KEEP, WAIT, WAIT, WAIT, WAIT);
-        assertThat(rule.stopped()).isFalse();
+        assertThat(rule.progress().stopped()).isFalse();
         assertThat(rule.keepsParameters()).isFalse();
-        assertThat(rule.best()).isEqualTo(1.0);
+        assertThat(rule.progress().best()).isEqualTo(1.0);
         assertThat(rule.restoreAt(50)).isFalse();
         assertThat(new EarlyStopping(true, 0).restoreAt(0)).isFalse(); // nothing observed
     }
@@ -63,9 +63,9 @@ class EarlyStoppingTest {
     void aResumedRuleContinuesFromTheCheckpointsBestAndCount() {
         EarlyStopping rule = new EarlyStopping(true, 3, 0.5, 100, 2);
         assertThat(rule.observe(120, 0.6)).isEqualTo(STOP); // the third without improvement
-        assertThat(rule.bestStep()).isEqualTo(100);
+        assertThat(rule.progress().bestStep()).isEqualTo(100);
         EarlyStopping again = new EarlyStopping(true, 3, 0.5, 100, 2);
         assertThat(again.observe(120, 0.4)).isEqualTo(KEEP);
-        assertThat(again.sinceBest()).isZero();
+        assertThat(again.progress().sinceBest()).isZero();
     }
 }

@@ -75,9 +75,9 @@ class RecordSourceTest {
             assertThat(out).hasSize(6); // 10 usable, 4 still buffered
             assertThat(source.buffered()).isEqualTo(4);
             assertThat(source.offsets()).isEqualTo(Map.of(0, 13L));
-            assertThat(source.statsVersion()).isZero();
-            assertThat(source.deadLetters()).isEqualTo(2); // the garbage and the other stats version
-            assertThat(source.otherDatasets()).isEqualTo(1);
+            assertThat(source.counts().statsVersion()).isZero();
+            assertThat(source.counts().deadLetters()).isEqualTo(2); // the garbage and the other stats version
+            assertThat(source.counts().otherDatasets()).isEqualTo(1);
             assertThat(dlq.history()).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
                     .containsExactly("k10", "k12");
 

@@ -21,8 +21,6 @@ import java.util.Map;
 import java.util.function.IntFunction;
 import me.tongfei.progressbar.ProgressBar;
 import org.apache.kafka.clients.producer.Producer;
-import org.opencv.core.CvType;
-import org.opencv.core.MatOfByte;
 
 
 /**
