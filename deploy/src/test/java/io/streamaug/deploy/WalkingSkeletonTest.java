@@ -1,5 +1,6 @@
 package io.streamaug.deploy;
 
+import io.streamaug.trainer.checkpoint.Checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -57,6 +58,11 @@ class WalkingSkeletonTest {
                 "trainer-config.json", "test-evaluation.txt")) {
             assertThat(report.resolve(file)).as(file).isNotEmptyFile();
         }
+        // The checkpoint names the spec the workers prepared its records with.
+        List<Path> checkpoints = Checkpoint.list(report.resolve("run").resolve("checkpoints"));
+        assertThat(checkpoints).isNotEmpty();
+        assertThat(Checkpoint.readState(checkpoints.get(checkpoints.size() - 1)).provenance().specs())
+                .singleElement().asString().matches("fashion-mnist@sha256:[0-9a-f]{64}");
         String html = Files.readString(report.resolve("index.html"));
         assertThat(html).contains("Test accuracy").contains("confusion matrix").contains("preview.png")
                 .contains("run/curves.png").contains("Ankle boot");

@@ -12,6 +12,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * dead-lettered instead of refused by the broker.
  */
 public final class PreparedSerde implements Serde<PreparedSample> {
+    /** The one header of a prepared record: the spec that made it, {@code NAME@sha256:HEX}. */
+    public static final String SPEC_HEADER = "streamaug.spec";
+
     private final int maxBytes;
 
     /** No size limit (readers, tests). */

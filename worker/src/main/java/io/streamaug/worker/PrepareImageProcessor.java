@@ -20,6 +20,7 @@ final class PrepareImageProcessor implements Processor<String, byte[], String, P
     private final Supplier<ImagePipeline> pipelines;
     private ProcessorContext<String, PreparedSample> context;
     private ImagePipeline pipeline;
+    private byte[] specHeader;
     private MixBuffer buffer;
     private final int bufferSize;
     private final DatasetDirectory datasets;
@@ -34,6 +35,7 @@ final class PrepareImageProcessor implements Processor<String, byte[], String, P
     public void init(ProcessorContext<String, PreparedSample> context) {
         this.context = context;
         this.pipeline = pipelines.get();
+        this.specHeader = pipeline.spec().identity().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         if (pipeline.spec().mixing().mixes()) {
             try {
                 buffer = new MixBuffer(context.getStateStore(MixBuffer.STORE), bufferSize);
@@ -57,7 +59,7 @@ final class PrepareImageProcessor implements Processor<String, byte[], String, P
                 sample = pipeline.prepare(raw.id(), raw.dataset().name(), raw.split(), raw.epoch(), repeat,
                         record.value(), Label.of(raw.label()), classes);
             }
-            context.forward(RawRecord.output(record, sample));
+            context.forward(RawRecord.output(record, sample, specHeader));
         }
     }
 

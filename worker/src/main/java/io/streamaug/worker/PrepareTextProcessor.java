@@ -18,6 +18,7 @@ final class PrepareTextProcessor implements Processor<String, byte[], String, Pr
     private final Supplier<TextPipeline> pipelines;
     private ProcessorContext<String, PreparedSample> context;
     private TextPipeline pipeline;
+    private byte[] specHeader;
     private final DatasetDirectory datasets;
 
     PrepareTextProcessor(DatasetDirectory datasets, Supplier<TextPipeline> pipelines) {
@@ -29,6 +30,7 @@ final class PrepareTextProcessor implements Processor<String, byte[], String, Pr
     public void init(ProcessorContext<String, PreparedSample> context) {
         this.context = context;
         this.pipeline = pipelines.get();
+        this.specHeader = pipeline.spec().identity().toString().getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
@@ -38,7 +40,7 @@ final class PrepareTextProcessor implements Processor<String, byte[], String, Pr
         int repeats = raw.split() == Split.TRAIN ? pipeline.spec().repeats() : 1;
         for (int repeat = 0; repeat < repeats; repeat++) {
             context.forward(RawRecord.output(record, pipeline.prepare(raw.id(), raw.dataset().name(), raw.split(), raw.epoch(),
-                    repeat, text, Label.of(raw.label()))));
+                    repeat, text, Label.of(raw.label())), specHeader));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.streamaug.worker;
 
+import io.streamaug.kafka.PreparedSerde;
 import io.streamaug.core.DatasetInfo;
 import io.streamaug.kafka.RawHeaders;
 import io.streamaug.core.Split;
@@ -58,12 +59,15 @@ public record RawRecord(String id, DatasetInfo dataset, Split split, int epoch, 
     }
 
     /**
-     * The output record for a prepared value: the raw record's key and timestamp, and no headers.
-     * Everything a trainer needs is in the prepared value; the raw headers that Kafka Streams would
-     * otherwise copy onto every output record cost encoding in the worker, validation in the broker
-     * and parsing in each trainer, for nothing.
+     * The output record for a prepared value: the raw record's key and timestamp, and one header,
+     * {@code streamaug.spec}, naming the spec that made it ({@code NAME@sha256:HEX}): a trainer keeps
+     * it in its checkpoints' provenance. The raw headers that Kafka Streams would otherwise copy onto
+     * every output record cost encoding in the worker, validation in the broker and parsing in each
+     * trainer, for nothing; everything else a trainer needs is in the value.
      */
-    static <V> Record<String, V> output(Record<String, byte[]> raw, V value) {
-        return raw.withValue(value).withHeaders(new RecordHeaders());
+    static <V> Record<String, V> output(Record<String, byte[]> raw, V value, byte[] spec) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(PreparedSerde.SPEC_HEADER, spec);
+        return raw.withValue(value).withHeaders(headers);
     }
 }

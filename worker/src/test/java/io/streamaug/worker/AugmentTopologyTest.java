@@ -91,8 +91,13 @@ class AugmentTopologyTest {
         send("d", IMAGE, "label", "6", "dataset", "fm"); // no split header: train
 
         List<TestRecord<String, PreparedSample>> records = train.readRecordsToList();
-        // The raw headers are not copied onto prepared records: everything is in the value.
-        assertThat(records).allSatisfy(r -> assertThat(r.headers().toArray()).isEmpty());
+        // The raw headers are not copied onto prepared records: everything is in the value, and one
+        // header names the spec that made the record.
+        assertThat(records).allSatisfy(r -> {
+            assertThat(r.headers().toArray()).hasSize(1);
+            assertThat(new String(r.headers().lastHeader(PreparedSerde.SPEC_HEADER).value(), StandardCharsets.UTF_8))
+                    .matches("test@sha256:[0-9a-f]{64}");
+        });
         List<PreparedSample> trained = records.stream().map(TestRecord::value).toList();
         assertThat(trained).extracting(PreparedSample::id).containsExactly("a", "a", "d", "d");
         assertThat(trained).extracting(PreparedSample::repeat).containsExactly(0, 1, 0, 1);
@@ -162,7 +167,8 @@ class AugmentTopologyTest {
         rawText.pipeInput(new TestRecord<>("m4", message.getBytes(StandardCharsets.UTF_8), headers("label", "ham", "dataset", "fm")));
 
         List<TestRecord<String, PreparedSample>> records = train.readRecordsToList();
-        assertThat(records).allSatisfy(r -> assertThat(r.headers().toArray()).isEmpty());
+        assertThat(records).allSatisfy(r -> assertThat(r.headers().toArray()).extracting(h -> h.key())
+                .containsExactly(PreparedSerde.SPEC_HEADER));
         List<PreparedSample> trained = records.stream().map(TestRecord::value).toList();
         assertThat(trained).extracting(PreparedSample::id).containsExactly("m1", "m1");
         assertThat(trained).allSatisfy(s -> {

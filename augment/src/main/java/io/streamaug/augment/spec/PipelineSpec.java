@@ -1,5 +1,6 @@
 package io.streamaug.augment.spec;
 
+import io.streamaug.augment.SpecIdentity;
 import io.streamaug.augment.image.Normalization;
 import io.streamaug.augment.image.mix.Mixing;
 import io.streamaug.core.wire.Dtype;
@@ -13,7 +14,13 @@ import java.util.List;
  * output dtype.
  */
 public record PipelineSpec(long seed, int channels, int repeats, List<Step> ops, List<Step> evalOps, Mixing mixing,
-        Normalization normalization, Dtype dtype) {
+        Normalization normalization, Dtype dtype, SpecIdentity identity) {
+    /** A spec built in code (tests, preview's variants): identity {@link SpecIdentity#INLINE}. */
+    public PipelineSpec(long seed, int channels, int repeats, List<Step> ops, List<Step> evalOps, Mixing mixing,
+            Normalization normalization, Dtype dtype) {
+        this(seed, channels, repeats, ops, evalOps, mixing, normalization, dtype, SpecIdentity.INLINE);
+    }
+
     public PipelineSpec {
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);

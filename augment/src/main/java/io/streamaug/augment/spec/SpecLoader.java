@@ -1,5 +1,6 @@
 package io.streamaug.augment.spec;
 
+import io.streamaug.augment.SpecIdentity;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -91,7 +92,7 @@ public final class SpecLoader {
         List<Step> ops = spec.has("ops") ? steps(spec.list("ops"), channels, false) : List.of();
         List<Step> evalOps = spec.has("eval_ops") ? steps(spec.list("eval_ops"), channels, true) : List.of();
         return new PipelineSpec(spec.longValue("seed", 42), channels, spec.integer("repeats", 1, 1, 1000), ops, evalOps,
-                mixing(spec), normalization(spec, channels), dtype(spec));
+                mixing(spec), normalization(spec, channels), dtype(spec), SpecIdentity.of(yaml, source));
     }
 
     /** Reads a text spec ({@code type: text}): seed, repeats (EDA's n_aug) and text ops. */
@@ -105,7 +106,8 @@ public final class SpecLoader {
         for (SpecNode node : spec.has("ops") ? spec.list("ops") : List.<SpecNode>of()) {
             steps.add(textStep(node));
         }
-        return new io.streamaug.augment.text.TextSpec(spec.longValue("seed", 42), spec.integer("repeats", 1, 1, 1000), steps);
+        return new io.streamaug.augment.text.TextSpec(spec.longValue("seed", 42), spec.integer("repeats", 1, 1, 1000), steps,
+                SpecIdentity.of(yaml, source));
     }
 
     /** True when {@code spec} (a file or a bundled name) is a text spec ({@code type: text}). */

@@ -6,7 +6,12 @@ import java.util.List;
  * A validated text pipeline spec: train texts go through {@code steps} ({@code repeats} variants
  * each); val and test texts are never changed.
  */
-public record TextSpec(long seed, int repeats, List<Step> steps) {
+public record TextSpec(long seed, int repeats, List<Step> steps, io.streamaug.augment.SpecIdentity identity) {
+    /** A spec built in code: identity {@code inline}. */
+    public TextSpec(long seed, int repeats, List<Step> steps) {
+        this(seed, repeats, steps, io.streamaug.augment.SpecIdentity.INLINE);
+    }
+
     /** An op with its own {@code p}, or EDA's composite. */
     public sealed interface Step permits OpStep, EdaStep {
     }

@@ -60,6 +60,7 @@ public final class OnlineTrainer {
     private EarlyStopping early;
     private INDArray resumedBest;
     private Audit audit = new Audit();
+    private List<String> resumedSpecs = List.of();
     private long step;
     private long samples;
     private double initialLoss = Double.NaN;
@@ -179,6 +180,7 @@ public final class OnlineTrainer {
         samples = state.samples();
         audit = new Audit(state.trainedCount(), state.trainedFingerprint(),
                 state.provenance() == null ? List.of() : state.provenance().ops());
+        resumedSpecs = state.provenance() == null ? List.of() : state.provenance().specs();
         source.restore(loaded.position());
         log.accept(String.format("trainer %s: resuming from %s (step %d, %d samples, %d buffered, offsets %s)",
                 config.name(), dir, step, samples, loaded.buffer().size(), state.offsets()));
@@ -241,6 +243,13 @@ public final class OnlineTrainer {
         return validator == null ? null : validator.last();
     }
 
+    /** The specs of the records read for training, this run's and those of the runs it resumes. */
+    private List<String> specs() {
+        java.util.SortedSet<String> all = new java.util.TreeSet<>(resumedSpecs);
+        all.addAll(source.specs());
+        return List.copyOf(all);
+    }
+
     /** Writes a checkpoint (a learner exists by now); the final one also commits the offsets. */
     private void checkpoint(boolean commit) {
         runLog.flush();
@@ -251,7 +260,7 @@ public final class OnlineTrainer {
                 at.statsVersion(), ownStats ? stats.mean() : null, ownStats ? stats.std() : null, config.dataset(),
                 classNames, learner.features().toMap(), config.toJson(), early.progress().best(), early.progress().bestStep(), early.progress().sinceBest(),
                 Base64.getEncoder().encodeToString(at.randomState()), audit.count(), audit.fingerprint(), at.deadLetters(),
-                new Provenance(topic, at.statsVersion(), audit.ops()));
+                new Provenance(topic, at.statsVersion(), audit.ops(), specs()));
         lastCheckpoint = Checkpoint.write(checkpointDir(), state, learner.network(), at.buffered(), validator.bestParams());
         if (commit) {
             source.commit();

@@ -1,5 +1,7 @@
 package io.streamaug.trainer.source;
 
+import org.apache.kafka.common.header.Header;
+import io.streamaug.kafka.PreparedSerde;
 import io.streamaug.kafka.DeadLetters;
 import io.streamaug.kafka.Topics;
 import io.streamaug.core.cli.UsageException;
@@ -65,6 +67,7 @@ public final class RecordSource implements AutoCloseable {
     private final Map<Integer, Long> next = new TreeMap<>();
     private long statsVersion = -1;
     private boolean statsMismatchLogged;
+    private final java.util.SortedSet<String> specs = new java.util.TreeSet<>();
     private long deadLetters;
     private long otherDatasets;
     private long waitNanos;
@@ -194,6 +197,9 @@ public final class RecordSource implements AutoCloseable {
             if (statsVersion < 0) {
                 statsVersion = sample.statsVersion();
             }
+            Header spec = record.headers().lastHeader(PreparedSerde.SPEC_HEADER);
+            specs.add(spec == null ? "unknown (no " + PreparedSerde.SPEC_HEADER + " header)"
+                    : new String(spec.value(), java.nio.charset.StandardCharsets.UTF_8));
             return new Buffered(record.partition(), record.offset(), record.value(), sample);
         } catch (MalformedRecordException | IllegalArgumentException | IllegalStateException e) {
             dlq.send(DeadLetters.of(topics, "trainer:" + config.name(), record, e));
@@ -230,6 +236,11 @@ public final class RecordSource implements AutoCloseable {
      * before the first), records sent to the dead-letter topic, and records of other datasets.
      */
     public record Counts(long statsVersion, long deadLetters, long otherDatasets) {
+    }
+
+    /** The specs that made the records read for training so far ({@code NAME@sha256:HEX}), sorted. */
+    public java.util.List<String> specs() {
+        return java.util.List.copyOf(specs);
     }
 
     public Counts counts() {

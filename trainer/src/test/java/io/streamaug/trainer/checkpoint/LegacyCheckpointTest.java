@@ -87,7 +87,7 @@ class LegacyCheckpointTest {
     void aCheckpointWrittenNowCarriesItsProvenanceAndRoundTrips(@TempDir Path root) throws Exception {
         Checkpoint.Loaded old = Checkpoint.load(fixture());
         Checkpoint.State s = old.state();
-        Provenance provenance = new Provenance("p.augmented.train", 3, List.of("flip", "rotate"));
+        Provenance provenance = new Provenance("p.augmented.train", 3, List.of("flip", "rotate"), List.of("light@sha256:00ff"));
         Checkpoint.State now = new Checkpoint.State(Checkpoint.FORMAT, s.topic(), s.step(), s.samples(), s.offsets(),
                 s.statsVersion(), s.statsMean(), s.statsStd(), s.dataset(), s.classes(), s.featuriser(), s.config(),
                 s.bestMetric(), s.bestStep(), s.evalsWithoutImprovement(), s.shuffleRandomState(), s.trainedCount(),

@@ -105,7 +105,7 @@ class OnlineTrainerTest {
         assertThat(state.classes()).isEqualTo(Toy.CLASSES);
         assertThat(state.features()).isEqualTo(new io.streamaug.trainer.features.ImageFeatures(1, 4, 4));
         assertThat(state.offsets().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(1200 + 4);
-        assertThat(state.provenance()).isEqualTo(new Provenance(topics.augmentedTrain(), 0, List.of())); // toy records have no trace
+        assertThat(state.provenance()).isEqualTo(new Provenance(topics.augmentedTrain(), 0, List.of(), List.of("unknown (no streamaug.spec header)"))); // toy records have no trace
     }
 
     @Test
