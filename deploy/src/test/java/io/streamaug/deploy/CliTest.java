@@ -73,6 +73,15 @@ class CliTest {
         assertThat(outcome.code()).isEqualTo(2);
         assertThat(outcome.err().strip().lines()).hasSize(1);
         assertThat(outcome.err()).contains("cannot reach Kafka at 127.0.0.1:1").contains("./streamaug broker");
+
+        // evaluate used to wait for the broker without end.
+        long started = System.nanoTime();
+        Outcome evaluate = run("evaluate", "--checkpoint", "../trainer/src/test/resources/checkpoints/v1-mlp",
+                "--bootstrap", "127.0.0.1:1");
+        assertThat(evaluate.code()).isEqualTo(2);
+        assertThat(evaluate.err().strip().lines()).as(evaluate.err()).hasSize(1);
+        assertThat(evaluate.err()).contains("cannot reach Kafka at 127.0.0.1:1");
+        assertThat(System.nanoTime() - started).as("fails within 30 s").isLessThan(30_000_000_000L);
     }
 
     @Test

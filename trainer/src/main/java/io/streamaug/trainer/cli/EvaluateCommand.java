@@ -69,6 +69,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                     + state.features().describe());
         }
         String topic = "test".equals(split) ? kafka.topics().preparedTest() : kafka.topics().preparedVal();
+        kafka.connect(Duration.ofSeconds(10)).close(); // an unreachable broker is one clear line, not a silent wait
         System.err.println("evaluating " + dir + " (step " + state.step() + ") on " + topic
                 + (views.any() ? " with test-time augmentation, " + views : "") + "…");
         Evaluator.Evaluation result = new Evaluator(kafka.clientProperties(), state.dataset(), state.features(),
