@@ -169,11 +169,15 @@ def main(argv: Optional[list[str]] = None) -> dict[str, Any]:
     loader = StreamLoader(stream, num_workers=args.workers)
     started = time.perf_counter()
     waited = 0.0
+    first_batch = None  # seconds to the first batch: connection, metadata, the shuffle buffer's fill
     it = iter(loader)
     while not args.max_steps or step < args.max_steps:
         t0 = time.perf_counter()
         batch = next(it, None)
-        waited += time.perf_counter() - t0
+        if first_batch is None:
+            first_batch = time.perf_counter() - t0
+        else:
+            waited += time.perf_counter() - t0
         if batch is None:
             break
         x, y = batch
@@ -192,7 +196,9 @@ def main(argv: Optional[list[str]] = None) -> dict[str, Any]:
     if keys_log is not None:
         keys_log.close()
     summary: dict[str, Any] = {"rank": rank, "steps": step, "samples": samples, "seconds": round(elapsed, 3),
-                               "data_wait_fraction": round(waited / max(elapsed, 1e-9), 4),
+                               "first_batch_seconds": round(first_batch or 0.0, 3),
+                               # the training loop's time spent waiting for data, after the first batch
+                               "data_wait_fraction": round(waited / max(elapsed - (first_batch or 0.0), 1e-9), 4),
                                "skipped": stream.skipped}
     if not args.no_eval:
         summary["test_accuracy"] = evaluate(model, args)

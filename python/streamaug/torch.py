@@ -12,6 +12,7 @@ from Kafka, so a checkpoint stays small and a restarted job trains on every reco
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Iterator, Mapping, Optional
 
 import numpy as np
@@ -237,11 +238,11 @@ class _Reader:
                 self._restore(state)
             self.consumer.assign([TopicPartition(stream.topic, p, self.positions[p]) for p in partitions])
         self.ends: dict[int, int] = {}
-        if stream.to_end and partitions is not None:
-            for p in partitions:
-                _, high = self.consumer.get_watermark_offsets(TopicPartition(stream.topic, p), timeout=15)
-                if high > self.positions[p]:
-                    self.ends[p] = high
+        if stream.to_end and partitions is not None:  # one round trip each: asked at once, not in turn
+            with ThreadPoolExecutor(len(partitions)) as pool:
+                highs = list(pool.map(lambda p: self.consumer.get_watermark_offsets(
+                    TopicPartition(stream.topic, p), timeout=15)[1], partitions))
+            self.ends = {p: high for p, high in zip(partitions, highs) if high > self.positions[p]}
 
     def close(self) -> None:
         self.consumer.close()
