@@ -245,7 +245,22 @@ class _Reader:
             self.ends = {p: high for p, high in zip(partitions, highs) if high > self.positions[p]}
 
     def close(self) -> None:
-        self.consumer.close()
+        try:
+            if self.s.group is not None and self.positions:
+                self._commit(asynchronous=False)
+        except KafkaException:
+            pass  # e.g. partitions revoked by a rebalance: group mode is at least once, they are read again
+        finally:
+            self.consumer.close()
+
+    def _commit(self, asynchronous: bool = True) -> None:
+        """Group mode: commit per partition the oldest offset still needed (buffered or next)."""
+        safe = dict(self.positions)
+        for p, o in self.refs[:self.fill].tolist():
+            safe[p] = min(safe.get(p, o), o)
+        if safe:
+            self.consumer.commit(offsets=[TopicPartition(self.s.topic, p, o) for p, o in safe.items()],
+                                 asynchronous=asynchronous)
 
     def snapshot(self) -> dict[str, Any]:
         return {"key": self.key, "partitions": list(self.partitions or []), "positions": dict(self.positions),

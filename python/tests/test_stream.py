@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from confluent_kafka import Producer
+from confluent_kafka import Consumer, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
 from conftest import Pipeline, topic_records
@@ -116,3 +116,18 @@ def test_bad_record_raises_naming_topic_partition_offset_or_is_skipped(pipeline:
     assert keys_of(batches) == ["k0", "k1", "k2", "k4", "k5"]
     assert s.skipped == 1
     assert batches[0][0].shape == (2, 3, 5, 4)
+
+
+def test_group_mode_reads_every_record_and_commits_what_it_trained(pipeline: Pipeline) -> None:
+    group = f"py-test-{uuid.uuid4().hex[:8]}"
+    s = stream(pipeline, group=group, to_end=False, idle_timeout=4)
+    batches = list(StreamLoader(s))
+    records = topic_records(pipeline.bootstrap, "augmented.train")
+    assert Counter(keys_of(batches)) == Counter(k.decode() for _, _, k, _ in records)
+    last = {p: max(o for q, o, _, _ in records if q == p) for p, _, _, _ in records}
+    consumer = Consumer({"bootstrap.servers": pipeline.bootstrap, "group.id": group})
+    try:
+        committed = consumer.committed([TopicPartition("augmented.train", p) for p in last], timeout=15)
+    finally:
+        consumer.close()
+    assert {tp.partition: tp.offset > last[tp.partition] for tp in committed} == {p: True for p in last}
