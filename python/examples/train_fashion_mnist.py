@@ -168,18 +168,22 @@ def main(argv: Optional[list[str]] = None) -> dict[str, Any]:
 
     loader = StreamLoader(stream, num_workers=args.workers)
     started = time.perf_counter()
-    waited = 0.0
+    waited = ending_wait = 0.0
     first_batch = None  # seconds to the first batch: connection, metadata, the shuffle buffer's fill
     it = iter(loader)
     while not args.max_steps or step < args.max_steps:
         t0 = time.perf_counter()
         batch = next(it, None)
-        if first_batch is None:
-            first_batch = time.perf_counter() - t0
-        else:
-            waited += time.perf_counter() - t0
         if batch is None:
+            ending_wait += time.perf_counter() - t0  # the wait that ended the stream: not waiting for data
             break
+        wait = time.perf_counter() - t0
+        if first_batch is None:
+            first_batch = wait
+        elif wait >= 0.9 * args.idle_timeout:  # the end detected (idle_timeout), then the buffer drained
+            ending_wait += wait
+        else:
+            waited += wait
         x, y = batch
         optimiser.zero_grad(set_to_none=True)
         loss_of(net(x), y, args.label_smoothing).backward()
@@ -191,7 +195,7 @@ def main(argv: Optional[list[str]] = None) -> dict[str, Any]:
             keys_log.flush()
         if args.checkpoint_every and step % args.checkpoint_every == 0:
             checkpoint()
-    elapsed = time.perf_counter() - started
+    elapsed = time.perf_counter() - started - ending_wait
     checkpoint()
     if keys_log is not None:
         keys_log.close()

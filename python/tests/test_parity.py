@@ -1,7 +1,9 @@
 """A DL4J trainer and a PyTorch trainer read the same augmented stream at the same time and reach test
 accuracies within a point of each other: the MLP 784-256-128-10 with layer norm, minibatch 32, Adam 1e-3,
-L2 1e-4, dropout 0.1, label smoothing 0.1, one pass over the bundled Fashion-MNIST subset (5,400 train
-records per epoch, --epochs of them). Minutes on two cores, so opt-in: `python/run-tests.sh -m slow`."""
+L2 1e-4, dropout 0.1, label smoothing 0.1, one pass over 5,400 Fashion-MNIST train images replayed
+--epochs times (2), tested on the 10,000 test images (Debian's dataset-fashion-mnist; with the bundled
+1,000 the binomial standard error alone, 1.3 points, exceeds the tolerance). Minutes on two cores, so
+opt-in: `python/run-tests.sh -m slow`."""
 from __future__ import annotations
 
 import json
@@ -9,6 +11,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -21,11 +24,12 @@ EPOCHS = os.environ.get("STREAMAUG_PARITY_EPOCHS", "2")
 
 @pytest.mark.slow
 def test_dl4j_and_pytorch_on_the_same_stream_agree_within_a_point(pipeline: Pipeline, tmp_path: Path) -> None:
-    prefix = "parity."
+    prefix = f"parity-{uuid.uuid4().hex[:6]}."
     b = ["--bootstrap", pipeline.bootstrap, "--topic-prefix", prefix]
     log = tmp_path / "parity.log"
     run_cli("topics", *b, "--partitions", "4", log=log)
-    run_cli("produce", "images", *b, "--bundled", "--epochs", EPOCHS, log=log, timeout=300)
+    data = [] if Path("/usr/share/datasets/fashion-mnist").is_dir() else ["--bundled"]
+    run_cli("produce", "images", *b, *data, "--train-limit", "6000", "--epochs", EPOCHS, log=log, timeout=300)
     run_cli("stats", *b, "--dataset", "fashion-mnist", log=log)
     want_train = count_split(pipeline.bootstrap, prefix + "raw.images", "train")
     want_test = count_split(pipeline.bootstrap, prefix + "raw.images", "test")
@@ -66,7 +70,7 @@ def test_dl4j_and_pytorch_on_the_same_stream_agree_within_a_point(pipeline: Pipe
     torch_result = json.loads((tmp_path / "torch.json").read_text())
     dl4j_acc = float(dl4j_result["accuracy"])
     torch_acc = float(torch_result["test_accuracy"])
-    summary = {"dl4j_accuracy": dl4j_acc, "pytorch_accuracy": torch_acc, "train_records": want_train,
+    summary = {"dl4j_accuracy": dl4j_acc, "test_records": want_test, "pytorch_accuracy": torch_acc, "train_records": want_train,
                "pytorch_samples": torch_result["samples"], "pytorch": torch_result,
                "dl4j_train": json.loads((tmp_path / "dl4j.json").read_text())}
     print(json.dumps(summary))
