@@ -354,7 +354,9 @@ class _Reader:
         self._dataset = s.dataset.encode() if s.dataset is not None else None
         last = time.monotonic()
         while True:
-            msgs = self.consumer.consume(1000, s.poll_timeout)
+            # what librdkafka has already fetched, without waiting to collect 1,000; when nothing, wait
+            # for the first record only (consume(n, t) waits for n records or t seconds)
+            msgs = self.consumer.consume(1000, 0) or self.consumer.consume(1, s.poll_timeout)
             now = time.monotonic()
             eof: dict[int, int] = {}
             errors = [m.error() for m in msgs]
