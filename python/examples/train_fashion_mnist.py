@@ -12,8 +12,10 @@ the environment) it trains with DistributedDataParallel (gloo), each rank readin
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import json
 import os
+import signal
 import time
 from pathlib import Path
 from typing import Any, Optional
@@ -118,6 +120,7 @@ def main(argv: Optional[list[str]] = None) -> dict[str, Any]:
     a.add_argument("--json", type=Path, help="write the run's summary here")
     a.add_argument("--kafka", action="append", default=[], metavar="KEY=VALUE", help="any librdkafka setting")
     args = a.parse_args(argv)
+    faulthandler.register(signal.SIGUSR1, all_threads=True)  # `kill -USR1 PID` prints where it is
     args.kafka = dict(kv.split("=", 1) for kv in args.kafka)
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -211,6 +214,8 @@ def main(argv: Optional[list[str]] = None) -> dict[str, Any]:
         if args.json:
             args.json.write_text(json.dumps(summary) + "\n")
     if world > 1:
+        dist.barrier()  # both ranks alive while DDP and its process group are torn down
+        del net
         dist.destroy_process_group()
     return summary
 

@@ -73,8 +73,16 @@ def run_ranks(p: Pipeline, tmp: Path, *extra: str, world: int = 2) -> list[str]:
                                              stdout=open(tmp / f"rank{rank}.log", "a"), stderr=subprocess.STDOUT,
                                              env=env))
         deadline = time.monotonic() + 180
-        for child in children:
-            child.wait(max(1.0, deadline - time.monotonic()))
+        try:
+            for child in children:
+                child.wait(max(1.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            for child in children:  # where each one is stuck, into its log
+                if child.poll() is None:
+                    child.send_signal(signal.SIGUSR1)
+            time.sleep(2)
+            raise AssertionError("ranks still running after 180 s:\n" + "\n".join(
+                f"rank {r}: {(tmp / f'rank{r}.log').read_text()[-6000:]}" for r in range(world))) from None
         for rank, child in enumerate(children):
             assert child.returncode == 0, (tmp / f"rank{rank}.log").read_text()
         return [(tmp / f"rank{r}.log").read_text() for r in range(world)]
