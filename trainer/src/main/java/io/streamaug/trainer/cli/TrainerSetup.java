@@ -8,7 +8,6 @@ import io.streamaug.core.cli.UsageException;
 import io.streamaug.trainer.config.TrainConfig;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.apache.kafka.clients.admin.Admin;
 
 /** What every trainer command looks up first: the dataset's classes and its training-set stats. */
 public final class TrainerSetup {
@@ -23,13 +22,12 @@ public final class TrainerSetup {
     }
 
     public static Dataset dataset(KafkaOptions kafka, String name) {
-        try (Admin admin = kafka.connect(Duration.ofSeconds(10))) {
-            admin.listTopics().names(); // fail fast with the connect message when no broker answers
-        }
+        kafka.connect(Duration.ofSeconds(10)).close(); // fail fast with the connect message when no broker answers
         DatasetInfo info = DatasetCatalog.read(kafka.clientProperties(), kafka.topics(), Duration.ofSeconds(10)).get(name);
         if (info == null) {
             throw new UsageException("dataset '" + name + "' is not defined on " + kafka.topics().datasets()
-                    + "; produce it first (./streamaug produce …) or define it (./streamaug dataset define …)");
+                    + "; produce it first ('./streamaug produce images --data DIR --dataset " + name + "') or define it"
+                    + " ('./streamaug dataset --name " + name + " --classes A,B,… --channels 1|3')");
         }
         DatasetStats stats = DatasetCatalog.readStats(kafka.clientProperties(), kafka.topics(), Duration.ofSeconds(10)).get(name);
         return new Dataset(info, stats);
