@@ -9,8 +9,9 @@ import java.util.HexFormat;
 /**
  * Which spec made a record: its name (a bundled spec's name, or the file's name without
  * {@code .yaml}) and the SHA-256 of its YAML text, so that two edits of one file are told apart.
- * Workers stamp it on prepared records ({@code streamaug.spec} header: {@code NAME@sha256:HEX}),
- * and trainers keep it in their checkpoints' provenance.
+ * Workers stamp it on prepared records ({@code streamaug.spec} header: {@code NAME@sha256:HEX}, the
+ * first 16 hex digits of the hash: 64 bits tell specs apart, and a header on every record stays
+ * short), and trainers keep it in their checkpoints' provenance.
  */
 public record SpecIdentity(String name, String sha256) {
     /** A spec built in code, not read from YAML. */
@@ -28,9 +29,12 @@ public record SpecIdentity(String name, String sha256) {
         }
     }
 
-    /** {@code NAME@sha256:HEX}, as the header carries it. */
+    /** Hex digits of the hash the header carries. */
+    public static final int SHORT_HASH = 16;
+
+    /** {@code NAME@sha256:HEX} with the hash's first {@link #SHORT_HASH} hex digits, as the header carries it. */
     @Override
     public String toString() {
-        return sha256.isEmpty() ? name : name + "@sha256:" + sha256;
+        return sha256.isEmpty() ? name : name + "@sha256:" + sha256.substring(0, SHORT_HASH);
     }
 }

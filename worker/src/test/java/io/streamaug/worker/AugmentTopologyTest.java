@@ -96,7 +96,7 @@ class AugmentTopologyTest {
         assertThat(records).allSatisfy(r -> {
             assertThat(r.headers().toArray()).hasSize(1);
             assertThat(new String(r.headers().lastHeader(PreparedSerde.SPEC_HEADER).value(), StandardCharsets.UTF_8))
-                    .matches("test@sha256:[0-9a-f]{64}");
+                    .matches("test@sha256:[0-9a-f]{16}");
         });
         List<PreparedSample> trained = records.stream().map(TestRecord::value).toList();
         assertThat(trained).extracting(PreparedSample::id).containsExactly("a", "a", "d", "d");
