@@ -33,12 +33,14 @@ public final class TopicsCommand implements Callable<Integer> {
         TopicLayout layout = topicOptions.layout();
         try (Admin admin = kafka.connect(Duration.ofSeconds(10))) {
             List<Topics.Mismatch> mismatches;
+            List<Topics.Outcome> outcomes;
             try {
                 mismatches = kafka.topics().check(admin, layout);
+                outcomes = kafka.topics().ensure(admin, layout);
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }
-            for (Topics.Outcome outcome : kafka.ensureTopics(layout)) {
+            for (Topics.Outcome outcome : outcomes) {
                 System.out.printf("%-8s %-22s %d partition(s), %d replica(s)%n", outcome.created() ? "created" : "exists",
                         outcome.topic(), outcome.partitions(), outcome.replicas());
             }

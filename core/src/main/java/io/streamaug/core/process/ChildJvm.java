@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,9 +21,7 @@ public final class ChildJvm {
     private final String mainClass;
     private final List<String> jvmOptions = new ArrayList<>();
     private final List<String> args = new ArrayList<>();
-    private final Map<String, String> environment = new LinkedHashMap<>();
     private Path log;
-    private boolean discardErrors;
 
     private ChildJvm(String mainClass) {
         this.mainClass = mainClass;
@@ -60,21 +56,9 @@ public final class ChildJvm {
         return this;
     }
 
-    /** Sets an environment variable of the child. */
-    public ChildJvm env(String name, String value) {
-        environment.put(name, value);
-        return this;
-    }
-
     /** Sends the child's standard output and error to {@code file} (else the parent reads them). */
     public ChildJvm logTo(Path file) {
         this.log = file;
-        return this;
-    }
-
-    /** Drops the child's standard error; standard output stays readable by the parent. */
-    public ChildJvm discardErrors() {
-        this.discardErrors = true;
         return this;
     }
 
@@ -92,14 +76,9 @@ public final class ChildJvm {
 
     /** Starts the child. */
     public Process start() throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command());
-        builder.environment().putAll(environment);
+        ProcessBuilder builder = new ProcessBuilder(command()).redirectErrorStream(true);
         if (log != null) {
-            builder.redirectErrorStream(true).redirectOutput(log.toFile());
-        } else if (discardErrors) {
-            builder.redirectError(ProcessBuilder.Redirect.DISCARD);
-        } else {
-            builder.redirectErrorStream(true);
+            builder.redirectOutput(log.toFile());
         }
         return builder.start();
     }

@@ -68,6 +68,7 @@ public final class RecordSource implements AutoCloseable {
     private long statsVersion = -1;
     private boolean statsMismatchLogged;
     private final java.util.SortedSet<String> specs = new java.util.TreeSet<>();
+    private byte[] lastSpec;
     private long deadLetters;
     private long otherDatasets;
     private long waitNanos;
@@ -197,9 +198,7 @@ public final class RecordSource implements AutoCloseable {
             if (statsVersion < 0) {
                 statsVersion = sample.statsVersion();
             }
-            Header spec = record.headers().lastHeader(PreparedSerde.SPEC_HEADER);
-            specs.add(spec == null ? "unknown (no " + PreparedSerde.SPEC_HEADER + " header)"
-                    : new String(spec.value(), java.nio.charset.StandardCharsets.UTF_8));
+            noteSpec(record.headers().lastHeader(PreparedSerde.SPEC_HEADER));
             return new Buffered(record.partition(), record.offset(), record.value(), sample);
         } catch (MalformedRecordException | IllegalArgumentException | IllegalStateException e) {
             dlq.send(DeadLetters.of(topics, "trainer:" + config.name(), record, e));
@@ -236,6 +235,19 @@ public final class RecordSource implements AutoCloseable {
      * before the first), records sent to the dead-letter topic, and records of other datasets.
      */
     public record Counts(long statsVersion, long deadLetters, long otherDatasets) {
+    }
+
+    /**
+     * Adds a record's spec to those seen. Records come in long runs of one spec: the header's bytes
+     * are compared with the last one's, and decoded only when they change.
+     */
+    private void noteSpec(Header spec) {
+        byte[] bytes = spec == null ? null : spec.value();
+        if (specs.isEmpty() || !java.util.Arrays.equals(bytes, lastSpec)) {
+            lastSpec = bytes;
+            specs.add(bytes == null ? "unknown (no " + PreparedSerde.SPEC_HEADER + " header)"
+                    : new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+        }
     }
 
     /** The specs that made the records read for training so far ({@code NAME@sha256:HEX}), sorted. */
