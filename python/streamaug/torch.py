@@ -5,9 +5,12 @@
 stream's state as of the last batch the training loop received, and, under `torch.distributed`, makes
 every rank run the same number of steps (a rank that has run dry gets empty batches until all have).
 
-State (`state_dict()`): per reader, the next offset of each partition, the shuffle buffer's contents as
-(partition, offset) references in slot order, and the RNG state. Loading it re-reads the buffered records
-from Kafka, so a checkpoint stays small and a restarted job trains on every record exactly once.
+State (`state_dict()`): per reader, the next offset of each partition, the shuffle buffer in slot order
+and the RNG state, so that a restarted job trains on every record exactly once. The buffer is held as
+the records themselves (`buffer_state="contents"`, the default: the checkpoint does not depend on the
+records still being in Kafka when it is loaded) or as (partition, offset) references that loading re-reads
+from Kafka (`buffer_state="refs"`: a small checkpoint, but resuming needs the buffered records not yet
+deleted by retention).
 """
 from __future__ import annotations
 
@@ -74,13 +77,16 @@ class PreparedStream(IterableDataset):
     to_end: end at the end offsets found at the start (or on idle_timeout, whichever comes first).
     on_error: "raise" (default) a WireError naming topic, partition and offset; or "skip" and count.
     keys: also return the sample ids (`Batch.keys`).
+    buffer_state: how `state_dict()` holds the shuffle buffer: "contents" (the buffered records' bytes and
+      keys, read back from Kafka when the state is taken; about shuffle_buffer × record size) or "refs"
+      ((partition, offset) pairs, re-read from Kafka on load).
     """
 
     def __init__(self, bootstrap: str, topic: str, *, batch_size: int = 128, shuffle_buffer: int = 2048,
                  seed: int = 0, dataset: Optional[str] = None, kafka: Optional[Mapping[str, Any]] = None,
                  group: Optional[str] = None, idle_timeout: float = 10.0, to_end: bool = False,
                  on_error: str = "raise", keys: bool = False, drop_last: bool = False,
-                 poll_timeout: float = 0.1) -> None:
+                 poll_timeout: float = 0.1, buffer_state: str = "contents") -> None:
         super().__init__()
         if batch_size < 1:
             raise ValueError(f"batch_size must be ≥ 1, got {batch_size}")
@@ -88,6 +94,8 @@ class PreparedStream(IterableDataset):
             raise ValueError(f"shuffle_buffer must be ≥ 1 (1 = no shuffling), got {shuffle_buffer}")
         if on_error not in ("raise", "skip"):
             raise ValueError(f"on_error must be 'raise' or 'skip', got {on_error!r}")
+        if buffer_state not in ("contents", "refs"):
+            raise ValueError(f"buffer_state must be 'contents' or 'refs', got {buffer_state!r}")
         if group is not None and to_end:
             raise ValueError("to_end needs the partitions' end offsets: use it without group=")
         if idle_timeout <= 0:
@@ -97,6 +105,7 @@ class PreparedStream(IterableDataset):
         self.dataset, self.kafka, self.group = dataset, dict(kafka or {}), group
         self.idle_timeout, self.to_end, self.on_error = idle_timeout, to_end, on_error
         self.keys, self.drop_last, self.poll_timeout = keys, drop_last, poll_timeout
+        self.buffer_state = buffer_state
         self._layout: Optional[tuple[int, int, int]] = None  # rank, world size, DataLoader workers
         self._shards: dict[str, dict[str, Any]] = {}  # shard key → its state as of the last batch out
         self._live: dict[str, "_Reader"] = {}  # readers running in this process (no workers)
@@ -151,7 +160,22 @@ class PreparedStream(IterableDataset):
         shards = dict(self._shards)
         for key, reader in self._live.items():
             shards[key] = reader.snapshot()
+        if self.buffer_state == "contents":
+            for key, shard in shards.items():
+                if "contents" not in shard:
+                    shard = shards[key] = self._shards[key] = self._with_contents(shard)
         return {"format": STATE_FORMAT, "topic": self.topic, "seed": self.seed, "shards": shards}
+
+    def _with_contents(self, shard: Mapping[str, Any]) -> dict[str, Any]:
+        """The shard's state with its buffered records' values and keys, in slot order, read back from Kafka
+        (they were read moments ago; the readers keep decoded rows, not the records' bytes)."""
+        refs = [(int(p), int(o)) for p, o in np.asarray(shard["buffer"], np.int64).reshape(-1, 2).tolist()]
+        consumer = Consumer(self._config())
+        try:
+            found = _read_back(consumer, self.topic, refs, max(self.idle_timeout, 15.0))
+        finally:
+            consumer.close()
+        return {**shard, "contents": {"values": [found[r][0] for r in refs], "keys": [found[r][1] for r in refs]}}
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
         if state.get("format") != STATE_FORMAT:
@@ -418,7 +442,8 @@ class _Reader:
         return False
 
     def _restore(self, state: Mapping[str, Any]) -> None:
-        """Positions and RNG from the state; the buffered records re-read from Kafka into their slots."""
+        """Positions and RNG from the state; the buffered records, from the state or re-read from Kafka, into
+        their slots."""
         if sorted(state["partitions"]) != sorted(self.partitions or []):
             raise StreamError(f"reader {self.key} read partitions {state['partitions']}, now {self.partitions}")
         self.positions = {int(p): int(o) for p, o in state["positions"].items()}
@@ -430,29 +455,68 @@ class _Reader:
                               f"{self.cap}")
         if not buffer:
             return
-        slot_of = {ref: i for i, ref in enumerate(buffer)}
-        todo = {p for p, _ in buffer}
-        starts = {p: min(o for q, o in buffer if q == p) for p in todo}
-        self.consumer.assign([TopicPartition(self.s.topic, p, o) for p, o in starts.items()])
         self._dataset, self._skipped_base = None, self.skipped
-        found = 0
-        last = time.monotonic()
-        while found < len(buffer):
-            msgs = [m for m in self.consumer.consume(1000, self.s.poll_timeout) if m.error() is None
-                    and (m.partition(), m.offset()) in slot_of]
-            if msgs:
-                chunk, parts, offsets = self._parse(msgs)  # they were valid when they entered the buffer
-                slots = np.array([slot_of[(parts[i], offsets[i])] for i in chunk.index.tolist()], np.int64)
-                positions = dict(self.positions)
-                self._store(slots, chunk, 0, len(slots), msgs, parts, offsets)
-                self.positions = positions
-                found += len(slots)
-                last = time.monotonic()
-            if time.monotonic() - last > max(self.s.idle_timeout, 15.0):
-                raise StreamError(f"could not re-read {len(buffer) - found} buffered records of topic {self.s.topic} "
-                                  "(deleted by retention?)")
+        contents = state.get("contents")
+        if contents is not None:  # the records themselves: Kafka is not asked
+            if len(contents["values"]) != len(buffer):
+                raise StreamError(f"reader {self.key}'s state holds {len(contents['values'])} buffered records for "
+                                  f"{len(buffer)} buffer slots: the checkpoint is damaged")
+            found = {ref: (v, k) for ref, v, k in zip(buffer, contents["values"], contents["keys"])}
+        else:
+            found = _read_back(self.consumer, self.s.topic, buffer, max(self.s.idle_timeout, 15.0))
+        msgs = [_Held(found[ref][0], found[ref][1], ref[0], ref[1]) for ref in buffer]
+        chunk, parts, offsets = self._parse(msgs)  # they were valid when they entered the buffer
+        if len(chunk.index) != len(buffer):
+            raise StreamError(f"reader {self.key}: {len(buffer) - len(chunk.index)} of the state's buffered records "
+                              "are no longer valid prepared records")
+        positions = dict(self.positions)
+        self._store(np.arange(len(buffer)), chunk, 0, len(buffer), msgs, parts, offsets)  # type: ignore[arg-type]
+        self.positions = positions
         self.skipped = self._skipped_base
         self.fill = len(buffer)
+
+
+class _Held:
+    """A record from a checkpoint, shaped as the consumer's messages are where the reader parses them."""
+    __slots__ = ("_value", "_key", "_partition", "_offset")
+
+    def __init__(self, value: bytes, key: Optional[bytes], partition: int, offset: int) -> None:
+        self._value, self._key, self._partition, self._offset = value, key, partition, offset
+
+    def value(self) -> bytes:
+        return self._value
+
+    def key(self) -> Optional[bytes]:
+        return self._key
+
+    def partition(self) -> int:
+        return self._partition
+
+    def offset(self) -> int:
+        return self._offset
+
+
+def _read_back(consumer: Consumer, topic: str, refs: list[tuple[int, int]],
+               patience: float) -> dict[tuple[int, int], tuple[bytes, Optional[bytes]]]:
+    """The values and keys of the records at `refs`, read from Kafka with `consumer` (reassigned)."""
+    wanted = set(refs)
+    found: dict[tuple[int, int], tuple[bytes, Optional[bytes]]] = {}
+    if not wanted:
+        return found
+    starts: dict[int, int] = {}
+    for p, o in wanted:
+        starts[p] = min(starts.get(p, o), o)
+    consumer.assign([TopicPartition(topic, p, o) for p, o in starts.items()])
+    last = time.monotonic()
+    while len(found) < len(wanted):
+        for m in consumer.consume(1000, 0.1):
+            if m.error() is None and (m.partition(), m.offset()) in wanted:
+                found[(m.partition(), m.offset())] = (m.value() or b"", m.key())
+                last = time.monotonic()
+        if time.monotonic() - last > patience:
+            raise StreamError(f"could not re-read {len(wanted) - len(found)} buffered records of topic {topic} "
+                              "(deleted by retention?)")
+    return found
 
 
 class StreamLoader:
