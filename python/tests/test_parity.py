@@ -1,9 +1,11 @@
 """A DL4J trainer and a PyTorch trainer read the same augmented stream at the same time and reach test
 accuracies within a point of each other: the MLP 784-256-128-10 with layer norm, minibatch 32, Adam 1e-3,
-L2 1e-4, dropout 0.1, label smoothing 0.1, one pass over 5,400 Fashion-MNIST train images replayed
+L2 1e-4, dropout 0.1, label smoothing 0.1, one pass over 21,600 Fashion-MNIST train images replayed
 --epochs times (2), tested on the 10,000 test images (Debian's dataset-fashion-mnist; with the bundled
-1,000 the binomial standard error alone, 1.3 points, exceeds the tolerance). Minutes on two cores, so
-opt-in: `python/run-tests.sh -m slow`."""
+1,000 the binomial standard error alone, 1.3 points, exceeds the tolerance). With 5,400 images the two
+stopped on the steep part of the learning curve (about 0.73), where run-to-run noise reached 2 points;
+at 21,600 they reach about 0.79, where the curve is flatter. Minutes on two cores, so marked slow:
+`python/run-tests.sh -m slow` (`.ci/run` runs it as its own step)."""
 from __future__ import annotations
 
 import json
@@ -20,6 +22,7 @@ from conftest import CLI, Pipeline, count_split, run_cli, stop, topic_records
 
 EXAMPLE = str(Path(__file__).resolve().parents[1] / "examples" / "train_fashion_mnist.py")
 EPOCHS = os.environ.get("STREAMAUG_PARITY_EPOCHS", "2")
+TRAIN_LIMIT = os.environ.get("STREAMAUG_PARITY_TRAIN_LIMIT", "24000")
 
 
 @pytest.mark.slow
@@ -29,7 +32,7 @@ def test_dl4j_and_pytorch_on_the_same_stream_agree_within_a_point(pipeline: Pipe
     log = tmp_path / "parity.log"
     run_cli("topics", *b, "--partitions", "4", log=log)
     data = [] if Path("/usr/share/datasets/fashion-mnist").is_dir() else ["--bundled"]
-    run_cli("produce", "images", *b, *data, "--train-limit", "6000", "--epochs", EPOCHS, log=log, timeout=300)
+    run_cli("produce", "images", *b, *data, "--train-limit", TRAIN_LIMIT, "--epochs", EPOCHS, log=log, timeout=300)
     run_cli("stats", *b, "--dataset", "fashion-mnist", log=log)
     want_train = count_split(pipeline.bootstrap, prefix + "raw.images", "train")
     want_test = count_split(pipeline.bootstrap, prefix + "raw.images", "test")
