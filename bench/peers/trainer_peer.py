@@ -1,11 +1,22 @@
 #!/usr/bin/python3
-"""PyTorch peer of `streamaug bench trainer`: the same MLP 784-256-128-10 with layer norm, dropout 0.1,
-Adam 1e-3 with L2 1e-4 and label smoothing 0.1, on uint8 28x28 inputs decoded (affine) in each step.
+"""PyTorch peer of `streamaug bench trainer`: the same networks and recipe (dropout 0.1, Adam 1e-3 with
+L2 1e-4, label smoothing 0.1) on uint8 28x28 inputs decoded (affine) in each step.
 
-Usage: trainer_peer.py THREADS BATCH_SIZES ROUNDS SECONDS  (e.g. 1 1,32,128 3 2); prints one JSON line.
-Needs Debian's python3-torch.
+  mlp         784-256-128-10, layer norm after each hidden layer
+  mlp-nonorm  the same without normalisation
+  cnn         conv 32-64 3x3 (same padding), each with layer norm over (C, H, W) and a per-channel gain and
+              bias (GroupNorm with one group: DL4J's LayerNorm2d), ReLU, 2x2 max-pool; dense 256 with layer
+              norm; dropout on the inputs of the dense layers
+  small-cnn   conv 16-32, dense 64, otherwise as cnn
+
+Usage: trainer_peer.py MODEL THREADS BATCH_SIZES ROUNDS SECONDS  (e.g. mlp 1 1,32,128 3 2): one JSON line.
+       trainer_peer.py environment THREADS: what this side runs on, as one JSON line.
+Needs Debian's python3-torch (and libopenblas0-pthread, or torch runs on the reference BLAS).
 """
 import json
+import os
+import platform
+import re
 import statistics
 import sys
 import time
@@ -13,13 +24,36 @@ import time
 import torch
 from torch import nn
 
+STEERING = ("OMP_", "OPENBLAS_", "GOTO", "MKL_", "KMP_", "DNNL_", "ONEDNN_", "BLIS_")
+KERNEL_FLAGS = ("sse4_2", "avx", "avx2", "fma", "f16c", "avx512f", "avx512bw", "avx512vl", "avx512dq",
+                "avx512_vnni", "avx512_bf16", "amx_bf16")
 
-def model():
-    torch.manual_seed(42)
-    return nn.Sequential(
-        nn.Linear(784, 256), nn.LayerNorm(256), nn.ReLU(),
-        nn.Dropout(0.1), nn.Linear(256, 128), nn.LayerNorm(128), nn.ReLU(),
-        nn.Dropout(0.1), nn.Linear(128, 10))
+
+def mlp(norm):
+    layers, width = [], 784
+    for i, size in enumerate((256, 128)):
+        if i > 0:
+            layers.append(nn.Dropout(0.1))
+        layers += [nn.Linear(width, size)] + ([nn.LayerNorm(size)] if norm else []) + [nn.ReLU()]
+        width = size
+    return nn.Sequential(*layers, nn.Dropout(0.1), nn.Linear(width, 10))
+
+
+def cnn(channels, hidden):
+    layers, c, side = [nn.Unflatten(1, (1, 28, 28))], 1, 28
+    for out in channels:
+        layers += [nn.Conv2d(c, out, 3, padding=1), nn.GroupNorm(1, out), nn.ReLU(), nn.MaxPool2d(2)]
+        c, side = out, side // 2
+    return nn.Sequential(*layers, nn.Flatten(), nn.Dropout(0.1), nn.Linear(c * side * side, hidden),
+                         nn.LayerNorm(hidden), nn.ReLU(), nn.Dropout(0.1), nn.Linear(hidden, 10))
+
+
+MODELS = {
+    "mlp": lambda: mlp(True),
+    "mlp-nonorm": lambda: mlp(False),
+    "cnn": lambda: cnn((32, 64), 256),
+    "small-cnn": lambda: cnn((16, 32), 64),
+}
 
 
 def rate(net, opt, loss_fn, batches, seconds):
@@ -39,13 +73,56 @@ def rate(net, opt, loss_fn, batches, seconds):
     return samples / (time.perf_counter() - start)
 
 
+def blas_library():
+    """The BLAS shared object this process has mapped (Debian's torch calls whatever libblas.so.3 is)."""
+    torch.mm(torch.ones(64, 64), torch.ones(64, 64))
+    with open("/proc/self/maps") as maps:
+        paths = {line.split()[-1] for line in maps if "blas" in line.lower() and line.split()[-1].startswith("/")}
+    return sorted(os.path.realpath(p) for p in paths)
+
+
+def environment(threads):
+    torch.set_num_threads(threads)
+    config = torch.__config__.show()
+    cpu = {"logical_cpus": os.cpu_count()}
+    try:
+        info = open("/proc/cpuinfo").read()
+        cpu["model"] = re.search(r"^model name\s*:\s*(.*)$", info, re.M).group(1).strip()
+        flags = set(re.search(r"^flags\s*:\s*(.*)$", info, re.M).group(1).split())
+        cpu["kernel_flags"] = [f for f in KERNEL_FLAGS if f in flags]
+    except (OSError, AttributeError):
+        cpu["model"] = platform.machine()
+    blas = re.search(r"BLAS_INFO=(\w+)", config)
+    capability = re.search(r"CPU capability usage: (\w+)", config)
+    return {
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "torch": {
+            "version": torch.__version__,
+            "blas": blas.group(1) if blas else "?",
+            "blas_library": blas_library(),
+            "cpu_capability": capability.group(1) if capability else "?",
+            "mkldnn": torch.backends.mkldnn.is_available(),
+            "threads": torch.get_num_threads(),
+            "interop_threads": torch.get_num_interop_threads(),
+            "parallel_info": [l.strip() for l in torch.__config__.parallel_info().splitlines() if "threads" in l.lower()
+                              or "backend" in l.lower()],
+        },
+        "environment": {k: v for k, v in sorted(os.environ.items()) if k.startswith(STEERING)},
+    }
+
+
 def main():
-    threads, sizes, rounds, seconds = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
+    if sys.argv[1] == "environment":
+        print(json.dumps(environment(int(sys.argv[2]))))
+        return
+    name, threads, sizes, rounds, seconds = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), float(sys.argv[5])
     torch.set_num_threads(threads)
     gen = torch.Generator().manual_seed(7)
     out = {}
     for bs in (int(s) for s in sizes.split(",")):
-        net = model()
+        torch.manual_seed(42)
+        net = MODELS[name]()
         net.train()
         opt = torch.optim.Adam(net.parameters(), lr=1e-3, weight_decay=1e-4)
         loss_fn = nn.CrossEntropyLoss(label_smoothing=0.1)

@@ -16,18 +16,18 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Trainer steps per second, in this process: the MLP 784-256-128-10 with layer norm and the default
- * recipe, on uint8 28×28 prepared samples (the batch copy with the affine decode is part of each
- * step, as in the trainer). {@code main} prints one JSON line; {@code bench trainer} runs it in child
- * JVMs, one per OpenMP thread count, because ND4J reads {@code OMP_NUM_THREADS} once at start.
+ * Trainer steps per second, in this process: one of the {@link BenchModel}s with the default recipe,
+ * on uint8 28×28 prepared samples (the batch copy with the affine decode is part of each step, as in
+ * the trainer). {@code main} prints one JSON line; {@code bench trainer} runs it in child JVMs, one
+ * per OpenMP thread count, because ND4J reads {@code OMP_NUM_THREADS} once at start.
  */
 public final class TrainerBench {
     private TrainerBench() {
     }
 
     /** Median samples/s over {@code rounds} rounds of about {@code seconds} each, after a warm-up. */
-    public static double samplesPerSecond(int batchSize, int rounds, double seconds) {
-        TrainConfig config = TrainConfig.defaults().with(Map.of("norm", "layer", "batch_size", String.valueOf(batchSize)));
+    public static double samplesPerSecond(BenchModel model, int batchSize, int rounds, double seconds) {
+        TrainConfig config = model.config(batchSize);
         List<List<PreparedSample>> batches = batches(batchSize, 8);
         try (Learner steps = Learner.create(config, 10, batches.get(0).get(0))) {
             run(steps, batches, Math.max(0.5, seconds / 2)); // warm-up: JIT and native allocations
@@ -109,18 +109,28 @@ public final class TrainerBench {
         return out;
     }
 
-    /** {@code TrainerBench BATCH_SIZES ROUNDS SECONDS}, e.g. {@code 1,32,128 3 2}: prints one JSON line. */
+    /**
+     * {@code TrainerBench MODEL BATCH_SIZES ROUNDS SECONDS}, e.g. {@code mlp 1,32,128 3 2}, prints one
+     * JSON line of rates; {@code TrainerBench breakdown - ROUNDS SECONDS} the minibatch-1 parts;
+     * {@code TrainerBench environment} what this JVM's ND4J runs on.
+     */
     public static void main(String[] args) throws Exception {
-        int rounds = Integer.parseInt(args[1]);
-        double seconds = Double.parseDouble(args[2]);
-        Map<String, Double> out = new LinkedHashMap<>();
-        if (args[0].equals("breakdown")) {
-            System.out.println(new ObjectMapper().writeValueAsString(breakdown(rounds, seconds)));
+        ObjectMapper json = new ObjectMapper();
+        if (args[0].equals("environment")) {
+            System.out.println(json.writeValueAsString(RuntimeReport.describe()));
             return;
         }
-        for (String bs : args[0].split(",")) {
-            out.put("bs" + bs, samplesPerSecond(Integer.parseInt(bs), rounds, seconds));
+        int rounds = Integer.parseInt(args[2]);
+        double seconds = Double.parseDouble(args[3]);
+        if (args[0].equals("breakdown")) {
+            System.out.println(json.writeValueAsString(breakdown(rounds, seconds)));
+            return;
         }
-        System.out.println(new ObjectMapper().writeValueAsString(out));
+        BenchModel model = BenchModel.of(args[0]);
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (String bs : args[1].split(",")) {
+            out.put("bs" + bs, samplesPerSecond(model, Integer.parseInt(bs), rounds, seconds));
+        }
+        System.out.println(json.writeValueAsString(out));
     }
 }

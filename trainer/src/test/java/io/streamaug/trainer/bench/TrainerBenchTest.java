@@ -1,7 +1,11 @@
 package io.streamaug.trainer.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamaug.trainer.config.TrainConfig;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -10,11 +14,57 @@ class TrainerBenchTest {
 
     @Test
     void measuresStepsAndTheirParts() {
-        assertThat(TrainerBench.samplesPerSecond(8, 1, 0.2)).isPositive();
+        assertThat(TrainerBench.samplesPerSecond(BenchModel.MLP, 8, 1, 0.2)).isPositive();
         Map<String, Double> parts = TrainerBench.breakdown(1, 0.2);
         assertThat(parts).containsOnlyKeys("batch_copy_us", "forward_us", "step_sgd_us", "step_adam_us");
         // A training step does a forward pass and more; the copy alone is the cheapest part.
         assertThat(parts.get("step_sgd_us")).isGreaterThan(parts.get("forward_us"));
         assertThat(parts.get("batch_copy_us")).isLessThan(parts.get("forward_us"));
+    }
+
+    @Test
+    void everyModelTrainsAsTheTrainerWouldBuildIt() {
+        for (BenchModel model : BenchModel.values()) {
+            TrainConfig config = model.config(4);
+            assertThat(config.optimiser().batchSize()).isEqualTo(4);
+            assertThat(TrainerBench.samplesPerSecond(model, 4, 1, 0.1)).as(model.key()).isPositive();
+        }
+        assertThat(BenchModel.CNN.config(32).model().convChannels()).containsExactly(32, 64);
+        assertThat(BenchModel.MLP_NONORM.config(32).model().norm()).isEqualTo(TrainConfig.Norm.NONE);
+        assertThatThrownBy(() -> BenchModel.of("resnet")).hasMessageContaining("mlp, mlp-nonorm, cnn, small-cnn");
+    }
+
+    @Test
+    void keysFollowTheModelThreadsAndMinibatch() {
+        assertThat("dl4j" + TrainerBenchCommand.suffix(BenchModel.MLP, 1, 32)).isEqualTo("dl4j_bs32_sps");
+        assertThat("torch" + TrainerBenchCommand.suffix(BenchModel.CNN, 1, 64)).isEqualTo("torch_cnn_bs64_sps");
+        assertThat("dl4j" + TrainerBenchCommand.suffix(BenchModel.MLP_NONORM, 2, 128)).isEqualTo("dl4j_mlp_nonorm_t2_bs128_sps");
+    }
+
+    @Test
+    void aSideWhoseRateIsFlatFromMinibatch32To128IsCalledOut() {
+        TrainerBenchCommand command = new TrainerBenchCommand();
+        command.threads = List.of(1);
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("dl4j_bs32_sps", 4000.0);
+        results.put("dl4j_bs128_sps", 12000.0);
+        results.put("torch_bs32_sps", 3400.0);
+        results.put("torch_bs128_sps", 3700.0); // the reference BLAS: flat
+        List<String> warnings = command.warnings(results, List.of(BenchModel.MLP));
+        assertThat(warnings).hasSize(1);
+        assertThat(warnings.get(0)).startsWith("PyTorch mlp with 1 thread(s) grows only 1.09×");
+    }
+
+    @Test
+    void theRuntimeReportNamesCpuNativeBuildAndSteeringVariables() {
+        Map<String, Object> report = RuntimeReport.describe();
+        assertThat(report).containsKeys("cpu", "java", "libraries", "nd4j", "environment");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> nd4j = (Map<String, Object>) report.get("nd4j");
+        assertThat(nd4j.get("native_build").toString()).startsWith("linux-");
+        assertThat(nd4j.get("build_info").toString()).contains("HAVE_OPENBLAS");
+        assertThat((List<?>) report.get("libraries")).anyMatch(l -> l.toString().startsWith("nd4j-native-"));
+        assertThat(RuntimeReport.steering(Map.of("OMP_NUM_THREADS", "1", "OPENBLAS_CORETYPE", "Haswell", "HOME", "/root")))
+                .containsOnlyKeys("OMP_NUM_THREADS", "OPENBLAS_CORETYPE");
     }
 }
