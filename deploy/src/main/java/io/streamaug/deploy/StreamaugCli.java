@@ -10,6 +10,7 @@ import io.streamaug.core.cli.Commands;
 import io.streamaug.trainer.cli.EvaluateCommand;
 import io.streamaug.trainer.cli.SweepCommand;
 import io.streamaug.trainer.cli.TrainCommand;
+import io.streamaug.trainer.model.NativeBuild;
 import io.streamaug.trainer.model.SameDiffChatter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,6 +31,7 @@ public final class StreamaugCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        NativeBuild.choose(); // before anything loads ND4J
         SameDiffChatter.silence();
         System.exit(run(args));
     }
