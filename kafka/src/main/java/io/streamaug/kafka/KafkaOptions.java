@@ -39,6 +39,7 @@ public final class KafkaOptions {
     private String bootstrap;
     private final Map<String, String> overrides = new LinkedHashMap<>();
     private Topics topics = Topics.DEFAULT;
+    private Duration waitForBroker = Duration.ZERO;
 
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT",
             defaultValue = "${env:" + ENV_BOOTSTRAP + ":-localhost:9092}",
@@ -72,6 +73,32 @@ public final class KafkaOptions {
         }
     }
 
+    @Option(names = "--wait-for-broker", paramLabel = "DURATION", defaultValue = "${env:STREAMAUG_WAIT_FOR_BROKER:-0}",
+            description = "When no broker answers at start, keep trying this long (e.g. 90s, 5m; default: 0, fail at once; "
+                    + "$STREAMAUG_WAIT_FOR_BROKER).")
+    void setWaitForBroker(String value) {
+        try {
+            this.waitForBroker = parseDuration(value);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--wait-for-broker: " + e.getMessage());
+        }
+    }
+
+    /** {@code 90}, {@code 90s}, {@code 5m}, {@code 1h} or {@code 500ms} as a duration; seconds when no unit. */
+    static Duration parseDuration(String value) {
+        var m = Pattern.compile("(\\d{1,9})(ms|s|m|h)?").matcher(value.strip());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("'" + value + "' is not a duration; e.g. 90s, 5m or 1h");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2) == null ? "s" : m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofSeconds(n);
+        };
+    }
+
     /** Creates options for code that is not a command (tests, the demo). */
     public static KafkaOptions of(String bootstrap, Topics topics) {
         KafkaOptions options = new KafkaOptions();
@@ -90,11 +117,62 @@ public final class KafkaOptions {
     }
 
     /**
-     * An admin client, after checking that the cluster answers.
+     * An admin client, after checking that the cluster answers. With {@code --wait-for-broker}, a
+     * cluster that does not answer is asked again until that time has passed, with a line every few
+     * seconds saying so; refused credentials are never waited for.
      *
-     * @throws UsageException naming the address and what to do when nothing answers in time
+     * @throws UsageException naming the address and what to do when nothing answers in time, or
+     *                        naming the refusal when the cluster refuses the client's credentials
      */
     public Admin connect(Duration timeout) {
+        long deadline = System.nanoTime() + waitForBroker.toNanos();
+        long started = System.nanoTime();
+        long nextNotice = 0;
+        while (true) {
+            try {
+                return connectOnce(timeout);
+            } catch (UsageException e) {
+                long now = System.nanoTime();
+                if (!(e.getCause() instanceof TimeoutException || e.getCause() instanceof ExecutionException)
+                        || waitForBroker.isZero() || now >= deadline || refused(e.getCause())) {
+                    throw waitForBroker.isZero() || refused(e.getCause()) ? e : new UsageException("cannot reach Kafka at "
+                            + bootstrap + " after waiting " + seconds(now - started) + " s (--wait-for-broker "
+                            + waitForBroker.toSeconds() + "s); start one with './streamaug broker' or pass --bootstrap HOST:PORT");
+                }
+                if (now >= nextNotice) {
+                    java.io.PrintWriter err = spec != null ? spec.commandLine().getErr()
+                            : new java.io.PrintWriter(System.err, true);
+                    err.printf("waiting for Kafka at %s: no answer yet (%d s of %d s)…%n", bootstrap,
+                            seconds(now - started), waitForBroker.toSeconds());
+                    err.flush();
+                    nextNotice = now + 5_000_000_000L;
+                }
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new UsageException("interrupted while waiting for Kafka at " + bootstrap);
+                }
+            }
+        }
+    }
+
+    private static long seconds(long nanos) {
+        return Math.round(nanos / 1e9);
+    }
+
+    /** Whether the cluster answered and refused this client (credentials, TLS): waiting will not help. */
+    private static boolean refused(Throwable problem) {
+        for (Throwable t = problem; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.kafka.common.errors.AuthenticationException
+                    || t instanceof org.apache.kafka.common.errors.AuthorizationException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Admin connectOnce(Duration timeout) {
         Properties props = clientProperties();
         props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
@@ -108,8 +186,13 @@ public final class KafkaOptions {
             throw new UsageException("interrupted while connecting to Kafka at " + bootstrap);
         } catch (ExecutionException | TimeoutException e) {
             admin.close(Duration.ZERO);
+            if (refused(e)) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                throw new UsageException("Kafka at " + bootstrap + " refused this client: " + cause.getMessage()
+                        + "; check the credentials and security settings passed with --kafka", e);
+            }
             throw new UsageException("cannot reach Kafka at " + bootstrap + " within " + timeout.toSeconds()
-                    + " s; start one with './streamaug broker' or pass --bootstrap HOST:PORT");
+                    + " s; start one with './streamaug broker' or pass --bootstrap HOST:PORT", e);
         }
     }
 
