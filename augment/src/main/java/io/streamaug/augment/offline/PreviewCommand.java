@@ -89,7 +89,7 @@ public final class PreviewCommand implements Callable<Integer> {
             System.err.println("note: these images have no labels, so mixing and label smoothing are not shown");
             pipelineSpec = new PipelineSpec(pipelineSpec.seed(), pipelineSpec.channels(), pipelineSpec.repeats(),
                     pipelineSpec.ops(), pipelineSpec.evalOps(), io.streamaug.augment.image.mix.Mixing.NONE,
-                    pipelineSpec.normalization(), pipelineSpec.dtype());
+                    pipelineSpec.normalization(), pipelineSpec.dtype(), pipelineSpec.identity(), pipelineSpec.decode());
         }
         Normalization norm = pipelineSpec.normalization() != null ? pipelineSpec.normalization()
                 : new Normalization(new float[pipelineSpec.channels()], ones(pipelineSpec.channels()), 0);
@@ -141,7 +141,7 @@ public final class PreviewCommand implements Callable<Integer> {
     /** The same spec with nothing but its eval ops, to show originals at the size the model sees. */
     private static PipelineSpec identity(PipelineSpec spec) {
         return new PipelineSpec(spec.seed(), spec.channels(), 1, List.of(), spec.evalOps(),
-                io.streamaug.augment.image.mix.Mixing.NONE, spec.normalization(), spec.dtype());
+                io.streamaug.augment.image.mix.Mixing.NONE, spec.normalization(), spec.dtype(), spec.identity(), spec.decode());
     }
 
     private static void draw(Mat grid, AugmentedImage image, int x, int y) {
