@@ -97,8 +97,8 @@ public final class ImageDecoder implements AutoCloseable {
     /**
      * JPEGs decode straight to the channels wanted — libjpeg converts CMYK and, for gray output,
      * keeps the luma plane, which JFIF defines with ITU-R 601-2's weights — optionally reduced,
-     * with or without the EXIF orientation. (OpenCV applies the orientation for these flags, never
-     * for {@code IMREAD_UNCHANGED}, which this decoder used before.)
+     * with or without the EXIF orientation (OpenCV applies it for these flags, never for
+     * {@code IMREAD_UNCHANGED}).
      */
     private void decodeJpeg(byte[] image, ImageHeader.Size size, Mat out, ReducedDecode plan) {
         int components = ImageHeader.jpegComponents(image);
