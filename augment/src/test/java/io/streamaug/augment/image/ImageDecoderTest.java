@@ -147,14 +147,16 @@ class ImageDecoderTest {
             assertThat(gray[1]).isEqualTo(255); // the hidden red does not show
             assertThat(gray[0]).isEqualTo((int) Math.round(255 * 0.587));
         }
-        // Gray + alpha (as a 16-bit image of two channels cannot be written by OpenCV, an RGBA of gray
-        // values stands in): transparent black becomes the fill's gray.
-        Mat grayAlpha = new Mat(1, 2, CvType.CV_8UC4);
-        grayAlpha.put(0, 0, 40, 40, 40, 255, /**/ 0, 0, 0, 0);
-        byte[] gaPng = TestImages.encode(grayAlpha, ".png");
+        // Gray + alpha (a PNG Pillow wrote): opaque 40; 200 hidden under alpha 0; 100 at alpha 128.
+        byte[] grayAlpha = TestImages.resource("/fixtures/decode/gray_alpha.png");
         try (ImageDecoder gray = new ImageDecoder(1, ImageLimits.DEFAULT,
-                new DecodeOptions(false, new int[] {100, 100, 100}, true, true))) {
-            assertThat(unsigned(gray.pixels(gaPng))).containsExactly(40, 100);
+                new DecodeOptions(false, new int[] {0, 0, 0}, true, true));
+                ImageDecoder rgb = new ImageDecoder(3, ImageLimits.DEFAULT)) {
+            int half = (int) Math.round(100 * 128 / 255.0);
+            assertThat(unsigned(gray.pixels(grayAlpha))).containsExactly(40, 0, half);
+            int overWhite = (int) Math.round(100 * 128 / 255.0 + 255 * 127 / 255.0);
+            assertThat(unsigned(rgb.pixels(grayAlpha))).containsExactly(40, 40, 40, 255, 255, 255,
+                    overWhite, overWhite, overWhite);
         }
     }
 
