@@ -100,6 +100,22 @@ class ReducedDecodeTest {
         }
     }
 
+    @Test
+    void aPortraitPhoneJpegIsDecodedReducedAndUpright() {
+        byte[] portrait = TestImages.withExifOrientation(photo(768, 1024), 6); // stored landscape, shown portrait
+        String yaml = "{channels: 3, eval_ops: [{op: Resize, size: 256}]%s}";
+        try (ImagePipeline upright = new ImagePipeline(new SpecLoader(List.of()).parse(String.format(yaml, ""), "t"), RGB, 0);
+                ImagePipeline asStored = new ImagePipeline(new SpecLoader(List.of()).parse(
+                        String.format(yaml, ", decode: {exif_orientation: false}"), "t"), RGB, 0)) {
+            AugmentedImage a = upright.augment("p", Split.VAL, 0, 0, portrait, Label.of(0));
+            assertThat(upright.lastDecodeFactor()).isEqualTo(2);
+            assertThat(new int[] {a.height(), a.width()}).containsExactly(341, 256);
+            AugmentedImage b = asStored.augment("p", Split.VAL, 0, 0, portrait, Label.of(0));
+            assertThat(asStored.lastDecodeFactor()).isEqualTo(2);
+            assertThat(new int[] {b.height(), b.width()}).containsExactly(256, 341);
+        }
+    }
+
     /** scikit-image's chelsea, enlarged to {@code height × width} and encoded as a JPEG. */
     static byte[] photo(int height, int width) {
         OpenCv.load();
