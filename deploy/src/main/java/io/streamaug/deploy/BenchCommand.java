@@ -1,5 +1,6 @@
 package io.streamaug.deploy;
 
+import io.streamaug.augment.bench.DecodeBenchCommand;
 import io.streamaug.augment.bench.OpsBenchCommand;
 import io.streamaug.augment.bench.TextBenchCommand;
 import io.streamaug.core.cli.UsageException;
@@ -10,10 +11,10 @@ import picocli.CommandLine.Command;
 /** {@code streamaug bench}: the benchmarks whose results docs/benchmarks.md reports. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks (see docs/benchmarks.md for results and how they were measured).",
-        subcommands = {OpsBenchCommand.class, TextBenchCommand.class, PipelineBenchCommand.class, TrainerBenchCommand.class})
+        subcommands = {OpsBenchCommand.class, DecodeBenchCommand.class, TextBenchCommand.class, PipelineBenchCommand.class, TrainerBenchCommand.class})
 public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
-        throw new UsageException("say which benchmark: 'streamaug bench ops', 'bench text', 'bench pipeline' or 'bench trainer' (see 'streamaug bench --help')");
+        throw new UsageException("say which benchmark: 'streamaug bench ops', 'bench decode', 'bench text', 'bench pipeline' or 'bench trainer' (see 'streamaug bench --help')");
     }
 }

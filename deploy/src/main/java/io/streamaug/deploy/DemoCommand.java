@@ -62,6 +62,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of split, augmentation and training (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         if (epochs < 1 || partitions < 1 || batchSize < 1 || workers < 1) {
@@ -85,7 +88,7 @@ public final class DemoCommand implements Callable<Integer> {
                 DemoRun.Settings settings = new DemoRun.Settings(quick, 0, epochs, partitions, batchSize, seed, text, data,
                         workers, reportDir);
                 results = new DemoRun(KafkaOptions.of(broker.bootstrapServers(), Topics.DEFAULT), dir, settings,
-                        System.out, 2, 1 + DemoRun.STAGES).run();
+                        System.out, 2, 1 + DemoRun.STAGES).command(io.streamaug.core.cli.Commands.typed(spec)).run();
             }
         } finally {
             deleteRecursively(dir);

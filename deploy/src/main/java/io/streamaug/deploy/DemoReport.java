@@ -40,7 +40,17 @@ final class DemoReport {
                     .append("</a>): <a href=\"").append(preview).append("\">").append(preview).append("</a></p>\n");
         }
 
-        h.append("<h2>Training</h2>\n<img src=\"run/curves.png\" alt=\"training curves\">\n")
+        h.append("<h2>Training</h2>\n<table>")
+                .append(row("command", "<code>" + escape(String.valueOf(results.get("command"))) + "</code>"))
+                .append(row("model and recipe", escape(String.valueOf(results.get("model")))))
+                .append(row("records trained", escape(String.valueOf(results.get("records_trained")))))
+                .append(row("loss", String.format(Locale.ROOT, "%.3f at the first step (of which cross-entropy %.3f; "
+                        + "ln(C) = %.3f) → %.3f at the last. The train loss is the %s; the val loss is "
+                        + "the cross-entropy alone, in inference mode", number(results.get("loss_first")),
+                        number(results.get("loss_first_cross_entropy")), Math.log(classes.size()),
+                        number(results.get("loss_last")), escape(String.valueOf(results.get("train_loss_includes"))))))
+                .append("</table>\n");
+        h.append("<img src=\"run/curves.png\" alt=\"training curves\">\n")
                 .append("<p>Per-step metrics: <a href=\"run/metrics.jsonl\">run/metrics.jsonl</a>; trainer config: ")
                 .append("<a href=\"trainer-config.json\">trainer-config.json</a>; results: ")
                 .append("<a href=\"results.json\">results.json</a>.</p>\n");
@@ -71,6 +81,10 @@ final class DemoReport {
         h.append("<p style=\"color:#777\">Made by <code>./streamaug demo</code>. Reproduce with the same flags; "
                 + "see docs/benchmarks.md.</p>\n</body></html>\n");
         return h.toString();
+    }
+
+    private static String row(String name, String html) {
+        return "<tr><th class=\"l\">" + name + "</th><td class=\"l\">" + html + "</td></tr>\n";
     }
 
     private static double number(Object value) {

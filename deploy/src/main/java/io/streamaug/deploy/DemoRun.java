@@ -58,10 +58,17 @@ final class DemoRun {
     private final KafkaOptions kafka;
     private final Path workDir;
     private final Settings settings;
+    private String command = "streamaug demo";
     private final PrintStream out;
     private final int firstStage;
     private final int stages;
     private long stageStart;
+
+    /** The command that started the demo, recorded in the report and the trainer's run.json. */
+    DemoRun command(String typed) {
+        this.command = typed;
+        return this;
+    }
 
     DemoRun(KafkaOptions kafka, Path workDir, Settings settings, PrintStream out, int firstStage, int stages) {
         this.kafka = kafka;
@@ -188,7 +195,7 @@ final class DemoRun {
             }
             trainConfig = TrainConfig.defaults().with(keys);
             trainer = new OnlineTrainer(kafka.clientProperties(), topics, trainConfig, report.resolve("run"), classes,
-                    null, line -> out.println("      " + line));
+                    null, line -> out.println("      " + line)).command(command);
             result = CompletableFuture.supplyAsync(trainer::run).get();
             for (AugmentWorker worker : workers) {
                 if (worker.failure() != null) {
@@ -213,9 +220,13 @@ final class DemoRun {
                 100 * result.dataWaitFraction()));
         results.put("train_samples", result.samples());
         results.put("steps", result.steps());
+        results.put("command", command);
+        results.put("model", result.model());
+        results.put("records_trained", result.records());
         results.put("loss_first", result.firstLoss());
+        results.put("loss_first_cross_entropy", result.initialLoss());
         results.put("loss_last", result.lastLoss());
-        results.put("initial_loss", result.initialLoss());
+        results.put("train_loss_includes", OnlineTrainer.trainLossIncludes(trainConfig));
         results.put("data_wait_fraction", result.dataWaitFraction());
 
         // 4. evaluation

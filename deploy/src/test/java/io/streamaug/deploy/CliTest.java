@@ -27,7 +27,7 @@ class CliTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"broker", "topics", "dataset", "produce", "produce images", "produce text", "stats", "augment", "train", "preview", "apply",
-        "bench", "bench ops", "bench text", "demo"})
+        "bench", "bench ops", "bench decode", "bench text", "demo"})
     void everyCommandHasHelp(String command) {
         String[] args = (command + " --help").split(" ");
         Outcome outcome = run(args);

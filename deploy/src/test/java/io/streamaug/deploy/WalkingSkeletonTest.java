@@ -66,6 +66,14 @@ class WalkingSkeletonTest {
         String html = Files.readString(report.resolve("index.html"));
         assertThat(html).contains("Test accuracy").contains("confusion matrix").contains("preview.png")
                 .contains("run/curves.png").contains("Ankle boot");
+        // The training report explains itself: the command, the model, why 3,600 records, one first loss.
+        String records = "3,600 records: the train split replayed 2 times (epochs 0–1, 1,800 each)";
+        assertThat(results.get("records_trained")).isEqualTo(records);
+        assertThat(html).contains("<code>streamaug demo</code>").contains(records).contains("parameters")
+                .contains(String.format(java.util.Locale.ROOT, "%.3f at the first step", losses.get(0)));
+        JsonNode run = new ObjectMapper().readTree(report.resolve("run/run.json").toFile());
+        assertThat(run.path("records").asText()).isEqualTo(records);
+        assertThat(run.path("first_loss").asDouble()).isEqualTo(losses.get(0)).isEqualTo((double) results.get("loss_first"));
         assertThat(Files.readString(report.resolve("test-evaluation.txt"))).contains("confusion matrix");
 
         // A second demo into the same report folder is a new run: it must not resume the first one's model.

@@ -51,7 +51,7 @@ class AugmentTopologyTest {
         Properties base = new Properties();
         base.put("bootstrap.servers", "unused:9092");
         Properties config = AugmentConfig.build(base, TOPICS, "t", 1, System.getProperty("java.io.tmpdir") + "/saug-ttd");
-        var spec = new SpecLoader(List.of()).parse("{repeats: 2, ops: [{op: HorizontalFlip, p: 1}]}", "test");
+        var spec = new SpecLoader(List.of()).parse("{repeats: 2, ops: [{op: HorizontalFlip, p: 1}], decode: {channels: strict}}", "test");
         var textSpec = new SpecLoader(List.of()).parseText("{type: text, repeats: 2, ops: [{op: RandomSwap, alpha: 0.5}]}", "test");
         Map<String, DatasetInfo> datasets = Map.of("fm", new DatasetInfo("fm", FashionMnist.CLASSES, 1, 28, 28),
                 "sms", new DatasetInfo("sms", List.of("ham", "spam"), 0, 0, 0));

@@ -4,16 +4,22 @@ import org.opencv.core.Core;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
+import org.opencv.core.Scalar;
 import org.opencv.imgcodecs.Imgcodecs;
 import org.opencv.imgproc.Imgproc;
 
 /**
  * The one way encoded image bytes become pixels, for the worker, the stats job, the offline
  * commands and the producer alike: the size guard first (from the header alone, so a
- * decompression bomb never allocates), then OpenCV's decoder, then the same depth and channel
- * handling — 8-bit; 1 channel (gray, or gray + alpha) or 3 channels (RGB from BGR or BGRA).
- * An image any of them refuses is refused by all, with the same message. One instance per
- * thread: it owns a reusable native buffer, released by {@link #close()}.
+ * decompression bomb never allocates), then OpenCV's decoder, then the same conversion to 8 bits
+ * and to the spec's channels, as torchvision's loader ({@code Image.convert("RGB")}) does for
+ * RGB: gray is replicated to three channels, 16-bit samples are scaled (÷ 257), CMYK JPEGs are
+ * converted, transparency is composited on the {@link DecodeOptions#fill() fill} colour; for one
+ * channel, colour becomes its ITU-R 601-2 luminance (PIL's {@code L}). With
+ * {@link DecodeOptions#strictChannels()}, gray into RGB and colour into gray are refused instead.
+ * JPEGs are turned upright by their EXIF orientation and may be decoded reduced
+ * ({@link ReducedDecode}). An image any caller refuses is refused by all, with the same message.
+ * One instance per thread: it owns a reusable native buffer, released by {@link #close()}.
  */
 public final class ImageDecoder implements AutoCloseable {
     static {
@@ -22,18 +28,27 @@ public final class ImageDecoder implements AutoCloseable {
 
     private final int channels;
     private final ImageLimits limits;
+    private final DecodeOptions options;
     private final MatOfByte encoded = new MatOfByte();
+    private int lastFactor = 1;
+
+    /** With {@link DecodeOptions#DEFAULT}. */
+    public ImageDecoder(int channels, ImageLimits limits) {
+        this(channels, limits, DecodeOptions.DEFAULT);
+    }
 
     /**
      * @param channels the channel count decoded images must have: 1 (grayscale) or 3 (RGB)
      * @param limits   the largest encoded image and pixel count accepted
+     * @param options  channel conversion, fill, EXIF orientation and reduced decoding
      */
-    public ImageDecoder(int channels, ImageLimits limits) {
+    public ImageDecoder(int channels, ImageLimits limits, DecodeOptions options) {
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("images decode to 1 or 3 channels, not " + channels);
         }
         this.channels = channels;
         this.limits = limits;
+        this.options = options;
     }
 
     public int channels() {
@@ -44,45 +59,156 @@ public final class ImageDecoder implements AutoCloseable {
         return limits;
     }
 
+    public DecodeOptions options() {
+        return options;
+    }
+
+    /** The reduction (1, 2, 4 or 8) the last successful decode used. */
+    public int lastFactor() {
+        return lastFactor;
+    }
+
+    /** Decodes at full size; see {@link #decode(byte[], Mat, ReducedDecode)}. */
+    public void decode(byte[] image, Mat out) {
+        decode(image, out, ReducedDecode.NONE);
+    }
+
     /**
-     * Decodes {@code image} into {@code out} (8-bit, {@link #channels()} channels, RGB order).
+     * Decodes {@code image} into {@code out} (8-bit, {@link #channels()} channels, RGB order); a
+     * JPEG at the reduction {@code plan} allows, when the options allow reductions.
      *
      * @throws IllegalArgumentException when the bytes are empty, exceed the limits, are not an
-     *                                  image OpenCV can decode, or have an unusable channel count
+     *                                  image OpenCV can decode, or (strict channels) have the
+     *                                  wrong colour for the spec
      */
-    public void decode(byte[] image, Mat out) {
+    public void decode(byte[] image, Mat out, ReducedDecode plan) {
         if (image == null || image.length == 0) {
             throw new IllegalArgumentException("record value is empty: no image to decode");
         }
-        limits.check(image);
+        ImageHeader.Size size = limits.check(image);
         encoded.fromArray(image);
+        if (size.format().equals("jpeg")) {
+            decodeJpeg(image, size, out, plan);
+        } else {
+            decodeOther(image.length, out);
+        }
+    }
+
+    /**
+     * JPEGs decode straight to the channels wanted — libjpeg converts CMYK and, for gray output,
+     * keeps the luma plane, which JFIF defines with ITU-R 601-2's weights — optionally reduced,
+     * with or without the EXIF orientation (OpenCV applies it for these flags, never for
+     * {@code IMREAD_UNCHANGED}).
+     */
+    private void decodeJpeg(byte[] image, ImageHeader.Size size, Mat out, ReducedDecode plan) {
+        int components = ImageHeader.jpegComponents(image);
+        if (options.strictChannels() && (components == 1) != (channels == 1)) {
+            throw mismatch(components);
+        }
+        int factor = options.reduced() ? plan.factor(size.height(), size.width(), options.exifOrientation()) : 1;
+        int flags = channels == 3 ? Imgcodecs.IMREAD_COLOR : Imgcodecs.IMREAD_GRAYSCALE;
+        if (factor > 1) {
+            flags |= switch (factor) {
+                case 2 -> Imgcodecs.IMREAD_REDUCED_GRAYSCALE_2;
+                case 4 -> Imgcodecs.IMREAD_REDUCED_GRAYSCALE_4;
+                default -> Imgcodecs.IMREAD_REDUCED_GRAYSCALE_8;
+            };
+        }
+        if (!options.exifOrientation()) {
+            flags |= Imgcodecs.IMREAD_IGNORE_ORIENTATION;
+        }
+        Mat decoded = Imgcodecs.imdecode(encoded, flags);
+        try {
+            if (decoded.empty()) {
+                throw notAnImage(image.length);
+            }
+            if (channels == 3) {
+                Imgproc.cvtColor(decoded, out, Imgproc.COLOR_BGR2RGB);
+            } else {
+                decoded.copyTo(out);
+            }
+            lastFactor = factor;
+        } finally {
+            decoded.release();
+        }
+    }
+
+    /** Other formats keep alpha and 16 bits ({@code IMREAD_UNCHANGED}), converted here. */
+    private void decodeOther(int length, Mat out) {
         Mat decoded = Imgcodecs.imdecode(encoded, Imgcodecs.IMREAD_UNCHANGED);
         try {
             if (decoded.empty()) {
-                throw new IllegalArgumentException("value is not an image OpenCV can decode (" + image.length + " bytes)");
+                throw notAnImage(length);
             }
             if (decoded.depth() != CvType.CV_8U) {
                 decoded.convertTo(decoded, CvType.CV_8U, decoded.depth() == CvType.CV_16U ? 1 / 257.0 : 1.0);
             }
             int found = decoded.channels();
-            if (channels == 1) {
-                switch (found) {
-                    case 1 -> decoded.copyTo(out);
-                    case 2 -> Core.extractChannel(decoded, out, 0); // gray + alpha: the gray
-                    default -> throw new IllegalArgumentException("image has " + found
-                            + " channels but the spec expects 1 (grayscale)");
-                }
-            } else {
-                switch (found) {
-                    case 3 -> Imgproc.cvtColor(decoded, out, Imgproc.COLOR_BGR2RGB);
-                    case 4 -> Imgproc.cvtColor(decoded, out, Imgproc.COLOR_BGRA2RGB);
-                    default -> throw new IllegalArgumentException("image has " + found
-                            + " channel(s) but the spec expects 3 (RGB)");
-                }
+            boolean gray = found <= 2;
+            if (options.strictChannels() && gray != (channels == 1)) {
+                throw mismatch(found);
             }
+            if (found == 2 || found == 4) {
+                composite(decoded, gray);
+            }
+            int code;
+            if (channels == 1) {
+                code = gray ? -1 : Imgproc.COLOR_BGR2GRAY;
+            } else {
+                code = gray ? Imgproc.COLOR_GRAY2RGB : Imgproc.COLOR_BGR2RGB;
+            }
+            if (code < 0) {
+                decoded.copyTo(out);
+            } else {
+                Imgproc.cvtColor(decoded, out, code);
+            }
+            lastFactor = 1;
         } finally {
             decoded.release();
         }
+    }
+
+    /**
+     * Replaces {@code image} (gray + alpha or BGRA) by its colour over the fill: c·a + fill·(1 − a),
+     * rounded, without the alpha channel.
+     */
+    private void composite(Mat image, boolean gray) {
+        Mat alpha = new Mat();
+        Mat weight = new Mat();
+        Mat inverse = new Mat();
+        Mat colour = new Mat();
+        Mat fill = new Mat();
+        try {
+            Core.extractChannel(image, alpha, image.channels() - 1);
+            alpha.convertTo(weight, CvType.CV_32F, 1 / 255.0);
+            alpha.convertTo(inverse, CvType.CV_32F, -1 / 255.0, 1.0);
+            if (gray) {
+                Core.extractChannel(image, colour, 0);
+            } else {
+                Imgproc.cvtColor(image, colour, Imgproc.COLOR_BGRA2BGR);
+            }
+            int[] rgb = options.fill();
+            Scalar background = gray ? Scalar.all(options.grayFill()) : new Scalar(rgb[2], rgb[1], rgb[0]);
+            fill.create(colour.size(), colour.type());
+            fill.setTo(background);
+            Imgproc.blendLinear(colour, fill, weight, inverse, image);
+        } finally {
+            alpha.release();
+            weight.release();
+            inverse.release();
+            colour.release();
+            fill.release();
+        }
+    }
+
+    private IllegalArgumentException mismatch(int found) {
+        return new IllegalArgumentException("image has " + found + " channel" + (found == 1 ? "" : "s")
+                + " but the spec expects " + (channels == 1 ? "1 (grayscale)" : "3 (RGB)")
+                + " and refuses to convert (decode: {channels: strict})");
+    }
+
+    private static IllegalArgumentException notAnImage(int length) {
+        return new IllegalArgumentException("value is not an image OpenCV can decode (" + length + " bytes)");
     }
 
     /** Decodes {@code image} as {@link #decode} does and returns its pixels, HWC, in Java memory. */

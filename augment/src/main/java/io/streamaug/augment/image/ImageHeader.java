@@ -52,6 +52,27 @@ public final class ImageHeader {
     }
 
     private static Size jpeg(byte[] b) {
+        int i = jpegFrame(b);
+        long height = ((b[i + 5] & 0xff) << 8) | (b[i + 6] & 0xff);
+        long width = ((b[i + 7] & 0xff) << 8) | (b[i + 8] & 0xff);
+        return new Size("jpeg", width, height);
+    }
+
+    /**
+     * The number of colour components a JPEG's frame header declares (1 gray, 3 YCbCr or RGB,
+     * 4 CMYK or YCCK), without decoding it.
+     *
+     * @throws IllegalArgumentException when {@code b} is not a JPEG with a frame header
+     */
+    public static int jpegComponents(byte[] b) {
+        if (b.length < 4 || (b[0] & 0xff) != 0xFF || (b[1] & 0xff) != 0xD8) {
+            throw new IllegalArgumentException("not a JPEG");
+        }
+        return b[jpegFrame(b) + 9] & 0xff;
+    }
+
+    /** The offset of the JPEG's frame header (SOF) marker. */
+    private static int jpegFrame(byte[] b) {
         int i = 2;
         while (i + 9 < b.length) {
             if ((b[i] & 0xff) != 0xFF) {
@@ -60,9 +81,7 @@ public final class ImageHeader {
             }
             int marker = b[i + 1] & 0xff;
             if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
-                long height = ((b[i + 5] & 0xff) << 8) | (b[i + 6] & 0xff);
-                long width = ((b[i + 7] & 0xff) << 8) | (b[i + 8] & 0xff);
-                return new Size("jpeg", width, height);
+                return i;
             }
             if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
                 i += 2;

@@ -14,9 +14,10 @@ public record ImageLimits(long maxBytes, long maxPixels) {
     /**
      * Checks an encoded image against the limits from its header alone.
      *
+     * @return the size and format the header declares
      * @throws IllegalArgumentException naming the limit that was exceeded
      */
-    public void check(byte[] encoded) {
+    public ImageHeader.Size check(byte[] encoded) {
         if (encoded.length > maxBytes) {
             throw new IllegalArgumentException("image is " + encoded.length + " bytes, more than the limit of " + maxBytes);
         }
@@ -28,5 +29,6 @@ public record ImageLimits(long maxBytes, long maxPixels) {
             throw new IllegalArgumentException(size.format() + " header declares " + size.width() + "×" + size.height()
                     + " = " + size.pixels() + " pixels, more than the limit of " + maxPixels + " (a decompression bomb?)");
         }
+        return size;
     }
 }

@@ -22,6 +22,8 @@ public final class ImagePipeline implements AutoCloseable {
     private final Normalization normalization;
     private final int classes;
     private final ImageDecoder decoder;
+    private final ReducedDecode trainDecode;
+    private final ReducedDecode evalDecode;
     private final StepRunner steps = new StepRunner();
     private final LabelTrace labels = new LabelTrace();
     private final ImageMixer mixer;
@@ -50,7 +52,9 @@ public final class ImagePipeline implements AutoCloseable {
         this.spec = spec;
         this.normalization = normalization;
         this.classes = classes;
-        this.decoder = new ImageDecoder(spec.channels(), limits);
+        this.decoder = new ImageDecoder(spec.channels(), limits, spec.decode());
+        this.trainDecode = ReducedDecode.forSteps(spec.ops());
+        this.evalDecode = ReducedDecode.forSteps(spec.evalOps());
         this.mixer = new ImageMixer(spec.seed(), mixing);
         this.tensors = new TensorEncoder(spec.dtype(), normalization);
     }
@@ -77,7 +81,7 @@ public final class ImagePipeline implements AutoCloseable {
      */
     public PreparedSample prepare(String id, String dataset, Split split, int epoch, int repeat, byte[] image, Label label,
             int classes) {
-        decoder.decode(image, steps.image());
+        decode(image, split);
         return finish(id, dataset, split, epoch, repeat, runSteps(id, split, epoch, repeat, label), classes);
     }
 
@@ -101,7 +105,7 @@ public final class ImagePipeline implements AutoCloseable {
 
     /** Decodes and augments one sample into Java memory, for mixing, previews and files. */
     public AugmentedImage augment(String id, Split split, int epoch, int repeat, byte[] image, Label label) {
-        decoder.decode(image, steps.image());
+        decode(image, split);
         Label out = runSteps(id, split, epoch, repeat, label);
         Mat current = steps.image();
         byte[] hwc = new byte[(int) current.total() * current.channels()];
@@ -128,6 +132,16 @@ public final class ImagePipeline implements AutoCloseable {
     public PreparedSample toPrepared(AugmentedImage image, String dataset) {
         return new PreparedSample(image.id(), dataset, image.split(), image.epoch(), image.repeat(),
                 normalization.statsVersion(), tensors.encode(image), image.label(), image.trace());
+    }
+
+    /** Decodes into the current image, reduced when the split's first step allows it. */
+    private void decode(byte[] image, Split split) {
+        decoder.decode(image, steps.image(), split == Split.TRAIN ? trainDecode : evalDecode);
+    }
+
+    /** The reduction (1, 2, 4 or 8) of the last image decoded. */
+    public int lastDecodeFactor() {
+        return decoder.lastFactor();
     }
 
     /** Runs the split's steps on the current image and returns the (possibly remapped) label. */

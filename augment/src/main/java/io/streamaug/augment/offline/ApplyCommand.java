@@ -61,7 +61,7 @@ public final class ApplyCommand implements Callable<Integer> {
             System.err.println("note: the spec mixes samples; apply writes each image without mixing");
         }
         PipelineSpec pipelineSpec = new PipelineSpec(loaded.seed(), loaded.channels(), 1, loaded.ops(), loaded.evalOps(),
-                Mixing.NONE, loaded.normalization(), loaded.dtype());
+                Mixing.NONE, loaded.normalization(), loaded.dtype(), loaded.identity(), loaded.decode());
         float[] zeros = new float[pipelineSpec.channels()];
         float[] ones = new float[pipelineSpec.channels()];
         java.util.Arrays.fill(ones, 1f);

@@ -28,14 +28,21 @@ import picocli.CommandLine.Option;
 
 /** {@code streamaug preview}: a PNG grid of originals beside their augmented versions, with (soft) labels. */
 @Command(name = "preview", mixinStandardHelpOptions = true,
-        description = {"Images: draw originals beside their augmented versions, with (soft) labels, as a PNG grid;",
-            "mixing pairs each sample with the next one.",
+        description = {"Images: draw originals beside their augmented versions, with (soft) labels and the ops applied,",
+            "as a PNG grid; the samples are drawn across the classes with --seed; mixing pairs each sample with the next one.",
             "Text (a spec with type: text): print each text beside its variants with the changed words marked;",
             "--source is a .jsonl or .csv file or the SpamAssassin directory."})
 public final class PreviewCommand implements Callable<Integer> {
     private static final int CELL = 112;
-    private static final int CAPTION = 30;
+    private static final int GAP = 4;
+    private static final int MARGIN = 14;
+    private static final int HEADING = 14;
+    private static final int LINE = 12;
     private static final int PAIRS_PER_ROW = 4;
+    private static final int FONT = Imgproc.FONT_HERSHEY_SIMPLEX;
+    private static final double FONT_SCALE = 0.33;
+    private static final Scalar INK = new Scalar(20, 20, 20);
+    private static final Scalar GRAY = new Scalar(110, 110, 110);
 
     @Option(names = "--spec", defaultValue = "fashion-mnist", paramLabel = "FILE|NAME",
             description = "Pipeline spec: a YAML file or a bundled spec (default: ${DEFAULT-VALUE}).")
@@ -47,6 +54,10 @@ public final class PreviewCommand implements Callable<Integer> {
 
     @Option(names = "--n", defaultValue = "32", description = "How many samples (default: ${DEFAULT-VALUE}).")
     int count;
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "N",
+            description = "Seed of the sample, drawn across the classes (default: ${DEFAULT-VALUE}).")
+    long seed;
 
     @Option(names = "--epoch", defaultValue = "0", description = "Epoch whose draws to show (default: ${DEFAULT-VALUE}).")
     int epoch;
@@ -77,7 +88,7 @@ public final class PreviewCommand implements Callable<Integer> {
         if (out.getParent() != null && !Files.isDirectory(out.getParent())) {
             throw new UsageException("--out " + out + ": directory " + out.getParent() + " does not exist");
         }
-        SampleSource.Loaded loaded = SampleSource.load(source, count);
+        SampleSource.Loaded loaded = SampleSource.sample(source, count, seed);
         if (loaded.samples().isEmpty()) {
             throw new UsageException("no images found in " + source);
         }
@@ -89,14 +100,14 @@ public final class PreviewCommand implements Callable<Integer> {
             System.err.println("note: these images have no labels, so mixing and label smoothing are not shown");
             pipelineSpec = new PipelineSpec(pipelineSpec.seed(), pipelineSpec.channels(), pipelineSpec.repeats(),
                     pipelineSpec.ops(), pipelineSpec.evalOps(), io.streamaug.augment.image.mix.Mixing.NONE,
-                    pipelineSpec.normalization(), pipelineSpec.dtype());
+                    pipelineSpec.normalization(), pipelineSpec.dtype(), pipelineSpec.identity(), pipelineSpec.decode());
         }
         Normalization norm = pipelineSpec.normalization() != null ? pipelineSpec.normalization()
                 : new Normalization(new float[pipelineSpec.channels()], ones(pipelineSpec.channels()), 0);
         List<String> names = loaded.classes();
+        double smoothing = pipelineSpec.mixing().labelSmoothing();
         OpenCv.load();
-        int rows = (loaded.samples().size() + PAIRS_PER_ROW - 1) / PAIRS_PER_ROW;
-        Mat grid = new Mat(rows * (CELL + CAPTION), PAIRS_PER_ROW * (2 * CELL + 16), CvType.CV_8UC3, Scalar.all(255));
+        List<Panel> panels = new ArrayList<>();
         try (ImagePipeline pipeline = new ImagePipeline(pipelineSpec, norm, classes);
                 ImagePipeline originals = new ImagePipeline(identity(pipelineSpec), norm, classes)) {
             List<AugmentedImage> augmented = new ArrayList<>();
@@ -113,23 +124,107 @@ public final class PreviewCommand implements Callable<Integer> {
             for (int i = 0; i < augmented.size(); i++) {
                 AugmentedImage shown = mix ? pipeline.mix(augmented.get(i), augmented.get((i + 1) % augmented.size()))
                         : augmented.get(i);
-                int x = (i % PAIRS_PER_ROW) * (2 * CELL + 16);
-                int y = (i / PAIRS_PER_ROW) * (CELL + CAPTION);
-                draw(grid, plain.get(i), x, y);
-                draw(grid, shown, x + CELL + 4, y);
-                caption(grid, describe(plain.get(i).label(), names), x + 2, y + CELL + 12);
-                caption(grid, describe(shown.label(), names), x + CELL + 6, y + CELL + 12);
-                String ops = shown.trace().stream().map(t -> t.op()).reduce((a, b) -> a + " " + b).orElse("(none)");
-                caption(grid, ops.length() > 42 ? ops.substring(0, 40) + ".." : ops, x + 2, y + CELL + 25);
+                String ops = shown.trace().stream().map(t -> t.op()).reduce((a, b) -> a + ", " + b).orElse("no op applied");
+                panels.add(new Panel(plain.get(i), shown, describe(plain.get(i).label(), names, 0),
+                        describe(shown.label(), names, smoothing), ops));
             }
+        }
+        if (panels.isEmpty()) {
+            throw new UsageException("none of the " + loaded.samples().size() + " images in " + source + " could be used");
+        }
+        Mat grid = render(panels);
+        try {
             if (!Imgcodecs.imwrite(out.toString(), grid)) {
                 throw new UsageException("could not write " + out);
             }
         } finally {
             grid.release();
         }
-        System.out.println("wrote " + out + " (" + loaded.samples().size() + " originals beside their augmented versions)");
+        System.out.println("wrote " + out + " (" + panels.size() + " originals beside their augmented versions)");
         return 0;
+    }
+
+    /** One sample: its original (eval ops only) and augmented versions with their captions. */
+    private record Panel(AugmentedImage original, AugmentedImage augmented, String originalLabel, String augmentedLabel,
+            String ops) {
+    }
+
+    /**
+     * The grid, sized to its panels: up to {@value #PAIRS_PER_ROW} pairs a row, as many rows as
+     * needed; under each pair "original" and "augmented", the labels and the ops applied, wrapped
+     * to the pair's width (never cut); each row as tall as its longest caption.
+     */
+    static Mat render(List<Panel> panels) {
+        int columns = Math.min(PAIRS_PER_ROW, panels.size());
+        int rows = (panels.size() + columns - 1) / columns;
+        int pairWidth = 2 * CELL + GAP;
+        List<List<String>> captions = new ArrayList<>();
+        int[] rowHeights = new int[rows];
+        for (int i = 0; i < panels.size(); i++) {
+            Panel panel = panels.get(i);
+            List<String> lines = new ArrayList<>();
+            lines.addAll(wrap("original: " + panel.originalLabel(), pairWidth - 4));
+            lines.addAll(wrap("augmented: " + panel.augmentedLabel(), pairWidth - 4));
+            lines.addAll(wrap("ops: " + panel.ops(), pairWidth - 4));
+            captions.add(lines);
+            rowHeights[i / columns] = Math.max(rowHeights[i / columns], CELL + HEADING + lines.size() * LINE + 6);
+        }
+        int height = java.util.Arrays.stream(rowHeights).sum();
+        Mat grid = new Mat(height, columns * (pairWidth + MARGIN) - MARGIN, CvType.CV_8UC3, Scalar.all(255));
+        int y = 0;
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < columns && r * columns + c < panels.size(); c++) {
+                int i = r * columns + c;
+                int x = c * (pairWidth + MARGIN);
+                caption(grid, "original", x + 2, y + HEADING - 5, GRAY);
+                caption(grid, "augmented", x + CELL + GAP + 2, y + HEADING - 5, GRAY);
+                draw(grid, panels.get(i).original(), x, y + HEADING);
+                draw(grid, panels.get(i).augmented(), x + CELL + GAP, y + HEADING);
+                int lineY = y + HEADING + CELL + LINE;
+                for (String line : captions.get(i)) {
+                    caption(grid, line, x + 2, lineY, INK);
+                    lineY += LINE;
+                }
+            }
+            y += rowHeights[r];
+        }
+        return grid;
+    }
+
+    /** {@code text} broken at spaces into lines no wider than {@code width} pixels (a word wider than that is broken too). */
+    static List<String> wrap(String text, int width) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : text.split(" ")) {
+            String candidate = line.length() == 0 ? word : line + " " + word;
+            if (textWidth(candidate) <= width) {
+                line.setLength(0);
+                line.append(candidate);
+                continue;
+            }
+            if (line.length() > 0) {
+                lines.add(line.toString());
+                line.setLength(0);
+            }
+            String rest = word;
+            while (textWidth(rest) > width && rest.length() > 1) {
+                int cut = rest.length() - 1;
+                while (cut > 1 && textWidth(rest.substring(0, cut)) > width) {
+                    cut--;
+                }
+                lines.add(rest.substring(0, cut));
+                rest = rest.substring(cut);
+            }
+            line.append(rest);
+        }
+        if (line.length() > 0) {
+            lines.add(line.toString());
+        }
+        return lines;
+    }
+
+    static int textWidth(String text) {
+        return (int) Imgproc.getTextSize(text, FONT, FONT_SCALE, 1, new int[1]).width;
     }
 
     private static float[] ones(int n) {
@@ -141,7 +236,7 @@ public final class PreviewCommand implements Callable<Integer> {
     /** The same spec with nothing but its eval ops, to show originals at the size the model sees. */
     private static PipelineSpec identity(PipelineSpec spec) {
         return new PipelineSpec(spec.seed(), spec.channels(), 1, List.of(), spec.evalOps(),
-                io.streamaug.augment.image.mix.Mixing.NONE, spec.normalization(), spec.dtype());
+                io.streamaug.augment.image.mix.Mixing.NONE, spec.normalization(), spec.dtype(), spec.identity(), spec.decode());
     }
 
     private static void draw(Mat grid, AugmentedImage image, int x, int y) {
@@ -165,32 +260,48 @@ public final class PreviewCommand implements Callable<Integer> {
         }
     }
 
-    static String describe(Label label, List<String> names) {
+    /**
+     * A label as it reads: a class name; a soft label as its classes by weight, with the mass label
+     * smoothing spread over the other classes as one term — {@code 0.91 Sandal + 0.09 (smoothing)},
+     * {@code 0.56 Sandal + 0.35 Sneaker + 0.09 (smoothing)} — so that smoothing never reads as a
+     * second class. The weights add up to 1.
+     *
+     * @param smoothing the spec's label smoothing ε: each class holds at least ε / K from it
+     */
+    static String describe(Label label, List<String> names, double smoothing) {
         if (label instanceof Label.Hard hard) {
             return name(hard.index(), names);
         }
         if (label instanceof Label.Soft soft) {
             float[] w = soft.weights();
-            int first = 0;
-            for (int i = 1; i < w.length; i++) {
-                first = w[i] > w[first] ? i : first;
-            }
-            int second = first == 0 ? 1 : 0;
+            double floor = smoothing / w.length;
+            List<Integer> present = new ArrayList<>();
+            double rest = 0;
             for (int i = 0; i < w.length; i++) {
-                second = i != first && w[i] > w[second] ? i : second;
+                if (w[i] > floor + 1e-4) {
+                    present.add(i);
+                } else {
+                    rest += w[i];
+                }
             }
-            return String.format(Locale.ROOT, "%.2f %s/%.2f %s", w[first], name(first, names), w[second], name(second, names));
+            present.sort((a, b) -> Float.compare(w[b], w[a]));
+            List<String> terms = new ArrayList<>();
+            for (int i : present) {
+                terms.add(String.format(Locale.ROOT, "%.2f %s", w[i], name(i, names)));
+            }
+            if (rest > 0.005) {
+                terms.add(String.format(Locale.ROOT, "%.2f (smoothing)", rest));
+            }
+            return String.join(" + ", terms);
         }
-        return "";
+        return "(no label)";
     }
 
     private static String name(int index, List<String> names) {
-        String name = index < names.size() ? names.get(index) : Integer.toString(index);
-        return name.length() > 9 ? name.substring(0, 9) : name;
+        return index < names.size() ? names.get(index) : Integer.toString(index);
     }
 
-    private static void caption(Mat grid, String text, int x, int y) {
-        Imgproc.putText(grid, text, new Point(x, y), Imgproc.FONT_HERSHEY_SIMPLEX, 0.3, new Scalar(20, 20, 20), 1,
-                Imgproc.LINE_AA);
+    private static void caption(Mat grid, String text, int x, int y, Scalar colour) {
+        Imgproc.putText(grid, text, new Point(x, y), FONT, FONT_SCALE, colour, 1, Imgproc.LINE_AA);
     }
 }

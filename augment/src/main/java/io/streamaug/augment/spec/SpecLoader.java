@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.streamaug.augment.image.DecodeOptions;
 import io.streamaug.augment.image.ImageOp;
 import io.streamaug.augment.image.Normalization;
 import io.streamaug.augment.image.mix.CutMix;
@@ -33,7 +34,8 @@ import java.util.Set;
 public final class SpecLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> TOP_KEYS = Set.of("type", "seed", "channels", "repeats", "ops", "eval_ops", "mix",
-            "normalize", "output");
+            "normalize", "output",
+            "decode");
     private static final Set<String> TEXT_TOP_KEYS = Set.of("type", "seed", "repeats", "ops");
     private static final Set<String> GROUP_KEYS = Set.of("op", "p", "ops", "n");
 
@@ -92,7 +94,8 @@ public final class SpecLoader {
         List<Step> ops = spec.has("ops") ? steps(spec.list("ops"), channels, false) : List.of();
         List<Step> evalOps = spec.has("eval_ops") ? steps(spec.list("eval_ops"), channels, true) : List.of();
         return new PipelineSpec(spec.longValue("seed", 42), channels, spec.integer("repeats", 1, 1, 1000), ops, evalOps,
-                mixing(spec), normalization(spec, channels), dtype(spec), SpecIdentity.of(yaml, source));
+                mixing(spec), normalization(spec, channels), dtype(spec), SpecIdentity.of(yaml, source),
+                decodeOptions(spec));
     }
 
     /** Reads a text spec ({@code type: text}): seed, repeats (EDA's n_aug) and text ops. */
@@ -347,6 +350,50 @@ public final class SpecLoader {
             out[i] = (float) values.get(i).raw().asDouble();
         }
         return out;
+    }
+
+    /** The {@code decode} section: channel conversion, the fill behind transparency, EXIF orientation, reduced decoding. */
+    private static DecodeOptions decodeOptions(SpecNode spec) {
+        if (!spec.has("decode")) {
+            return DecodeOptions.DEFAULT;
+        }
+        SpecNode decode = spec.get("decode");
+        if (!decode.raw().isObject()) {
+            throw decode.error("must be a mapping, e.g. {channels: strict, fill: 255, exif_orientation: true, reduced: true}");
+        }
+        decode.allowOnly(Set.of("channels", "fill", "exif_orientation", "reduced"));
+        String mode = decode.text("channels", "convert");
+        if (!mode.equals("convert") && !mode.equals("strict")) {
+            throw decode.error("channels", "'" + mode + "' is not one of convert, strict");
+        }
+        int[] fill = DecodeOptions.DEFAULT.fill();
+        if (decode.isList("fill")) {
+            List<SpecNode> values = decode.list("fill");
+            if (values.size() != 3) {
+                throw decode.error("fill", "needs one value 0..255 or three (R, G, B), got " + values.size());
+            }
+            for (int i = 0; i < 3; i++) {
+                JsonNode v = values.get(i).raw();
+                if (!v.isNumber() || v.asDouble() < 0 || v.asDouble() > 255) {
+                    throw new SpecException(values.get(i).path() + ": must be a number in 0..255, got " + v);
+                }
+                fill[i] = (int) Math.round(v.asDouble());
+            }
+        } else if (decode.has("fill")) {
+            java.util.Arrays.fill(fill, (int) Math.round(decode.number("fill", 255, 0, 255)));
+        }
+        return new DecodeOptions(mode.equals("strict"), fill, flag(decode, "exif_orientation", true), flag(decode, "reduced", true));
+    }
+
+    private static boolean flag(SpecNode node, String key, boolean fallback) {
+        if (!node.has(key)) {
+            return fallback;
+        }
+        JsonNode value = node.raw().get(key);
+        if (!value.isBoolean()) {
+            throw node.error(key, "must be true or false, got " + value);
+        }
+        return value.asBoolean();
     }
 
     private static Dtype dtype(SpecNode spec) {

@@ -122,9 +122,15 @@ class ImagePipelineTest {
     }
 
     @Test
-    void anImageWithTheWrongChannelCountForTheSpecIsRefused() {
-        try (ImagePipeline gray = pipeline(0.5, Dtype.UINT8)) {
-            assertThatThrownBy(() -> gray.prepare("x", "d", Split.TRAIN, 0, 0, TestImages.solidRgbPng(4, 4, 1, 2, 3), Label.of(0)))
+    void aColourImageInAGraySpecBecomesItsLuminanceOrIsRefusedWhenStrict() {
+        byte[] colour = TestImages.solidRgbPng(4, 4, 200, 100, 50);
+        try (ImagePipeline gray = pipeline(0.5, Dtype.UINT8);
+                ImagePipeline strict = new ImagePipeline(new SpecLoader(List.of()).parse(
+                        "{ops: [{op: HorizontalFlip}], decode: {channels: strict}}", "test"), NORM, 0)) {
+            PreparedSample sample = gray.prepare("x", "d", Split.TRAIN, 0, 0, colour, Label.of(0));
+            assertThat(sample.tensor().channels()).isEqualTo(1);
+            assertThat(pixel(sample.tensor(), 0, 0)).isEqualTo(124); // 0.299·200 + 0.587·100 + 0.114·50 = 124.2
+            assertThatThrownBy(() -> strict.prepare("x", "d", Split.TRAIN, 0, 0, colour, Label.of(0)))
                     .hasMessageContaining("image has 3 channels but the spec expects 1");
         }
     }

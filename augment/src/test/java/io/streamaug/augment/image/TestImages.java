@@ -42,13 +42,61 @@ public final class TestImages {
         return png;
     }
 
-    private static byte[] encode(Mat mat, String ext) {
+    /** {@code mat} (BGR, BGRA, gray; 8 or 16 bits) encoded as {@code ext}; {@code mat} is released. */
+    public static byte[] encode(Mat mat, String ext) {
+        OpenCv.load();
+        return encodeAndRelease(mat, ext, new org.opencv.core.MatOfInt());
+    }
+
+    /** A JPEG of {@code mat} at {@code quality}; {@code mat} is released. */
+    public static byte[] jpeg(Mat mat, int quality) {
+        return encodeAndRelease(mat, ".jpg", new org.opencv.core.MatOfInt(Imgcodecs.IMWRITE_JPEG_QUALITY, quality));
+    }
+
+    /**
+     * {@code jpeg} with an APP1 EXIF segment inserted after SOI, holding one IFD0 entry: Orientation
+     * (tag 0x0112, SHORT) = {@code orientation} — what a phone writes for a photo taken upright in portrait
+     * (6: the stored image must be turned 90° clockwise to be seen upright).
+     */
+    public static byte[] withExifOrientation(byte[] jpeg, int orientation) {
+        byte[] tiff = {'M', 'M', 0, 42, 0, 0, 0, 8, // big-endian TIFF header, IFD0 at offset 8
+            0, 1, // one entry
+            0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte) orientation, 0, 0, // Orientation, SHORT, count 1, value
+            0, 0, 0, 0}; // no next IFD
+        byte[] exif = {'E', 'x', 'i', 'f', 0, 0};
+        int length = 2 + exif.length + tiff.length;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(jpeg, 0, 2); // SOI
+        out.write(0xFF);
+        out.write(0xE1);
+        out.write(length >> 8);
+        out.write(length & 0xff);
+        out.write(exif, 0, exif.length);
+        out.write(tiff, 0, tiff.length);
+        out.write(jpeg, 2, jpeg.length - 2);
+        return out.toByteArray();
+    }
+
+    /** A test resource's bytes, e.g. {@code /fixtures/decode/chelsea.jpg}. */
+    public static byte[] resource(String path) {
+        try (var in = TestImages.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("no test resource " + path);
+            }
+            return in.readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] encodeAndRelease(Mat mat, String ext, org.opencv.core.MatOfInt params) {
         MatOfByte out = new MatOfByte();
         try {
-            Imgcodecs.imencode(ext, mat, out);
+            Imgcodecs.imencode(ext, mat, out, params);
             return out.toArray();
         } finally {
             out.release();
+            params.release();
             mat.release();
         }
     }

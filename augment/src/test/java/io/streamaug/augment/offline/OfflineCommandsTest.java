@@ -82,14 +82,68 @@ class OfflineCommandsTest {
     }
 
     @Test
-    void previewWritesAGridOfPairs(@TempDir Path dir) {
+    void previewsCanvasFitsItsGrid(@TempDir Path dir) {
+        int pair = 2 * 112 + 4;
         Path out = dir.resolve("grid.png");
-        assertThat(run(new PreviewCommand(), "--spec", "fashion-mnist", "--source", "fashion-mnist", "--n", "10",
+        assertThat(run(new PreviewCommand(), "--spec", "fashion-mnist", "--source", "fashion-mnist", "--n", "12",
                 "--out", out.toString())).isZero();
         Mat grid = Imgcodecs.imread(out.toString());
-        assertThat(grid.cols()).isEqualTo(4 * (2 * 112 + 16));
-        assertThat(grid.rows()).isEqualTo(3 * (112 + 30));
+        assertThat(grid.cols()).isEqualTo(4 * pair + 3 * 14);
+        assertThat(grid.rows()).isBetween(3 * (14 + 112 + 3 * 12), 3 * (14 + 112 + 5 * 12 + 6)); // 3 rows of 4 pairs
+        // The last row is drawn: its bottom caption band holds ink.
+        Mat lastRow = grid.submat(grid.rows() - 3 * 12, grid.rows(), 0, grid.cols());
+        assertThat(Core.mean(lastRow).val[0]).isLessThan(254);
+        lastRow.release();
         grid.release();
+        assertThat(run(new PreviewCommand(), "--n", "2", "--out", out.toString())).isZero();
+        grid = Imgcodecs.imread(out.toString());
+        assertThat(grid.cols()).isEqualTo(2 * pair + 14); // two pairs: no blank columns for four
+        assertThat(grid.rows()).isLessThan(14 + 112 + 6 * 12);
+        grid.release();
+    }
+
+    @Test
+    void theSampleIsDrawnAcrossClassesWithTheSeed() {
+        int[] labels = new int[100];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = i < 80 ? 0 : i < 95 ? 1 : 2; // unbalanced: 80, 15, 5
+        }
+        List<Integer> drawn = SampleSource.draw(labels, 9, 7);
+        assertThat(drawn).hasSize(9).doesNotHaveDuplicates();
+        assertThat(drawn.stream().map(i -> labels[i]).toList()).containsOnly(0, 1, 2)
+                .filteredOn(l -> l == 2).hasSize(3);
+        assertThat(SampleSource.draw(labels, 9, 7)).isEqualTo(drawn);
+        assertThat(SampleSource.draw(labels, 9, 8)).isNotEqualTo(drawn);
+        // When a class runs out, the others go on; never more than there are.
+        assertThat(SampleSource.draw(labels, 30, 7).stream().filter(i -> labels[i] == 2)).hasSize(5);
+        assertThat(SampleSource.draw(labels, 500, 7)).hasSize(100);
+    }
+
+    @Test
+    void softLabelsReadAsClassesPlusSmoothingAndCaptionsWrapWithoutCutting() {
+        List<String> names = List.of("cat", "dog", "fox", "owl", "elk", "ant", "bee", "cow", "pig", "rat");
+        // Smoothing 0.1 over 10 classes: the cat keeps 0.9 + 0.01; the other nine share 0.09.
+        float[] smoothed = new float[10];
+        java.util.Arrays.fill(smoothed, 0.01f);
+        smoothed[0] = 0.91f;
+        assertThat(PreviewCommand.describe(io.streamaug.core.wire.Label.soft(smoothed), names, 0.1))
+                .isEqualTo("0.91 cat + 0.09 (smoothing)");
+        float[] mixed = smoothed.clone();
+        mixed[0] = 0.55f;
+        mixed[3] = 0.37f;
+        assertThat(PreviewCommand.describe(io.streamaug.core.wire.Label.soft(mixed), names, 0.1))
+                .isEqualTo("0.55 cat + 0.37 owl + 0.08 (smoothing)");
+        float[] plainMix = new float[10];
+        plainMix[1] = 0.7f;
+        plainMix[2] = 0.3f;
+        assertThat(PreviewCommand.describe(io.streamaug.core.wire.Label.soft(plainMix), names, 0))
+                .isEqualTo("0.70 dog + 0.30 fox");
+        assertThat(PreviewCommand.describe(io.streamaug.core.wire.Label.of(9), names, 0)).isEqualTo("rat");
+
+        String text = "augmented: 0.55 T-shirt/top + 0.37 Ankle boot + 0.08 (smoothing) RandomResizedCropWithAVeryLongName";
+        List<String> lines = PreviewCommand.wrap(text, 120);
+        assertThat(lines).hasSizeGreaterThan(2).allSatisfy(l -> assertThat(PreviewCommand.textWidth(l)).isLessThanOrEqualTo(120));
+        assertThat(String.join("", lines).replace(" ", "")).isEqualTo(text.replace(" ", ""));
     }
 
     @Test

@@ -64,6 +64,26 @@ class SpecLoaderTest {
     }
 
     @Test
+    void theDecodeSectionSetsChannelsFillOrientationAndReduction() {
+        assertThat(LOADER.parse("{ops: []}", "t").decode()).isEqualTo(io.streamaug.augment.image.DecodeOptions.DEFAULT);
+        var decode = LOADER.parse("{channels: 3, decode: {channels: strict, fill: [0, 128, 255], exif_orientation: false,"
+                + " reduced: false}}", "t").decode();
+        assertThat(decode.strictChannels()).isTrue();
+        assertThat(decode.fill()).containsExactly(0, 128, 255);
+        assertThat(decode.exifOrientation()).isFalse();
+        assertThat(decode.reduced()).isFalse();
+        assertThat(LOADER.parse("{decode: {fill: 0}}", "t").decode().fill()).containsExactly(0, 0, 0);
+        assertThatThrownBy(() -> LOADER.parse("{decode: {channels: loose}}", "t"))
+                .hasMessage("decode.channels: 'loose' is not one of convert, strict");
+        assertThatThrownBy(() -> LOADER.parse("{decode: {reduced: yes please}}", "t"))
+                .hasMessageContaining("decode.reduced: must be true or false");
+        assertThatThrownBy(() -> LOADER.parse("{decode: {fill: [1, 2]}}", "t"))
+                .hasMessageContaining("decode.fill: needs one value 0..255 or three");
+        assertThatThrownBy(() -> LOADER.parse("{decode: {exif: true}}", "t"))
+                .hasMessageContaining("decode.exif: unknown key");
+    }
+
+    @Test
     void classNamesInLabelRulesResolveAgainstTheDataset() {
         PipelineSpec spec = LOADER.parse("{ops: [{op: HorizontalFlip, remap_classes: {b: d, d: b}, forbid_classes: [x]}]}", "t");
         LabelRule rule = ((Step.Op) spec.ops().get(0)).rule();

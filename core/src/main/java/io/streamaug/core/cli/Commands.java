@@ -15,6 +15,18 @@ public final class Commands {
     private Commands() {
     }
 
+    /**
+     * The command as typed, to record with what it made: the command's qualified name and every
+     * argument as given, single-quoted when it holds a space, a quote or a dollar sign.
+     */
+    public static String typed(CommandLine.Model.CommandSpec spec) {
+        StringBuilder line = new StringBuilder(spec.qualifiedName());
+        for (String arg : spec.commandLine().getParseResult().originalArgs()) {
+            line.append(' ').append(arg.isEmpty() || arg.matches(".*[\\s'\"$].*") ? "'" + arg.replace("'", "'\\''") + "'" : arg);
+        }
+        return line.toString();
+    }
+
     /** Installs the error rules on a command line (and all its subcommands). */
     public static CommandLine configure(CommandLine commandLine) {
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);

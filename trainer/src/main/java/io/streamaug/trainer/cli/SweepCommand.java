@@ -33,6 +33,9 @@ import picocli.CommandLine.Option;
             "(each its own consumer group, named NAME-1, NAME-2, …), then print a results table.",
             "Every trainer needs an end: --idle-timeout, --max-steps or --max-samples."})
 public final class SweepCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Mixin
     KafkaOptions kafka;
 
@@ -92,7 +95,8 @@ public final class SweepCommand implements Callable<Integer> {
                     }
                     OnlineTrainer trainer = new OnlineTrainer(kafka.clientProperties(), kafka.topics(), config,
                             TrainerSetup.runDir(runs, config), dataset.info().classes(), dataset.stats(),
-                            line -> System.err.println(line));
+                            line -> System.err.println(line))
+                            .command(io.streamaug.core.cli.Commands.typed(spec) + "  (trainer " + config.name() + ")");
                     running.add(trainer);
                     if (stopping.get()) {
                         trainer.stop(); // the hook may have passed the list before this trainer joined it

@@ -15,16 +15,21 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code streamaug train}: one trainer consumer (its own consumer group) on the augmented stream. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train a DL4J network online from the augmented train topic.",
             "Evaluates on the val topic every --eval-every steps (early stopping with --patience), checkpoints every "
                     + "--checkpoint-every steps and at the end, and resumes from its latest checkpoint exactly where it "
-                    + "stopped. Writes RUNS/NAME/{metrics.jsonl,curves.png,checkpoints/}. Each --name is its own "
+                    + "stopped. Writes RUNS/NAME/{metrics.jsonl,curves.png,run.json,checkpoints/}. Each --name is its own "
                     + "consumer group: several trainers read the same stream."})
 public final class TrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     KafkaOptions kafka;
 
@@ -61,7 +66,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         OnlineTrainer trainer = new OnlineTrainer(kafka.clientProperties(), kafka.topics(), config,
                 TrainerSetup.runDir(runs, config), dataset.info().classes(), dataset.stats(), System.err::println)
-                .live(!quiet);
+                .live(!quiet).command(io.streamaug.core.cli.Commands.typed(spec));
         System.err.println("trainer '" + config.name() + "' reading " + kafka.topics().augmentedTrain() + " (group "
                 + config.groupId() + ", dataset " + config.dataset() + ", " + classes + " classes, minibatch "
                 + config.optimiser().batchSize() + ")");
@@ -83,12 +88,16 @@ public final class TrainCommand implements Callable<Integer> {
     static Map<String, Object> summary(TrainConfig config, OnlineTrainer.Result r) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("name", config.name());
+        s.put("command", r.command());
+        s.put("model", r.model());
+        s.put("records", r.records());
         s.put("steps", r.steps());
         s.put("samples", r.samples());
         s.put("seconds", Decimals.round4(r.seconds()));
         s.put("samples_per_s", Decimals.round4(r.samples() / Math.max(r.seconds(), 1e-9)));
         s.put("data_wait_fraction", Decimals.round4(r.dataWaitFraction()));
-        s.put("initial_loss", Decimals.round4(r.initialLoss()));
+        s.put("first_loss", Decimals.round4(r.firstLoss()));
+        s.put("first_loss_cross_entropy", Decimals.round4(r.initialLoss()));
         s.put("last_loss", Decimals.round4(r.lastLoss()));
         if (r.finalVal() != null) {
             s.put("val_loss", Decimals.round4(r.finalVal().loss()));

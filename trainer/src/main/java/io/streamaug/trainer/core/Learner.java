@@ -152,12 +152,18 @@ public final class Learner implements AutoCloseable {
 
     /**
      * The lecture's first sanity check: at initialisation the data loss should be near ln(C). Returns
-     * the verdict, for the log.
+     * the verdict, for the log. The first loss is the first step's, as the metrics and the curves
+     * have it (regularisation and dropout included); the check is on its cross-entropy part, measured
+     * at the same parameters in inference mode.
+     *
+     * @param firstLoss    the first step's train loss
+     * @param crossEntropy the data loss of the first batch at initialisation
      */
-    public static String initialLossCheck(double loss, int classes) {
+    public static String initialLossCheck(double firstLoss, double crossEntropy, int classes) {
         double expected = Math.log(classes);
-        boolean far = loss > 1.5 * expected || loss < 0.5 * expected;
-        return String.format("initial loss %.3f, ln(%d) = %.3f%s", loss, classes, expected, far
+        boolean far = crossEntropy > 1.5 * expected || crossEntropy < 0.5 * expected;
+        return String.format("first loss %.3f, of which cross-entropy at initialisation %.3f; ln(%d) = %.3f%s", firstLoss,
+                crossEntropy, classes, expected, far
                 ? ": WARNING far from ln(C): check the initialisation, the labels and the input scale (are the workers "
                         + "normalising?)" : ": as expected");
     }

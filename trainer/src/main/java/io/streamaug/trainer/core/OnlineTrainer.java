@@ -11,6 +11,7 @@ import io.streamaug.trainer.config.TrainConfig;
 import io.streamaug.trainer.eval.Evaluator;
 import io.streamaug.trainer.features.Featuriser;
 import io.streamaug.trainer.report.RunLog;
+import io.streamaug.trainer.report.RunReport;
 import io.streamaug.trainer.source.Audit;
 import io.streamaug.trainer.source.Buffered;
 import io.streamaug.trainer.source.RecordSource;
@@ -40,7 +41,8 @@ public final class OnlineTrainer {
     public record Result(long steps, long samples, long deadLetters, long otherDatasets, double seconds,
             double dataWaitFraction, double initialLoss, double firstLoss, double lastLoss,
             Evaluator.Evaluation finalVal, Double bestMetric, long bestStep, boolean stoppedEarly, Path checkpoint,
-            Path metrics, Path curves, long trainedCount, long trainedFingerprint) {
+            Path metrics, Path curves, long trainedCount, long trainedFingerprint, String command, String model,
+            String records) {
     }
 
     private final Properties clientProperties;
@@ -51,6 +53,7 @@ public final class OnlineTrainer {
     private final DatasetStats stats;
     private final Consumer<String> log;
     private boolean live;
+    private String command = "";
     private volatile boolean stopRequested;
 
     private Learner learner;
@@ -94,6 +97,12 @@ public final class OnlineTrainer {
         return this;
     }
 
+    /** The command line that started this trainer, for {@code run.json} (e.g. {@code streamaug train --name a}). */
+    public OnlineTrainer command(String commandLine) {
+        this.command = commandLine;
+        return this;
+    }
+
     /** Asks a running {@link #run()} to finish its current step, checkpoint and return. */
     public void stop() {
         stopRequested = true;
@@ -118,6 +127,7 @@ public final class OnlineTrainer {
         try (RecordSource src = source) {
             boolean resumed = resume();
             runLog = new RunLog(runDir, resumed ? step : -1, config.io().logEvery());
+            runLog.trainLossIncludes(trainLossIncludes(config));
             try (RunLog metrics = runLog) {
                 src.seek();
                 if (!resumed) {
@@ -134,9 +144,46 @@ public final class OnlineTrainer {
                 finish();
             }
         }
-        return new Result(step, samples, source.counts().deadLetters(), source.counts().otherDatasets(), (System.nanoTime() - started) / 1e9,
-                source.finalDataWait(), initialLoss, runLog.losses().first(), runLog.losses().last(), lastVal(), early.progress().best(), early.progress().bestStep(),
-                early.progress().stopped(), lastCheckpoint, runLog.file(), runLog.drawCurves(), audit.count(), audit.fingerprint());
+        String model = learner == null ? "(no model: no records)" : learner.describe();
+        Result result = new Result(step, samples, source.counts().deadLetters(), source.counts().otherDatasets(),
+                (System.nanoTime() - started) / 1e9, source.finalDataWait(), initialLoss, runLog.losses().first(),
+                runLog.losses().last(), lastVal(), early.progress().best(), early.progress().bestStep(),
+                early.progress().stopped(), lastCheckpoint, runLog.file(), runLog.drawCurves(), audit.count(),
+                audit.fingerprint(), command, model, runLog.recordsExplained());
+        java.util.Map<String, Object> report = new java.util.LinkedHashMap<>();
+        report.put("command", command);
+        report.put("model", model);
+        report.put("records", result.records());
+        report.put("steps", step);
+        report.put("first_loss", result.firstLoss());
+        report.put("first_loss_cross_entropy", initialLoss);
+        report.put("ln_classes", Math.log(classNames.size()));
+        report.put("last_loss", result.lastLoss());
+        report.put("train_loss_includes", trainLossIncludes(config));
+        RunReport.write(runDir.resolve("run.json"), report);
+        return result;
+    }
+
+    /**
+     * What the train loss (DL4J's score of a training step) is made of: the cross-entropy against
+     * the training targets — smoothed, and soft for mixed samples — plus the L1/L2 penalties, with
+     * dropout active; the val loss is none of that.
+     */
+    public static String trainLossIncludes(TrainConfig config) {
+        TrainConfig.Regularisation r = config.regularisation();
+        StringBuilder note = new StringBuilder("cross-entropy against the training targets (the stream's soft labels for mixed samples");
+        note.append(r.labelSmoothing() > 0 ? String.format(java.util.Locale.ROOT, ", label smoothing %.2f)", r.labelSmoothing()) : ")");
+        if (r.weightDecay() > 0) {
+            note.append(String.format(java.util.Locale.ROOT, " + %s %g penalty",
+                    config.optimiser().kind() == TrainConfig.Optimizer.ADAMW ? "weight decay" : "L2", r.weightDecay()));
+        }
+        if (r.l1() > 0) {
+            note.append(String.format(java.util.Locale.ROOT, " + L1 %g penalty", r.l1()));
+        }
+        if (r.dropout() > 0) {
+            note.append(String.format(java.util.Locale.ROOT, ", dropout %.2f on", r.dropout()));
+        }
+        return note.toString();
     }
 
     /** The end of a run: train on what is left when the stream ended, evaluate, restore the best model, checkpoint. */
@@ -227,10 +274,12 @@ public final class OnlineTrainer {
             Learner.Step fitted = learner.step(samplesOf, first, step % config.io().logEvery() == 0);
             if (first) {
                 initialLoss = fitted.initialLoss();
-                log.accept("trainer " + config.name() + ": " + Learner.initialLossCheck(initialLoss, classNames.size()));
+                log.accept("trainer " + config.name() + ": " + Learner.initialLossCheck(fitted.loss(), initialLoss,
+                        classNames.size()));
             }
             step++;
             samples += batch.size();
+            samplesOf.forEach(s -> runLog.trained(s.epoch(), s.repeat()));
             batch.forEach(audit::add);
             runLog.step(step, samples, samplesOf.get(samplesOf.size() - 1).epoch(), fitted.loss(), fitted.trainAccuracy(),
                     fitted.lr(), source.dataWait(), batch.size(), lastVal() == null ? null : lastVal().accuracy());

@@ -14,7 +14,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * Training curves from a metrics file, as one PNG: loss (train, smoothed over windows of steps,
- * and val) and accuracy (train, on the batches the trainer scored, and val) against the step.
+ * and val) and accuracy (train, on the batches the trainer scored, and val) against the step. The
+ * legends sit under the plots, where they hide no curve; the train loss's says what it includes.
  */
 public final class Curves {
     static {
@@ -29,8 +30,17 @@ public final class Curves {
     private Curves() {
     }
 
-    /** Writes {@code png} from {@code metrics}; returns false when there is nothing to plot yet. */
+    /** As {@link #write(Path, Path, String)} without a note on the train loss. */
     public static boolean write(Path metrics, Path png) {
+        return write(metrics, png, "");
+    }
+
+    /**
+     * Writes {@code png} from {@code metrics}; returns false when there is nothing to plot yet.
+     *
+     * @param trainLossNote what the train loss includes (label smoothing, regularisation, dropout)
+     */
+    public static boolean write(Path metrics, Path png, String trainLossNote) {
         List<JsonNode> lines;
         try {
             lines = MetricsLog.read(metrics);
@@ -57,9 +67,10 @@ public final class Curves {
             return false;
         }
         int window = Math.max(1, loss.size() / 200);
-        XYChart lossChart = chart("Loss (cross-entropy)", "loss");
-        add(lossChart, "train (mean of " + window + " steps)", smooth(loss, window));
-        add(lossChart, "val", valLoss);
+        XYChart lossChart = chart("Loss", "loss");
+        add(lossChart, wrap("train, mean of " + window + " steps" + (trainLossNote.isEmpty() ? "" : ": " + trainLossNote), 70),
+                smooth(loss, window));
+        add(lossChart, "val: cross-entropy, inference mode (no dropout, no penalty)", valLoss);
         XYChart accChart = chart("Accuracy", "accuracy");
         add(accChart, "train (scored batches, mean of " + Math.max(1, acc.size() / 200) + ")",
                 smooth(acc, Math.max(1, acc.size() / 200)));
@@ -72,9 +83,26 @@ public final class Curves {
         return true;
     }
 
+    /** {@code text} on lines of at most about {@code width} characters (XChart draws a legend entry's lines). */
+    static String wrap(String text, int width) {
+        StringBuilder out = new StringBuilder();
+        int lineStart = 0;
+        for (String word : text.split(" ")) {
+            if (out.length() > lineStart && out.length() - lineStart + 1 + word.length() > width) {
+                out.append('\n');
+                lineStart = out.length();
+            } else if (out.length() > lineStart) {
+                out.append(' ');
+            }
+            out.append(word);
+        }
+        return out.toString();
+    }
+
     private static XYChart chart(String title, String yTitle) {
-        XYChart chart = new XYChartBuilder().width(640).height(420).title(title).xAxisTitle("step").yAxisTitle(yTitle).build();
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        XYChart chart = new XYChartBuilder().width(640).height(460).title(title).xAxisTitle("step").yAxisTitle(yTitle).build();
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Vertical);
         chart.getStyler().setMarkerSize(5);
         return chart;
     }

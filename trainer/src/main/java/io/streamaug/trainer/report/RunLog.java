@@ -3,7 +3,9 @@ package io.streamaug.trainer.report;
 import io.streamaug.core.cli.Progress;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import me.tongfei.progressbar.ProgressBar;
 
 /**
@@ -22,12 +24,56 @@ public final class RunLog implements AutoCloseable {
     private long windowStart = System.nanoTime();
     private double firstLoss = Double.NaN;
     private double lastLoss = Double.NaN;
+    private final TreeMap<Integer, Long> recordsPerEpoch = new TreeMap<>();
+    private int repeats;
+    private String trainLossNote = "";
 
     /** @param keepUpToStep on resume, the checkpoint's step (later lines are dropped); else {@code -1} */
     public RunLog(Path runDir, long keepUpToStep, int logEvery) {
         this.metrics = new MetricsLog(runDir.resolve("metrics.jsonl"), keepUpToStep);
         this.curves = runDir.resolve("curves.png");
         this.logEvery = logEvery;
+    }
+
+    /**
+     * What the train loss is, for the loss plot's legend, e.g. "cross-entropy against the stream's
+     * targets (smoothed 0.1) + L2 5e-4, dropout 0.2 on".
+     */
+    public void trainLossIncludes(String note) {
+        this.trainLossNote = note;
+    }
+
+    /** Counts one trained record, for {@link #recordsExplained()}. */
+    public void trained(int epoch, int repeat) {
+        recordsPerEpoch.merge(epoch, 1L, Long::sum);
+        repeats = Math.max(repeats, repeat + 1);
+    }
+
+    /**
+     * Why this run trained as many records as it did: how many passes over the train split (the
+     * producer's {@code --epochs} replays, each with its {@code epoch} number) and augmented
+     * variants per input (the spec's {@code repeats}) it saw, e.g. "54,000 records: the train split
+     * replayed 3 times (epochs 0–2, 18,000 each)".
+     */
+    public String recordsExplained() {
+        long total = recordsPerEpoch.values().stream().mapToLong(Long::longValue).sum();
+        if (total == 0) {
+            return "no records";
+        }
+        int passes = recordsPerEpoch.size();
+        boolean even = recordsPerEpoch.values().stream().distinct().count() == 1;
+        String epochs = passes == 1 ? "epoch " + recordsPerEpoch.firstKey()
+                : "epochs " + recordsPerEpoch.firstKey() + "–" + recordsPerEpoch.lastKey();
+        String counts = even ? String.format(Locale.ROOT, "%,d each", recordsPerEpoch.firstEntry().getValue())
+                : recordsPerEpoch.values().stream().map(c -> String.format(Locale.ROOT, "%,d", c))
+                        .reduce((a, b) -> a + ", " + b).orElse("");
+        String out = String.format(Locale.ROOT, "%,d records: %s (%s, %s)", total,
+                passes == 1 ? "one pass over the train split" : "the train split replayed " + passes + " times",
+                epochs, counts);
+        if (repeats > 1) {
+            out += String.format(Locale.ROOT, "; each input in %d augmented variants (the spec's repeats)", repeats);
+        }
+        return out;
     }
 
     /** Shows a live progress line, starting at {@code step}, and restarts the rate window. */
@@ -95,7 +141,7 @@ public final class RunLog implements AutoCloseable {
         line.put("best", best);
         metrics.write(line);
         metrics.flush();
-        Curves.write(metrics.file(), curves);
+        Curves.write(metrics.file(), curves, trainLossNote);
     }
 
     private static Map<String, Object> evalLine(long step, long samples, long total) {
@@ -125,7 +171,7 @@ public final class RunLog implements AutoCloseable {
 
     /** Draws the curves; returns their file, or {@code null} when there was nothing to draw. */
     public Path drawCurves() {
-        return Curves.write(metrics.file(), curves) ? curves : null;
+        return Curves.write(metrics.file(), curves, trainLossNote) ? curves : null;
     }
 
     @Override

@@ -88,7 +88,12 @@ class TrainerCommandsTest {
                 "--idle-timeout", "3", "--quiet", "--json", runs.resolve("train.json").toString());
         assertThat(train.exit()).as(train.err()).isZero();
         assertThat(train.out()).contains("steps: 100").contains("samples: 800").contains("val_accuracy:");
-        assertThat(train.err()).contains("initial loss").contains("ln(2)");
+        assertThat(train.err()).contains("first loss").contains("cross-entropy at initialisation").contains("ln(2)");
+        // The summary says what ran and why so many records; run.json keeps it.
+        assertThat(train.out()).contains("command: train ").contains("--name cli --runs " + runs)
+                .contains("records: 800 records: one pass over the train split").containsPattern("model: (?i)mlp model");
+        assertThat(Files.readString(runs.resolve("cli/run.json"))).contains("\"command\" : \"train ")
+                .contains("\"first_loss\"");
         assertThat(Files.readString(runs.resolve("train.json"))).contains("\"data_wait_fraction\"");
 
         Run evaluate = run(new EvaluateCommand(), "--checkpoint", runs.resolve("cli").toString(),
@@ -151,6 +156,8 @@ class TrainerCommandsTest {
                 .containsExactly("sweep-1", "sweep-2", "sweep-3", "sweep-4");
         assertThat(table.subList(1, 5)).allSatisfy(l -> assertThat(l.split("\\s+")[3]).isEqualTo("50")); // 800 / 16 steps each
         assertThat(table.get(1).split("\\s+")[1]).isEqualTo("1e-2");
+        assertThat(runs.resolve("sweep-1/run.json")).content().contains("--grid lr=1e-2,1e-3 weight_decay=0,1e-3")
+                .contains("(trainer sweep-1)");
 
         Run endless = run(new SweepCommand(), "--dataset", "toy", "--grid", "lr=1e-2,1e-3", "--runs", runs.toString());
         assertThat(endless.exit()).isEqualTo(Commands.EXIT_USAGE);

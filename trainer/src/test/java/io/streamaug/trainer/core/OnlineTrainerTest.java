@@ -66,7 +66,7 @@ class OnlineTrainerTest {
         Toy.produce(kafka, topics.augmentedTrain(), samples.subList(100, samples.size()));
 
         OnlineTrainer trainer = new OnlineTrainer(kafka.clientProperties(), topics, SMALL.with(Map.of("name", "t1",
-                "eval_every", "50")), runs.resolve("t1"), Toy.CLASSES, null, line -> { });
+                "eval_every", "50")), runs.resolve("t1"), Toy.CLASSES, null, line -> { }).command("streamaug train --name t1");
         OnlineTrainer.Result result = trainer.run();
 
         assertThat(result.samples()).isEqualTo(1200);
@@ -92,8 +92,18 @@ class OnlineTrainerTest {
             }
         }
 
-        // What the run leaves behind: a metrics line per step and per evaluation, curves, a checkpoint.
+        // What the run leaves behind: a metrics line per step and per evaluation, curves, a checkpoint,
+        // and run.json: the command, the model in one line, why 1,200 records, one first loss.
         List<JsonNode> lines = MetricsLog.read(result.metrics());
+        JsonNode run = new com.fasterxml.jackson.databind.ObjectMapper().readTree(runs.resolve("t1/run.json").toFile());
+        assertThat(run.path("command").asText()).isEqualTo("streamaug train --name t1");
+        assertThat(run.path("model").asText().toLowerCase()).startsWith("mlp model").contains("parameters").contains("minibatch 8");
+        assertThat(run.path("records").asText()).isEqualTo("1,200 records: one pass over the train split (epoch 0, 1,200 each)");
+        double firstStepLoss = lines.stream().filter(l -> l.path("type").asText().equals("step")).findFirst().orElseThrow()
+                .path("loss").asDouble();
+        assertThat(run.path("first_loss").asDouble()).isEqualTo(firstStepLoss).isEqualTo(result.firstLoss());
+        assertThat(run.path("first_loss_cross_entropy").asDouble()).isEqualTo(result.initialLoss());
+        assertThat(run.path("train_loss_includes").asText()).startsWith("cross-entropy against the training targets");
         assertThat(lines.stream().filter(l -> l.path("type").asText().equals("step")).map(l -> l.path("step").asLong()))
                 .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 150).boxed().toList());
         assertThat(lines).filteredOn(l -> l.path("type").asText().equals("eval")).hasSize(3); // steps 50, 100 and 150, the last one also the final evaluation

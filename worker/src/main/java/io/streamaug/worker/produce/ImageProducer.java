@@ -76,9 +76,9 @@ public final class ImageProducer {
     }
 
     /**
-     * Produces an ImageFolder tree; files the workers' {@link ImageDecoder} refuses for an RGB
-     * dataset (not an image, truncated, a decompression bomb, an unusable channel count) are
-     * reported and skipped.
+     * Produces an ImageFolder tree as an RGB dataset; files the workers' {@link ImageDecoder}
+     * refuses (not an image, truncated, a decompression bomb) are reported and skipped. Gray,
+     * transparent, 16-bit and CMYK images are kept: the decoder converts them to RGB.
      */
     public ProduceSummary produce(ImageFolder folder, Plan plan) {
         List<ImageFolder.Entry> trainEntries = folder.entries().stream()

@@ -37,9 +37,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * its own partial statistics, merged at the end (in any order: Chan et al.). Replays of the train
  * split (epoch &gt; 0) are skipped, so each image counts once. A record of the dataset that the
  * worker would send to the dead-letter topic — one that breaks the raw record contract, or a train
- * image the worker's {@link ImageDecoder} refuses (a decompression bomb, a truncated file, the
- * wrong channel count) — is skipped and reported, never counted: the statistics are those of the
- * images the workers prepare.
+ * image the worker's {@link ImageDecoder} refuses (a decompression bomb, a truncated file) — is
+ * skipped and reported, never counted: the statistics are those of the images the workers prepare,
+ * converted to the dataset's channels as a spec's default {@code decode} section converts them.
  */
 public final class StatsJob {
     /** How many skipped records are reported by key. */

@@ -46,6 +46,16 @@ public final class RandomResizedCrop extends ImageOp<RandomResizedCrop.Params> {
         this.interpolation = interpolation;
     }
 
+    /** The range of the box's area share. */
+    public DoubleRange scaleRange() {
+        return scaleRange;
+    }
+
+    /** The range of the box's aspect ratio (width / height). */
+    public DoubleRange ratioRange() {
+        return ratioRange;
+    }
+
     @Override
     public int[] outputSize(int inputHeight, int inputWidth) {
         return new int[] {height, width};
