@@ -128,6 +128,29 @@ public final class ImageOps {
             return new JpegQuality(quality[0], quality[1], p(n, 1));
         }, "{op: JpegQuality, quality_range: [30, 90]}");
         register("ChannelShuffle", ChannelShuffle.class, Set.of(), n -> new ChannelShuffle(p(n, 1)), "{op: ChannelShuffle, p: 1}");
+        register("RandAugment", RandAugment.class,
+                Set.of("num_ops", "magnitude", "num_magnitude_bins", "magnitude_std", "interpolation", "fill"), n -> {
+                    int bins = n.integer("num_magnitude_bins", 31, 2, 1000);
+                    return new RandAugment(n.integer("num_ops", 2, 0, 16), n.integer("magnitude", 9, 0, bins - 1), bins,
+                            n.number("magnitude_std", 0, 0, 100), policyInterpolation(n), fill(n), p(n, 1));
+                }, "{op: RandAugment, num_ops: 3, magnitude: 9, num_magnitude_bins: 11, magnitude_std: 0.5}");
+        register("TrivialAugmentWide", TrivialAugmentWide.class, Set.of("num_magnitude_bins", "interpolation", "fill"),
+                n -> new TrivialAugmentWide(n.integer("num_magnitude_bins", 31, 2, 1000), policyInterpolation(n), fill(n), p(n, 1)),
+                "{op: TrivialAugmentWide}");
+        register("AutoAugment", AutoAugment.class, Set.of("policy", "interpolation", "fill"), n -> {
+            if (!"imagenet".equals(n.text("policy", "imagenet"))) {
+                throw n.error("policy", "must be imagenet (the only AutoAugment policy here)");
+            }
+            return new AutoAugment(policyInterpolation(n), fill(n), p(n, 1));
+        }, "{op: AutoAugment, policy: imagenet}");
+        register("AugMix", AugMix.class, Set.of("severity", "width", "depth", "alpha", "all_ops", "interpolation", "fill"), n -> {
+            int depth = n.integer("depth", -1, -1, 16);
+            if (depth == 0) {
+                throw n.error("depth", "must be −1 (1 to 3 ops per chain, drawn) or in [1, 16]");
+            }
+            return new AugMix(n.integer("severity", 3, 1, 10), n.integer("width", 3, 1, 16), depth, n.number("alpha", 1, 1e-3, 100),
+                    n.bool("all_ops", true), n.choice("interpolation", Interpolation.class, Interpolation.BILINEAR), fill(n), p(n, 1));
+        }, "{op: AugMix, severity: 3, width: 3}");
     }
 
     private ImageOps() {

@@ -337,6 +337,22 @@ class GoldenOpsTest {
         assertMatches(out, fixture("rgb_channels201_torchvision"), 0, 0, 0);
     }
 
+    /**
+     * The policies' own op application (magnitudes as torchvision's {@code _apply_op} takes them):
+     * the shear's halfway ties move a few pixels, and the contrast step's image mean with them,
+     * so up to a fifth of the values differ, by one level on average.
+     */
+    @Test
+    void policyStepsApplyMagnitudesAsTorchvision() {
+        List<PolicyStep> chain = List.of(new PolicyStep(PolicyOp.SHEAR_Y, 0.12), new PolicyStep(PolicyOp.CONTRAST, -0.45),
+                new PolicyStep(PolicyOp.TRANSLATE_X, -7.9));
+        for (String image : List.of("rgb", "gray")) {
+            Mat out = new Mat();
+            PolicyStep.run(chain, fixture(image), out, Interpolation.NEAREST, 0, ws, this);
+            assertMatches(out, fixture(image + "_policy_chain_torchvision"), 255, 1, 0.2);
+        }
+    }
+
     private static void assertMatches(Mat ours, Mat theirs, int maxDiff, double meanDiff, double differingShare) {
         assertThat(ours.size()).isEqualTo(theirs.size());
         assertThat(ours.type()).isEqualTo(theirs.type());
