@@ -229,4 +229,33 @@ class PolicyPropertiesTest {
             png.release();
         }
     }
+
+    @Test
+    void theShippedRandAugmentRecipeCropsFlipsAugmentsAndErasesLikeTimms() {
+        MatOfByte png = new MatOfByte();
+        Imgcodecs.imencode(".png", photo, png);
+        Normalization norm = new Normalization(new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f}, 0);
+        Map<String, Integer> applied = new java.util.HashMap<>();
+        try (ImagePipeline pipeline = new ImagePipeline(SpecLoader.resolve("imagenet-randaugment", List.of()), norm, 0)) {
+            for (int i = 0; i < 400; i++) {
+                PreparedSample sample = pipeline.prepare("img-" + i, "d", Split.TRAIN, 0, 0, png.toArray(), Label.of(0));
+                assertThat(sample.tensor().height()).isEqualTo(224);
+                assertThat(sample.tensor().width()).isEqualTo(224);
+                for (OpTrace op : sample.trace()) {
+                    applied.merge(op.op(), 1, Integer::sum);
+                    if (op.op().equals("RandAugment")) {
+                        assertThat((List<?>) op.params().get("ops")).hasSize(2);
+                    }
+                }
+                PreparedSample eval = pipeline.prepare("img-" + i, "d", Split.VAL, 0, 0, png.toArray(), Label.of(0));
+                assertThat(eval.trace()).extracting(OpTrace::op).containsExactly("Resize", "CenterCrop");
+            }
+        } finally {
+            png.release();
+        }
+        assertThat(applied.get("RandomResizedCrop")).isEqualTo(400);
+        assertThat(applied.get("RandAugment")).isEqualTo(400);
+        assertThat(applied.get("HorizontalFlip")).isBetween(200 - 50, 200 + 50); // Binomial(400, 0.5): sd 10
+        assertThat(applied.get("RandomErasing")).isBetween(100 - 44, 100 + 44); // Binomial(400, 0.25): sd 8.7
+    }
 }
