@@ -64,6 +64,14 @@ class SpecLoaderTest {
         "bad size         | {ops: [{op: CenterCrop, size: [0, 3]}]}                | ops[0].size: must be a positive size",
         "mix alpha        | {mix: {mixup_alpha: -1}}                               | mix.mixup_alpha: must be in [0.0, 100.0]",
         "not yaml         | '{ops: [unclosed'                                      | not valid YAML",
+        "fractional bits  | {ops: [{op: Posterize, bits_range: [2.5, 8]}]}         | ops[0].bits_range: must be whole numbers",
+        "missing pixels   | {ops: [{op: TranslateX}]}                              | ops[0].pixels_range: is required",
+        "even kernel      | {ops: [{op: GaussianBlur, kernel_size: 4}]}            | ops[0]: (GaussianBlur) kernel_size must be odd",
+        "jpeg quality     | {ops: [{op: JpegQuality, quality_range: [0, 50]}]}     | ops[0]: (JpegQuality) quality_range must be whole numbers within [1, 100]",
+        "magnitude bin    | {ops: [{op: RandAugment, magnitude: 11, num_magnitude_bins: 11}]} | ops[0].magnitude: must be in [0, 10]",
+        "autoaug policy   | {ops: [{op: AutoAugment, policy: cifar10}]}            | ops[0].policy: must be imagenet",
+        "augmix depth     | {ops: [{op: AugMix, depth: 0}]}                        | ops[0].depth: must be −1",
+        "augmix all_ops   | {ops: [{op: AugMix, all_ops: yes please}]}             | ops[0].all_ops: must be true or false",
     })
     void errorsNameTheYamlPathOfTheBadKey(String name, String yaml, String expected) {
         assertThatThrownBy(() -> LOADER.parse(yaml, "test.yaml"))
