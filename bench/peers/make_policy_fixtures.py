@@ -1,13 +1,14 @@
 #!/usr/bin/python3
 """Make the torchvision references that GoldenOpsTest compares the policy ops against.
 
-Two small crops of real photos from scikit-image's data (a 48×64 RGB crop of `astronaut`, a 32×32
+The policies' magnitude tables for a 48×64 image, as torchvision builds them (JSON), and two
+small crops of real photos from scikit-image's data (a 48×64 RGB crop of `astronaut`, a 32×32
 grayscale crop of `camera`), and torchvision's functional ops on them as uint8 tensors — the path
 its RandAugment, TrivialAugmentWide, AutoAugment and AugMix take for tensors — at fixed
 parameters, written as PNG. Needs Debian's python3-torchvision and python3-skimage. Reproducible:
   /usr/bin/python3 bench/peers/make_policy_fixtures.py augment/src/test/resources/fixtures/policy
 """
-import math, os, sys
+import json, math, os, sys
 
 import numpy as np
 import torch
@@ -77,3 +78,21 @@ for kind, img in images.items():
     ends = [[min(x, w - 1), min(y, h - 1)] for x, y in corners]
     save(F.perspective(img, [[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], ends, interpolation=BILINEAR),
          f"{kind}_perspective_torchvision")
+
+
+def tables(space):
+    return {name: [float(v) for v in (m if m.ndim > 0 else m.reshape(1))] + [bool(signed)]
+            for name, (m, signed) in space.items()}
+
+
+h, w = images["rgb"].shape[-2:]
+policies = {
+    "RandAugment": tables(autoaugment.RandAugment()._augmentation_space(31, (h, w))),
+    "TrivialAugmentWide": tables(autoaugment.TrivialAugmentWide()._augmentation_space(31)),
+    "AutoAugment": tables(autoaugment.AutoAugment()._augmentation_space(10, (h, w))),
+    "AugMix": tables(autoaugment.AugMix()._augmentation_space(10, (h, w))),
+}
+with open(os.path.join(out, "magnitude_tables.json"), "w") as f:  # one op per line: [magnitudes…, signed]
+    f.write("{\n" + ",\n".join(json.dumps(policy) + ": {\n" + ",\n".join(
+        "  " + json.dumps(op) + ": " + json.dumps(row) for op, row in ops.items()) + "}"
+        for policy, ops in policies.items()) + "}\n")

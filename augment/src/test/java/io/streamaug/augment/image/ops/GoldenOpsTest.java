@@ -17,6 +17,7 @@ import io.streamaug.augment.spec.SpecLoader;
 import io.streamaug.augment.spec.Step;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -350,6 +351,42 @@ class GoldenOpsTest {
             Mat out = new Mat();
             PolicyStep.run(chain, fixture(image), out, Interpolation.NEAREST, 0, ws, this);
             assertMatches(out, fixture(image + "_policy_chain_torchvision"), 255, 1, 0.2);
+        }
+    }
+
+    /**
+     * Every policy's op set, signs and magnitude table, bin for bin, against torchvision's
+     * {@code _augmentation_space} for a 48×64 image (bench/peers/make_policy_fixtures.py).
+     */
+    @Test
+    void policyMagnitudeTablesAreTorchvisions() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(POLICY_FIXTURES.resolve("magnitude_tables.json").toFile());
+        Map<String, List<AugmentationSpace.Entry>> ours = Map.of(
+                "RandAugment", AugmentationSpace.randAugment(48, 64),
+                "TrivialAugmentWide", AugmentationSpace.trivialAugmentWide(),
+                "AutoAugment", java.util.stream.Stream.of(PolicyOp.values()).filter(op -> op != PolicyOp.IDENTITY)
+                        .map(op -> AugmentationSpace.autoAugment(op, 48, 64)).toList(),
+                "AugMix", AugmentationSpace.augMix(48, 64, true));
+        Map<String, Integer> bins = Map.of("RandAugment", 31, "TrivialAugmentWide", 31, "AutoAugment", 10, "AugMix", 10);
+        for (var policy : ours.entrySet()) {
+            var theirs = json.get(policy.getKey());
+            assertThat(policy.getValue()).extracting(e -> e.op().traceName()).as(policy.getKey())
+                    .containsExactlyInAnyOrderElementsOf(() -> theirs.fieldNames());
+            for (AugmentationSpace.Entry entry : policy.getValue()) {
+                var row = theirs.get(entry.op().traceName());
+                String what = policy.getKey() + " " + entry.op().traceName();
+                assertThat(entry.signed()).as(what).isEqualTo(row.get(row.size() - 1).asBoolean());
+                int n = row.size() - 1;
+                assertThat(n).as(what).isIn(1, bins.get(policy.getKey()));
+                for (int i = 0; i < n; i++) {
+                    double mine = entry.at(i, bins.get(policy.getKey()));
+                    double expected = row.get(i).asDouble();
+                    // torch's tables are float32 (whose last bit depends on its CPU kernel); ours are exact.
+                    assertThat(mine).as("%s bin %d", what, i).isCloseTo(expected, within(1e-6 * Math.max(1, Math.abs(expected))));
+                    // What the ops use whole — pixels of a translation, bits — is identical.
+                    assertThat((int) mine).as("%s bin %d, truncated", what, i).isEqualTo((int) expected);
+                }
+            }
         }
     }
 
