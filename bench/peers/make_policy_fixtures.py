@@ -33,9 +33,9 @@ gray = np.ascontiguousarray(data.camera()[::8, ::8][4:36, 20:52])  # the cameram
 images = {"rgb": torch.from_numpy(rgb).permute(2, 0, 1).contiguous(), "gray": torch.from_numpy(gray)[None]}
 
 
-def shear(img, x, y):  # as torchvision's policies: tan of the angle, about the top-left corner
+def shear(img, x, y, fill=None):  # as torchvision's policies: tan of the angle, about the top-left corner
     return F.affine(img, angle=0.0, translate=[0, 0], scale=1.0, interpolation=NEAREST, center=[0, 0],
-                    shear=[math.degrees(math.atan(x)), math.degrees(math.atan(y))])
+                    shear=[math.degrees(math.atan(x)), math.degrees(math.atan(y))], fill=fill)
 
 
 def jpeg(img, quality):
@@ -59,6 +59,7 @@ cases = {
     "sharpness0.1": lambda i: F.adjust_sharpness(i, 0.1),
     "shearx0.25": lambda i: shear(i, 0.25, 0),
     "sheary-0.2": lambda i: shear(i, 0, -0.2),
+    "shearx-0.3_fill128": lambda i: shear(i, -0.3, 0, fill=[128.0] * i.shape[0]),
     "translatex5": lambda i: F.affine(i, angle=0.0, translate=[5, 0], scale=1.0, shear=[0.0, 0.0], interpolation=NEAREST),
     "translatey-3": lambda i: F.affine(i, angle=0.0, translate=[0, -3], scale=1.0, shear=[0.0, 0.0], interpolation=NEAREST),
     "rotate20": lambda i: F.rotate(i, 20.0, interpolation=NEAREST),

@@ -298,6 +298,8 @@ class GoldenOpsTest {
         "sharpness1.9      | gray | {op: Sharpness, factor_range: [1.9, 1.9]}              | 0   | 0    | 0",
         "shearx0.25        | rgb  | {op: ShearX, shear_range: [0.25, 0.25]}                | 255 | 3    | 0.1",
         "sheary-0.2        | gray | {op: ShearY, shear_range: [-0.2, -0.2]}                | 255 | 3    | 0.1",
+        "shearx-0.3_fill128 | rgb  | {op: ShearX, shear_range: [-0.3, -0.3], fill: 128}   | 255 | 3    | 0.1",
+        "shearx-0.3_fill128 | gray | {op: ShearX, shear_range: [-0.3, -0.3], fill: 128}   | 255 | 3    | 0.1",
         "translatex5       | rgb  | {op: TranslateX, pixels_range: [5, 5]}                 | 0   | 0    | 0",
         "translatey-3      | gray | {op: TranslateY, pixels_range: [-3, -3]}               | 0   | 0    | 0",
         "rotate20          | rgb  | {op: Rotate, angle_range: [20, 20], interpolation: nearest} | 255 | 3 | 0.1",
