@@ -225,6 +225,9 @@ class PolicyPropertiesTest {
             assertThat(mix.op()).isEqualTo("AugMix");
             assertThat((List<?>) mix.params().get("chain_weights")).hasSize(2);
             assertThat((List<?>) mix.params().get("ops")).hasSize(2).allSatisfy(chain -> assertThat((List<?>) chain).hasSize(2));
+            // Nested lists survive the wire format.
+            assertThat(io.streamaug.core.wire.PreparedCodec.decode(io.streamaug.core.wire.PreparedCodec.encode(sample)).trace())
+                    .isEqualTo(sample.trace());
         } finally {
             png.release();
         }
