@@ -1,13 +1,17 @@
 package io.streamaug.augment.image.ops;
 
 import io.streamaug.augment.image.Interpolation;
+import org.opencv.core.Core;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.Scalar;
 import org.opencv.core.Size;
 import org.opencv.imgproc.Imgproc;
 
-/** Affine matrices written into reusable Mats (OpenCV's getRotationMatrix2D allocates a new one per call). */
+/**
+ * Affine matrices written into reusable Mats (OpenCV's getRotationMatrix2D allocates a new one per
+ * call), and the shear and whole-pixel shift warps the policy ops share.
+ */
 final class Affine {
     private Affine() {
     }
@@ -31,7 +35,7 @@ final class Affine {
         matrix.create(2, 3, CvType.CV_64F);
         matrix.put(0, 0, 1, shearX, 0.5 * shearX, shearY, 1, 0.5 * shearY);
         Imgproc.warpAffine(src, dst, matrix, new Size(src.cols(), src.rows()), interpolation.flag() | Imgproc.WARP_INVERSE_MAP,
-                org.opencv.core.Core.BORDER_CONSTANT, new Scalar(fill, fill, fill));
+                Core.BORDER_CONSTANT, new Scalar(fill, fill, fill));
     }
 
     /** A shift by whole pixels (positive: right and down); uncovered pixels get {@code fill}. */
@@ -39,6 +43,6 @@ final class Affine {
         matrix.create(2, 3, CvType.CV_64F);
         matrix.put(0, 0, 1, 0, dx, 0, 1, dy);
         Imgproc.warpAffine(src, dst, matrix, new Size(src.cols(), src.rows()), Imgproc.INTER_NEAREST,
-                org.opencv.core.Core.BORDER_CONSTANT, new Scalar(fill, fill, fill));
+                Core.BORDER_CONSTANT, new Scalar(fill, fill, fill));
     }
 }

@@ -17,6 +17,7 @@ import static io.streamaug.augment.image.ops.PolicyOp.TRANSLATE_X;
 import static io.streamaug.augment.image.ops.PolicyOp.TRANSLATE_Y;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The op sets and magnitude tables of torchvision's policies ({@code _augmentation_space}): each
@@ -76,7 +77,7 @@ final class AugmentationSpace {
         if (!allOps) {
             return base;
         }
-        return java.util.stream.Stream.concat(base.stream(), java.util.stream.Stream.of(new Entry(BRIGHTNESS, 0, 0.9, true),
-                new Entry(COLOR, 0, 0.9, true), new Entry(CONTRAST, 0, 0.9, true), new Entry(SHARPNESS, 0, 0.9, true))).toList();
+        return Stream.concat(base.stream(), Stream.of(new Entry(BRIGHTNESS, 0, 0.9, true), new Entry(COLOR, 0, 0.9, true),
+                new Entry(CONTRAST, 0, 0.9, true), new Entry(SHARPNESS, 0, 0.9, true))).toList();
     }
 }

@@ -2,11 +2,15 @@ package io.streamaug.augment.image.ops;
 
 import io.streamaug.augment.image.ImageOp;
 import io.streamaug.augment.image.Workspace;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.opencv.core.Mat;
 
-/** Stretches each channel to the full 0..255 range (torchvision's {@code autocontrast}): x ↦ (x − min)·255/(max − min), truncated; a flat channel is kept. */
+/**
+ * Stretches each channel to the full 0..255 range (torchvision's {@code autocontrast}): x ↦ (x −
+ * min)·255/(max − min), truncated; a flat channel is kept.
+ */
 public final class AutoContrast extends ImageOp<AutoContrast.Params> {
     /** Draws nothing beyond the toss of {@code p}. */
     public record Params() {
@@ -39,7 +43,7 @@ public final class AutoContrast extends ImageOp<AutoContrast.Params> {
         int channels = src.channels();
         int[] min = new int[channels];
         int[] max = new int[channels];
-        java.util.Arrays.fill(min, 255);
+        Arrays.fill(min, 255);
         for (int i = 0; i < pixels.length; i++) {
             int c = i % channels;
             int v = pixels[i] & 0xff;

@@ -6,7 +6,11 @@ import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.opencv.core.Mat;
 
-/** Equalizes each channel's histogram with torchvision's table ({@code equalize}): the cumulative histogram in steps of (pixels − count of the last used level)/255; a channel with too few levels is kept. */
+/**
+ * Equalizes each channel's histogram with torchvision's table ({@code equalize}): the cumulative
+ * histogram in steps of (pixels − count of the last used level)/255; a channel with too few levels
+ * is kept.
+ */
 public final class Equalize extends ImageOp<Equalize.Params> {
     /** Draws nothing beyond the toss of {@code p}. */
     public record Params() {

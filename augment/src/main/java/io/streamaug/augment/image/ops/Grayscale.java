@@ -6,7 +6,10 @@ import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.opencv.core.Mat;
 
-/** Turns RGB gray, keeping three equal channels (torchvision's {@code rgb_to_grayscale} with three output channels: 0.2989 R + 0.587 G + 0.114 B, truncated); a grayscale image is kept. */
+/**
+ * Turns RGB gray, keeping three equal channels (torchvision's {@code rgb_to_grayscale} with three
+ * output channels: 0.2989 R + 0.587 G + 0.114 B, truncated); a grayscale image is kept.
+ */
 public final class Grayscale extends ImageOp<Grayscale.Params> {
     /** Draws nothing beyond the toss of {@code p}. */
     public record Params() {

@@ -21,7 +21,8 @@ public final class Posterize extends ImageOp<Posterize.Params> {
     public Posterize(int minBits, int maxBits, double p) {
         super(p);
         if (minBits < 0 || maxBits > 8 || maxBits < minBits) {
-            throw new IllegalArgumentException("bits_range must be whole numbers within [0, 8], got [" + minBits + ", " + maxBits + "]");
+            throw new IllegalArgumentException("bits_range must be whole numbers within [0, 8], got ["
+                    + minBits + ", " + maxBits + "]");
         }
         this.minBits = minBits;
         this.maxBits = maxBits;

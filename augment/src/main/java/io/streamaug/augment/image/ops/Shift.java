@@ -23,7 +23,8 @@ abstract sealed class Shift extends ImageOp<Shift.Params> permits TranslateX, Tr
     Shift(int minPixels, int maxPixels, double fill, double p, boolean horizontal) {
         super(p);
         if (maxPixels < minPixels) {
-            throw new IllegalArgumentException("pixels_range must be [min, max] with min ≤ max, got [" + minPixels + ", " + maxPixels + "]");
+            throw new IllegalArgumentException("pixels_range must be [min, max] with min ≤ max, got ["
+                    + minPixels + ", " + maxPixels + "]");
         }
         if (!(fill >= 0 && fill <= 255)) {
             throw new IllegalArgumentException("fill must be in [0, 255], got " + fill);
