@@ -97,3 +97,41 @@ with open(os.path.join(out, "magnitude_tables.json"), "w") as f:  # one op per l
     f.write("{\n" + ",\n".join(json.dumps(policy) + ": {\n" + ",\n".join(
         "  " + json.dumps(op) + ": " + json.dumps(row) for op, row in ops.items()) + "}"
         for policy, ops in policies.items()) + "}\n")
+
+
+# torchvision's own AugMix forward with its draws scripted: Dirichlet weights given, and the op
+# index, magnitude bin (ops with a table) and sign (signed ops) of each chain step fed to
+# torch.randint in the order it asks.
+AUGMIX = {"image_and_chains": [0.375, 0.625], "chain_split": [0.5, 0.3, 0.2],
+          "chains": [[["Equalize", 0, 0], ["Posterize", 2, 0]],
+                     [["Brightness", 5, 1], ["TranslateX", 4, 0]],
+                     [["Solarize", 1, 0], ["Sharpness", 2, 0]]]}
+
+
+class ScriptedAugMix(autoaugment.AugMix):
+    def _sample_dirichlet(self, params):
+        return torch.tensor([AUGMIX["image_and_chains"] if params.shape[-1] == 2 else AUGMIX["chain_split"]])
+
+
+for kind, img in images.items():
+    augmix = ScriptedAugMix(severity=3, mixture_width=3, chain_depth=2)
+    space = augmix._augmentation_space(10, img.shape[-2:])
+    draws = []
+    for chain in AUGMIX["chains"]:
+        for name, magnitude_bin, negative in chain:
+            magnitudes, signed = space[name]
+            draws.append(list(space).index(name))
+            if magnitudes.ndim > 0:  # ops without a table draw no bin
+                draws.append(magnitude_bin)
+            if signed:
+                draws.append(negative)
+    real_randint = torch.randint
+    torch.randint = lambda *args, **kwargs: torch.tensor([draws.pop(0)])
+    try:
+        save(augmix(img), f"{kind}_augmix_torchvision")
+    finally:
+        torch.randint = real_randint
+    assert not draws
+with open(os.path.join(out, "augmix_draws.json"), "w") as f:
+    json.dump(AUGMIX, f)
+    f.write("\n")

@@ -392,6 +392,39 @@ class GoldenOpsTest {
         }
     }
 
+    /**
+     * torchvision's own AugMix forward with its draws scripted (Dirichlet weights, and each chain
+     * step's op, bin and sign; bench/peers/make_policy_fixtures.py) against ours with the same
+     * draws: the float32 mix truncated to 8 bits is the same.
+     */
+    @Test
+    void augMixMixesAsTorchvision() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(POLICY_FIXTURES.resolve("augmix_draws.json").toFile());
+        float imageWeight = (float) json.get("image_and_chains").get(0).asDouble();
+        float chainsWeight = (float) json.get("image_and_chains").get(1).asDouble();
+        List<Double> weights = new java.util.ArrayList<>();
+        json.get("chain_split").forEach(w -> weights.add((double) ((float) w.asDouble() * chainsWeight)));
+        AugMix augMix = new AugMix(3, 3, 2, 1, true, Interpolation.BILINEAR, 0, 1);
+        for (String image : List.of("rgb", "gray")) {
+            Mat src = fixture(image);
+            List<AugmentationSpace.Entry> space = AugmentationSpace.augMix(src.rows(), src.cols(), true);
+            List<List<PolicyStep>> chains = new java.util.ArrayList<>();
+            for (var chain : json.get("chains")) {
+                List<PolicyStep> steps = new java.util.ArrayList<>();
+                for (var step : chain) {
+                    AugmentationSpace.Entry entry = space.stream().filter(e -> e.op().traceName().equals(step.get(0).asText()))
+                            .findFirst().orElseThrow();
+                    double magnitude = entry.at(step.get(1).asInt(), 10);
+                    steps.add(new PolicyStep(entry.op(), entry.signed() && step.get(2).asInt() == 1 ? -magnitude : magnitude));
+                }
+                chains.add(steps);
+            }
+            Mat out = new Mat();
+            augMix.apply(src, out, new AugMix.Params(imageWeight, weights, chains), ws);
+            assertMatches(out, fixture(image + "_augmix_torchvision"), 0, 0, 0);
+        }
+    }
+
     private static void assertMatches(Mat ours, Mat theirs, int maxDiff, double meanDiff, double differingShare) {
         assertThat(ours.size()).isEqualTo(theirs.size());
         assertThat(ours.type()).isEqualTo(theirs.type());
