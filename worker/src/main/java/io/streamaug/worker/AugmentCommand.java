@@ -35,7 +35,7 @@ public final class AugmentCommand implements Callable<Integer> {
     int threads;
 
     @Option(names = "--spec", defaultValue = "fashion-mnist", paramLabel = "FILE|NAME",
-            description = "Pipeline spec: a YAML file or a bundled spec (fashion-mnist, imagenet-style; default: ${DEFAULT-VALUE}).")
+            description = "Pipeline spec: a YAML file or a bundled spec (fashion-mnist, imagenet-style, imagenet-randaugment; default: ${DEFAULT-VALUE}).")
     String spec;
 
     @Option(names = "--mean", split = ",", description = "Per-channel training-set mean (0..1 scale); overrides the spec's normalize.")

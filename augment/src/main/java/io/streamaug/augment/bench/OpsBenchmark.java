@@ -181,7 +181,14 @@ public final class OpsBenchmark {
                 "{op: Resize, size: " + (size + size / 7) + "}", "{op: CenterCrop, size: " + (size - size / 7) + "}",
                 "{op: GaussianNoise, sigma_range: [0.05, 0.05]}", "{op: RandomErasing, p: 1}",
                 channels == 3 ? "{op: ColorJitter, brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1}"
-                        : "{op: ColorJitter, brightness: 0.4, contrast: 0.4}"));
+                        : "{op: ColorJitter, brightness: 0.4, contrast: 0.4}",
+                "{op: AutoContrast}", "{op: Equalize}", "{op: Invert}", "{op: Posterize}", "{op: Solarize}",
+                "{op: Brightness}", "{op: Contrast}", "{op: Color}", "{op: Sharpness}", "{op: ShearX}", "{op: ShearY}",
+                "{op: TranslateX, pixels_range: " + (size / 7) + "}", "{op: TranslateY, pixels_range: " + (size / 7) + "}",
+                "{op: GaussianBlur, kernel_size: 5}", "{op: Grayscale}", "{op: Perspective, p: 1}",
+                "{op: JpegQuality, quality_range: [30, 90]}", "{op: ChannelShuffle}",
+                "{op: RandAugment, num_ops: 2, magnitude: 9, num_magnitude_bins: 11, magnitude_std: 0.5}",
+                "{op: TrivialAugmentWide}", "{op: AutoAugment}", "{op: AugMix}"));
         PipelineSpec spec = new SpecLoader(List.of()).parse("{channels: " + channels + ", ops: [" + String.join(", ", configs) + "]}", "bench");
         Map<String, ImageOp<?>> ops = new LinkedHashMap<>();
         for (Step step : spec.ops()) {

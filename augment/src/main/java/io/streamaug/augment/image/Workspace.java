@@ -28,14 +28,23 @@ public final class Workspace implements AutoCloseable {
         return slots.get(slot);
     }
 
-    private final Map<Object, byte[]> buffers = new IdentityHashMap<>();
+    private final Map<Object, List<byte[]>> buffers = new IdentityHashMap<>();
 
     /** A reusable Java byte buffer of exactly {@code size} bytes for {@code owner}. */
     public byte[] bytes(Object owner, int size) {
-        byte[] buffer = buffers.get(owner);
-        if (buffer == null || buffer.length != size) {
+        return bytes(owner, 0, size);
+    }
+
+    /** Reusable byte buffer number {@code slot} of {@code owner}, of exactly {@code size} bytes. */
+    public byte[] bytes(Object owner, int slot, int size) {
+        List<byte[]> slots = buffers.computeIfAbsent(owner, k -> new ArrayList<>(1));
+        while (slots.size() <= slot) {
+            slots.add(new byte[0]);
+        }
+        byte[] buffer = slots.get(slot);
+        if (buffer.length != size) {
             buffer = new byte[size];
-            buffers.put(owner, buffer);
+            slots.set(slot, buffer);
         }
         return buffer;
     }

@@ -118,6 +118,17 @@ public final class SpecNode {
         return v;
     }
 
+    public boolean bool(String key, boolean fallback) {
+        if (!has(key)) {
+            return fallback;
+        }
+        JsonNode value = node.get(key);
+        if (!value.isBoolean()) {
+            throw error(key, "must be true or false, got " + value);
+        }
+        return value.asBoolean();
+    }
+
     public long longValue(String key, long fallback) {
         if (!has(key)) {
             return fallback;

@@ -18,9 +18,14 @@ public final class NativeMemorySoak {
             + "{op: Rotate, angle_range: 15}, {op: Translate, x_range: 0.1, y_range: 0.1}, {op: Scale, zoom_range: [0.9, 1.1]},"
             + "{op: RandomResizedCrop, size: 28}, {op: GaussianNoise, sigma_range: [0.01, 0.1]},"
             + "{op: RandomErasing, p: 1, value: random}, {op: ColorJitter, brightness: 0.3, contrast: 0.3, saturation: 0.3, hue: 0.05},"
-            + "{op: Resize, size: [30, 30]}, {op: CenterCrop, size: 28}],"
+            + "{op: Resize, size: [30, 30]}, {op: CenterCrop, size: 28},"
+            + "{op: AutoContrast}, {op: Equalize}, {op: Invert}, {op: Posterize}, {op: Solarize}, {op: Brightness},"
+            + "{op: Contrast}, {op: Color}, {op: Sharpness}, {op: ShearX}, {op: ShearY}, {op: TranslateX, pixels_range: 3},"
+            + "{op: TranslateY, pixels_range: 3}, {op: GaussianBlur, kernel_size: 3}, {op: Perspective, p: 1},"
+            + "{op: JpegQuality, quality_range: [40, 90]}, {op: ChannelShuffle}, {op: Grayscale},"
+            + "{op: RandAugment, num_ops: 3, magnitude_std: 1}, {op: TrivialAugmentWide}, {op: AutoAugment}, {op: AugMix}],"
             + " mix: {mixup_alpha: 0.4, cutmix_alpha: 1.0, p: 1.0}}";
-    static final int OPS_PER_SAMPLE = 13; // 12 ops and one mix
+    static final int OPS_PER_SAMPLE = 35; // 34 ops and one mix
 
     private NativeMemorySoak() {
     }

@@ -28,6 +28,14 @@ class SpecLoaderTest {
         assertThat(imagenet.evalOps()).hasSize(2);
         assertThat(imagenet.mixing().mixes()).isTrue();
         assertThat(imagenet.dtype()).isEqualTo(Dtype.UINT8);
+        PipelineSpec randAugment = SpecLoader.resolve("imagenet-randaugment", List.of());
+        assertThat(randAugment.channels()).isEqualTo(3);
+        assertThat(randAugment.ops()).extracting(step -> ((Step.Op) step).op().name())
+                .containsExactly("RandomResizedCrop", "HorizontalFlip", "RandAugment", "RandomErasing");
+        assertThat(((Step.Op) randAugment.ops().get(1)).op().p()).isEqualTo(0.5);
+        assertThat(((Step.Op) randAugment.ops().get(3)).op().p()).isEqualTo(0.25);
+        assertThat(randAugment.evalOps()).hasSize(2);
+        assertThat(randAugment.mixing().mixes()).isFalse();
         // The repository's files are what the jar bundles.
         assertThat(SpecLoader.load(Path.of("..", "specs", "fashion-mnist.yaml"), List.of())).isNotNull();
     }
@@ -36,7 +44,7 @@ class SpecLoaderTest {
     @CsvSource(delimiter = '|', value = {
         "reversed range   | {ops: [{op: HorizontalFlip}, {op: VerticalFlip}, {op: HorizontalFlip}, {op: Rotate, angle_range: [20, 10]}]} | ops[3].angle_range: max must be ≥ min",
         "unknown key      | {ops: [{op: Rotate, angel_range: [1, 2]}]}            | ops[0].angel_range: unknown key",
-        "unknown op       | {ops: [{op: Solarize}]}                                | ops[0].op: unknown op 'Solarize'",
+        "unknown op       | {ops: [{op: Solarise}]}                                | ops[0].op: unknown op 'Solarise'",
         "missing op       | {ops: [{p: 0.5}]}                                      | ops[0]: needs an 'op' key",
         "p out of range   | {ops: [{op: HorizontalFlip, p: 1.5}]}                  | ops[0].p: must be in [0.0, 1.0]",
         "bad enum         | {ops: [{op: Rotate, angle_range: 5, border: mirror}]} | ops[0].border: 'mirror' is not one of constant",
@@ -56,6 +64,14 @@ class SpecLoaderTest {
         "bad size         | {ops: [{op: CenterCrop, size: [0, 3]}]}                | ops[0].size: must be a positive size",
         "mix alpha        | {mix: {mixup_alpha: -1}}                               | mix.mixup_alpha: must be in [0.0, 100.0]",
         "not yaml         | '{ops: [unclosed'                                      | not valid YAML",
+        "fractional bits  | {ops: [{op: Posterize, bits_range: [2.5, 8]}]}         | ops[0].bits_range: must be whole numbers",
+        "missing pixels   | {ops: [{op: TranslateX}]}                              | ops[0].pixels_range: is required",
+        "even kernel      | {ops: [{op: GaussianBlur, kernel_size: 4}]}            | ops[0]: (GaussianBlur) kernel_size must be odd",
+        "jpeg quality     | {ops: [{op: JpegQuality, quality_range: [0, 50]}]}     | ops[0]: (JpegQuality) quality_range must be whole numbers within [1, 100]",
+        "magnitude bin    | {ops: [{op: RandAugment, magnitude: 11, num_magnitude_bins: 11}]} | ops[0].magnitude: must be in [0, 10]",
+        "autoaug policy   | {ops: [{op: AutoAugment, policy: cifar10}]}            | ops[0].policy: must be imagenet",
+        "augmix depth     | {ops: [{op: AugMix, depth: 0}]}                        | ops[0].depth: must be −1",
+        "augmix all_ops   | {ops: [{op: AugMix, all_ops: yes please}]}             | ops[0].all_ops: must be true or false",
     })
     void errorsNameTheYamlPathOfTheBadKey(String name, String yaml, String expected) {
         assertThatThrownBy(() -> LOADER.parse(yaml, "test.yaml"))

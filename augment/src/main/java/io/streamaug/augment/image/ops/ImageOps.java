@@ -78,6 +78,79 @@ public final class ImageOps {
                 n -> new ColorJitter(n.number("brightness", 0, 0, 10), n.number("contrast", 0, 0, 10),
                         n.number("saturation", 0, 0, 10), n.number("hue", 0, 0, 0.5), p(n, 1)),
                 "{op: ColorJitter, brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1}");
+        register("AutoContrast", AutoContrast.class, Set.of(), n -> new AutoContrast(p(n, 1)), "{op: AutoContrast, p: 1}");
+        register("Equalize", Equalize.class, Set.of(), n -> new Equalize(p(n, 1)), "{op: Equalize, p: 1}");
+        register("Invert", Invert.class, Set.of(), n -> new Invert(p(n, 1)), "{op: Invert, p: 1}");
+        register("Grayscale", Grayscale.class, Set.of(), n -> new Grayscale(p(n, 1)), "{op: Grayscale, p: 1}");
+        register("Posterize", Posterize.class, Set.of("bits_range"), n -> {
+            int[] bits = wholeRange(n, "bits_range", DoubleRange.of(4, 8), false);
+            return new Posterize(bits[0], bits[1], p(n, 1));
+        }, "{op: Posterize, bits_range: [2, 6]}");
+        register("Solarize", Solarize.class, Set.of("threshold_range"),
+                n -> new Solarize(n.range("threshold_range", DoubleRange.of(0, 255), false), p(n, 1)),
+                "{op: Solarize, threshold_range: [64, 192]}");
+        register("Brightness", Brightness.class, Set.of("factor_range"),
+                n -> new Brightness(factorRange(n), p(n, 1)), "{op: Brightness, factor_range: [0.5, 1.5]}");
+        register("Contrast", Contrast.class, Set.of("factor_range"),
+                n -> new Contrast(factorRange(n), p(n, 1)), "{op: Contrast, factor_range: [0.5, 1.5]}");
+        register("Color", Color.class, Set.of("factor_range"),
+                n -> new Color(factorRange(n), p(n, 1)), "{op: Color, factor_range: [0.5, 1.5]}");
+        register("Sharpness", Sharpness.class, Set.of("factor_range"),
+                n -> new Sharpness(factorRange(n), p(n, 1)), "{op: Sharpness, factor_range: [0.5, 1.5]}");
+        register("ShearX", ShearX.class, Set.of("shear_range", "interpolation", "fill"),
+                n -> new ShearX(n.range("shear_range", DoubleRange.of(-0.3, 0.3), true), policyInterpolation(n), fill(n), p(n, 1)),
+                "{op: ShearX, shear_range: 0.3}");
+        register("ShearY", ShearY.class, Set.of("shear_range", "interpolation", "fill"),
+                n -> new ShearY(n.range("shear_range", DoubleRange.of(-0.3, 0.3), true), policyInterpolation(n), fill(n), p(n, 1)),
+                "{op: ShearY, shear_range: 0.3}");
+        register("TranslateX", TranslateX.class, Set.of("pixels_range", "fill"), n -> {
+            int[] pixels = wholeRange(n, "pixels_range", null, true);
+            return new TranslateX(pixels[0], pixels[1], fill(n), p(n, 1));
+        }, "{op: TranslateX, pixels_range: 3}");
+        register("TranslateY", TranslateY.class, Set.of("pixels_range", "fill"), n -> {
+            int[] pixels = wholeRange(n, "pixels_range", null, true);
+            return new TranslateY(pixels[0], pixels[1], fill(n), p(n, 1));
+        }, "{op: TranslateY, pixels_range: 3}");
+        register("GaussianBlur", GaussianBlur.class, Set.of("kernel_size", "sigma_range"),
+                n -> {
+                    if (!n.has("kernel_size")) {
+                        throw n.error("kernel_size", "is required (an odd whole number)");
+                    }
+                    return new GaussianBlur(n.integer("kernel_size", 0, 1, 255),
+                            n.range("sigma_range", DoubleRange.of(0.1, 2.0), false), p(n, 1));
+                },
+                "{op: GaussianBlur, kernel_size: 5, sigma_range: [0.1, 2.0]}");
+        register("Perspective", Perspective.class, Set.of("distortion_scale", "interpolation", "fill"),
+                n -> new Perspective(n.number("distortion_scale", 0.5, 0, 1), interpolation(n), fill(n), p(n, 0.5)),
+                "{op: Perspective, distortion_scale: 0.5, p: 1}");
+        register("JpegQuality", JpegQuality.class, Set.of("quality_range"), n -> {
+            int[] quality = wholeRange(n, "quality_range", null, false);
+            return new JpegQuality(quality[0], quality[1], p(n, 1));
+        }, "{op: JpegQuality, quality_range: [30, 90]}");
+        register("ChannelShuffle", ChannelShuffle.class, Set.of(), n -> new ChannelShuffle(p(n, 1)), "{op: ChannelShuffle, p: 1}");
+        register("RandAugment", RandAugment.class,
+                Set.of("num_ops", "magnitude", "num_magnitude_bins", "magnitude_std", "interpolation", "fill"), n -> {
+                    int bins = n.integer("num_magnitude_bins", 31, 2, 1000);
+                    return new RandAugment(n.integer("num_ops", 2, 0, 16), n.integer("magnitude", 9, 0, bins - 1), bins,
+                            n.number("magnitude_std", 0, 0, 100), policyInterpolation(n), fill(n), p(n, 1));
+                }, "{op: RandAugment, num_ops: 3, magnitude: 9, num_magnitude_bins: 11, magnitude_std: 0.5}");
+        register("TrivialAugmentWide", TrivialAugmentWide.class, Set.of("num_magnitude_bins", "interpolation", "fill"),
+                n -> new TrivialAugmentWide(n.integer("num_magnitude_bins", 31, 2, 1000), policyInterpolation(n), fill(n), p(n, 1)),
+                "{op: TrivialAugmentWide}");
+        register("AutoAugment", AutoAugment.class, Set.of("policy", "interpolation", "fill"), n -> {
+            if (!"imagenet".equals(n.text("policy", "imagenet"))) {
+                throw n.error("policy", "must be imagenet (the only AutoAugment policy here)");
+            }
+            return new AutoAugment(policyInterpolation(n), fill(n), p(n, 1));
+        }, "{op: AutoAugment, policy: imagenet}");
+        register("AugMix", AugMix.class, Set.of("severity", "width", "depth", "alpha", "all_ops", "interpolation", "fill"), n -> {
+            int depth = n.integer("depth", -1, -1, 16);
+            if (depth == 0) {
+                throw n.error("depth", "must be −1 (1 to 3 ops per chain, drawn) or in [1, 16]");
+            }
+            return new AugMix(n.integer("severity", 3, 1, 10), n.integer("width", 3, 1, 16), depth, n.number("alpha", 1, 1e-3, 100),
+                    n.bool("all_ops", true), n.choice("interpolation", Interpolation.class, Interpolation.BILINEAR), fill(n), p(n, 1));
+        }, "{op: AugMix, severity: 3, width: 3}");
     }
 
     private ImageOps() {
@@ -97,6 +170,25 @@ public final class ImageOps {
 
     private static double p(SpecNode node, double fallback) {
         return node.number("p", fallback, 0, 1);
+    }
+
+    /** Brightness, Contrast, Color, Sharpness: 1 ± 0.9 by default, RandAugment's widest. */
+    private static DoubleRange factorRange(SpecNode node) {
+        return node.range("factor_range", DoubleRange.of(0.1, 1.9), false);
+    }
+
+    /** torchvision's policies and their ops interpolate nearest by default. */
+    private static Interpolation policyInterpolation(SpecNode node) {
+        return node.choice("interpolation", Interpolation.class, Interpolation.NEAREST);
+    }
+
+    /** A range of whole numbers: [min, max], or one number (x: [−x, x] when {@code symmetric}, else [x, x]). */
+    private static int[] wholeRange(SpecNode node, String key, DoubleRange fallback, boolean symmetric) {
+        DoubleRange range = node.range(key, fallback, symmetric);
+        if (range.min() != Math.rint(range.min()) || range.max() != Math.rint(range.max())) {
+            throw node.error(key, "must be whole numbers, got " + range.toList());
+        }
+        return new int[] {(int) range.min(), (int) range.max()};
     }
 
     private static double fill(SpecNode node) {

@@ -47,7 +47,12 @@ public final class Rotate extends ImageOp<Rotate.Params> {
 
     @Override
     protected void apply(Mat src, Mat dst, Params params, Workspace workspace) {
-        Mat matrix = Affine.rotation(workspace.mat(this, 0), (src.cols() - 1) / 2.0, (src.rows() - 1) / 2.0, params.angle(), 1.0);
+        rotate(src, dst, params.angle(), interpolation, border, fill, workspace.mat(this, 0));
+    }
+
+    /** The kernel, shared with the policies; {@code matrix} is scratch. */
+    static void rotate(Mat src, Mat dst, double angle, Interpolation interpolation, BorderMode border, double fill, Mat matrix) {
+        Affine.rotation(matrix, (src.cols() - 1) / 2.0, (src.rows() - 1) / 2.0, angle, 1.0);
         Imgproc.warpAffine(src, dst, matrix, new Size(src.cols(), src.rows()), interpolation.flag(), border.flag(),
                 new Scalar(fill, fill, fill));
     }

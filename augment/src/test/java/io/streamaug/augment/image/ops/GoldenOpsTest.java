@@ -12,15 +12,31 @@ import io.streamaug.augment.image.Workspace;
 import io.streamaug.augment.image.mix.CutMix;
 import io.streamaug.augment.image.mix.MixOp;
 import io.streamaug.augment.image.mix.MixUp;
+import io.streamaug.augment.image.ImageOp;
+import io.streamaug.augment.spec.SpecLoader;
+import io.streamaug.augment.spec.Step;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.opencv.core.Core;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.Scalar;
+import org.opencv.imgcodecs.Imgcodecs;
+import org.opencv.imgproc.Imgproc;
 
-/** Small hand-checked images through single ops. */
+/**
+ * Small hand-checked images through single ops, and the policy ops against torchvision on crops
+ * of real photos (references made by torchvision 0.14, bench/peers/make_policy_fixtures.py).
+ */
 class GoldenOpsTest {
+    private static final Path POLICY_FIXTURES = Path.of("src", "test", "resources", "fixtures", "policy");
+
     static {
         OpenCv.load();
     }
@@ -235,5 +251,210 @@ class GoldenOpsTest {
         }
         // Beta(1, 1) is uniform: sd of the mean ≈ 0.0029; allow 5 sd.
         assertThat(sum / 10_000).isCloseTo(0.5, within(0.015));
+    }
+
+    /** A fixture as our pipelines hold it: RGB order, or one channel. */
+    static Mat fixture(String name) {
+        Mat read = Imgcodecs.imread(POLICY_FIXTURES.resolve(name + ".png").toString(), Imgcodecs.IMREAD_UNCHANGED);
+        assertThat(read.empty()).as("fixture %s", name).isFalse();
+        if (read.channels() == 3) {
+            Imgproc.cvtColor(read, read, Imgproc.COLOR_BGR2RGB);
+        }
+        return read;
+    }
+
+    /**
+     * Ours against torchvision's functional op on uint8 tensors, at the same fixed parameters, on
+     * a 48×64 RGB and a 32×32 grayscale photo crop. Tolerances, per op: the largest difference of
+     * one value, the mean absolute difference, and the share of values that differ at all.
+     * Colour and tone ops do torchvision's float32 arithmetic and match exactly, as do whole-pixel
+     * shifts; the blur and JPEG measured identical too (one level allowed for other float sums or
+     * another libjpeg build). Nearest-neighbour shears and rotations differ only where a sample
+     * point falls exactly halfway between two pixels (a shear of −0.2 has such ties in every fifth
+     * column), which the two libraries round differently: at most 15 % of values (10 % for the
+     * rotation), mean ≤ 3 levels. Bilinear perspective differs by
+     * OpenCV's fixed-point weights: a few levels on a third of the values, mean ≤ 0.5.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+        "autocontrast      | rgb  | {op: AutoContrast, p: 1}                               | 0   | 0    | 0",
+        "autocontrast      | gray | {op: AutoContrast, p: 1}                               | 0   | 0    | 0",
+        "equalize          | rgb  | {op: Equalize, p: 1}                                   | 0   | 0    | 0",
+        "equalize          | gray | {op: Equalize, p: 1}                                   | 0   | 0    | 0",
+        "invert            | rgb  | {op: Invert, p: 1}                                     | 0   | 0    | 0",
+        "invert            | gray | {op: Invert, p: 1}                                     | 0   | 0    | 0",
+        "posterize3        | rgb  | {op: Posterize, bits_range: [3, 3]}                    | 0   | 0    | 0",
+        "posterize3        | gray | {op: Posterize, bits_range: [3, 3]}                    | 0   | 0    | 0",
+        "solarize128       | rgb  | {op: Solarize, threshold_range: [128, 128]}            | 0   | 0    | 0",
+        "solarize128       | gray | {op: Solarize, threshold_range: [128, 128]}            | 0   | 0    | 0",
+        "brightness1.4     | rgb  | {op: Brightness, factor_range: [1.4, 1.4]}             | 0   | 0    | 0",
+        "brightness0.55    | gray | {op: Brightness, factor_range: [0.55, 0.55]}           | 0   | 0    | 0",
+        "brightness1.4     | gray | {op: Brightness, factor_range: [1.4, 1.4]}             | 0   | 0    | 0",
+        "brightness0.55    | rgb  | {op: Brightness, factor_range: [0.55, 0.55]}           | 0   | 0    | 0",
+        "contrast1.6       | rgb  | {op: Contrast, factor_range: [1.6, 1.6]}               | 0   | 0    | 0",
+        "contrast0.3       | rgb  | {op: Contrast, factor_range: [0.3, 0.3]}               | 0   | 0    | 0",
+        "contrast1.6       | gray | {op: Contrast, factor_range: [1.6, 1.6]}               | 0   | 0    | 0",
+        "contrast0.3       | gray | {op: Contrast, factor_range: [0.3, 0.3]}               | 0   | 0    | 0",
+        "color1.7          | rgb  | {op: Color, factor_range: [1.7, 1.7]}                  | 0   | 0    | 0",
+        "color0.2          | rgb  | {op: Color, factor_range: [0.2, 0.2]}                  | 0   | 0    | 0",
+        "color1.7          | gray | {op: Color, factor_range: [1.7, 1.7]}                  | 0   | 0    | 0",
+        "color0.2          | gray | {op: Color, factor_range: [0.2, 0.2]}                  | 0   | 0    | 0",
+        "sharpness1.9      | rgb  | {op: Sharpness, factor_range: [1.9, 1.9]}              | 0   | 0    | 0",
+        "sharpness0.1      | rgb  | {op: Sharpness, factor_range: [0.1, 0.1]}              | 0   | 0    | 0",
+        "sharpness1.9      | gray | {op: Sharpness, factor_range: [1.9, 1.9]}              | 0   | 0    | 0",
+        "sharpness0.1      | gray | {op: Sharpness, factor_range: [0.1, 0.1]}              | 0   | 0    | 0",
+        "shearx0.25        | rgb  | {op: ShearX, shear_range: [0.25, 0.25]}                | 255 | 3    | 0.15",
+        "shearx0.25        | gray | {op: ShearX, shear_range: [0.25, 0.25]}                | 255 | 3    | 0.15",
+        "sheary-0.2        | gray | {op: ShearY, shear_range: [-0.2, -0.2]}                | 255 | 3    | 0.15",
+        "sheary-0.2        | rgb  | {op: ShearY, shear_range: [-0.2, -0.2]}                | 255 | 3    | 0.15",
+        "shearx-0.3_fill128 | rgb  | {op: ShearX, shear_range: [-0.3, -0.3], fill: 128}   | 255 | 3    | 0.15",
+        "shearx-0.3_fill128 | gray | {op: ShearX, shear_range: [-0.3, -0.3], fill: 128}   | 255 | 3    | 0.15",
+        "translatex5       | rgb  | {op: TranslateX, pixels_range: [5, 5]}                 | 0   | 0    | 0",
+        "translatex5       | gray | {op: TranslateX, pixels_range: [5, 5]}                 | 0   | 0    | 0",
+        "translatey-3      | gray | {op: TranslateY, pixels_range: [-3, -3]}               | 0   | 0    | 0",
+        "translatey-3      | rgb  | {op: TranslateY, pixels_range: [-3, -3]}               | 0   | 0    | 0",
+        "rotate20          | rgb  | {op: Rotate, angle_range: [20, 20], interpolation: nearest} | 255 | 3 | 0.1",
+        "rotate20          | gray | {op: Rotate, angle_range: [20, 20], interpolation: nearest} | 255 | 3 | 0.1",
+        "gaussianblur5_1.2 | rgb  | {op: GaussianBlur, kernel_size: 5, sigma_range: [1.2, 1.2]} | 1 | 0.05 | 0.05",
+        "gaussianblur5_1.2 | gray | {op: GaussianBlur, kernel_size: 5, sigma_range: [1.2, 1.2]} | 1 | 0.05 | 0.05",
+        "grayscale         | rgb  | {op: Grayscale, p: 1}                                  | 0   | 0    | 0",
+        "grayscale         | gray | {op: Grayscale, p: 1}                                  | 0   | 0    | 0",
+        "jpeg50            | rgb  | {op: JpegQuality, quality_range: [50, 50]}             | 1   | 0.05 | 0.05",
+        "jpeg50            | gray | {op: JpegQuality, quality_range: [50, 50]}             | 1   | 0.05 | 0.05",
+    })
+    void policyOpsMatchTorchvision(String reference, String image, String op, int maxDiff, double meanDiff,
+            double differingShare) {
+        var spec = new SpecLoader(List.of()).parse("{channels: " + (image.equals("rgb") ? 3 : 1) + ", ops: [" + op + "]}", "golden");
+        ImageOp<?> built = ((Step.Op) spec.ops().get(0)).op();
+        Mat src = fixture(image);
+        Mat out = new Mat();
+        built.applyRandom(src, out, new SplittableRandom(1), ws);
+        assertMatches(out, fixture(image + "_" + reference + "_torchvision"), maxDiff, meanDiff, differingShare);
+    }
+
+    @Test
+    void perspectiveMatchesTorchvision() {
+        for (String image : List.of("rgb", "gray")) {
+            Mat src = fixture(image);
+            int w = src.cols() - 1;
+            int h = src.rows() - 1;
+            List<Integer> corners = List.of(3, 2, Math.min(58, w), Math.min(5, h), Math.min(61, w), Math.min(44, h), 1, Math.min(40, h));
+            Mat out = new Mat();
+            new Perspective(0.5, Interpolation.BILINEAR, 0, 1).apply(src, out, new Perspective.Params(corners), ws);
+            assertMatches(out, fixture(image + "_perspective_torchvision"), 6, 0.5, 0.35);
+        }
+    }
+
+    @Test
+    void channelShuffleMatchesTorchvisionsPermutation() {
+        Mat out = new Mat();
+        new ChannelShuffle(1).apply(fixture("rgb"), out, new ChannelShuffle.Params(List.of(2, 0, 1)), ws);
+        assertMatches(out, fixture("rgb_channels201_torchvision"), 0, 0, 0);
+        new ChannelShuffle(1).apply(fixture("gray"), out, new ChannelShuffle.Params(List.of(0)), ws);
+        assertMatches(out, fixture("gray_channels201_torchvision"), 0, 0, 0);
+    }
+
+    /**
+     * The policies' own op application (magnitudes as torchvision's {@code _apply_op} takes them):
+     * the shear's halfway ties move a few pixels, and the contrast step's image mean with them,
+     * so up to a fifth of the values differ, by one level on average.
+     */
+    @Test
+    void policyStepsApplyMagnitudesAsTorchvision() {
+        List<PolicyStep> chain = List.of(new PolicyStep(PolicyOp.SHEAR_Y, 0.12), new PolicyStep(PolicyOp.CONTRAST, -0.45),
+                new PolicyStep(PolicyOp.TRANSLATE_X, -7.9));
+        for (String image : List.of("rgb", "gray")) {
+            Mat out = new Mat();
+            PolicyStep.run(chain, fixture(image), out, Interpolation.NEAREST, 0, ws, this);
+            assertMatches(out, fixture(image + "_policy_chain_torchvision"), 255, 1, 0.2);
+        }
+    }
+
+    /**
+     * Every policy's op set, signs and magnitude table, bin for bin, against torchvision's
+     * {@code _augmentation_space} for a 48×64 image (bench/peers/make_policy_fixtures.py).
+     */
+    @Test
+    void policyMagnitudeTablesAreTorchvisions() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(POLICY_FIXTURES.resolve("magnitude_tables.json").toFile());
+        Map<String, List<AugmentationSpace.Entry>> ours = Map.of(
+                "RandAugment", AugmentationSpace.randAugment(48, 64),
+                "TrivialAugmentWide", AugmentationSpace.trivialAugmentWide(),
+                "AutoAugment", java.util.stream.Stream.of(PolicyOp.values()).filter(op -> op != PolicyOp.IDENTITY)
+                        .map(op -> AugmentationSpace.autoAugment(op, 48, 64)).toList(),
+                "AugMix", AugmentationSpace.augMix(48, 64, true));
+        Map<String, Integer> bins = Map.of("RandAugment", 31, "TrivialAugmentWide", 31, "AutoAugment", 10, "AugMix", 10);
+        for (var policy : ours.entrySet()) {
+            var theirs = json.get(policy.getKey());
+            assertThat(policy.getValue()).extracting(e -> e.op().traceName()).as(policy.getKey())
+                    .containsExactlyInAnyOrderElementsOf(() -> theirs.fieldNames());
+            for (AugmentationSpace.Entry entry : policy.getValue()) {
+                var row = theirs.get(entry.op().traceName());
+                String what = policy.getKey() + " " + entry.op().traceName();
+                assertThat(entry.signed()).as(what).isEqualTo(row.get(row.size() - 1).asBoolean());
+                int n = row.size() - 1;
+                assertThat(n).as(what).isIn(1, bins.get(policy.getKey()));
+                for (int i = 0; i < n; i++) {
+                    double mine = entry.at(i, bins.get(policy.getKey()));
+                    double expected = row.get(i).asDouble();
+                    // torch's tables are float32 (whose last bit depends on its CPU kernel); ours are exact.
+                    assertThat(mine).as("%s bin %d", what, i).isCloseTo(expected, within(1e-6 * Math.max(1, Math.abs(expected))));
+                    // What the ops use whole — pixels of a translation, bits — is identical.
+                    assertThat((int) mine).as("%s bin %d, truncated", what, i).isEqualTo((int) expected);
+                }
+            }
+        }
+    }
+
+    /**
+     * torchvision's own AugMix forward with its draws scripted (Dirichlet weights, and each chain
+     * step's op, bin and sign; bench/peers/make_policy_fixtures.py) against ours with the same
+     * draws: the float32 mix truncated to 8 bits is the same.
+     */
+    @Test
+    void augMixMixesAsTorchvision() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(POLICY_FIXTURES.resolve("augmix_draws.json").toFile());
+        float imageWeight = (float) json.get("image_and_chains").get(0).asDouble();
+        float chainsWeight = (float) json.get("image_and_chains").get(1).asDouble();
+        List<Double> weights = new java.util.ArrayList<>();
+        json.get("chain_split").forEach(w -> weights.add((double) ((float) w.asDouble() * chainsWeight)));
+        AugMix augMix = new AugMix(3, 3, 2, 1, true, Interpolation.BILINEAR, 0, 1);
+        for (String image : List.of("rgb", "gray")) {
+            Mat src = fixture(image);
+            List<AugmentationSpace.Entry> space = AugmentationSpace.augMix(src.rows(), src.cols(), true);
+            List<List<PolicyStep>> chains = new java.util.ArrayList<>();
+            for (var chain : json.get("chains")) {
+                List<PolicyStep> steps = new java.util.ArrayList<>();
+                for (var step : chain) {
+                    AugmentationSpace.Entry entry = space.stream().filter(e -> e.op().traceName().equals(step.get(0).asText()))
+                            .findFirst().orElseThrow();
+                    double magnitude = entry.at(step.get(1).asInt(), 10);
+                    steps.add(new PolicyStep(entry.op(), entry.signed() && step.get(2).asInt() == 1 ? -magnitude : magnitude));
+                }
+                chains.add(steps);
+            }
+            Mat out = new Mat();
+            augMix.apply(src, out, new AugMix.Params(imageWeight, weights, chains), ws);
+            assertMatches(out, fixture(image + "_augmix_torchvision"), 0, 0, 0);
+        }
+    }
+
+    private static void assertMatches(Mat ours, Mat theirs, int maxDiff, double meanDiff, double differingShare) {
+        assertThat(ours.size()).isEqualTo(theirs.size());
+        assertThat(ours.type()).isEqualTo(theirs.type());
+        int[] a = pixels(ours);
+        int[] b = pixels(theirs);
+        int max = 0;
+        long sum = 0;
+        int differing = 0;
+        for (int i = 0; i < a.length; i++) {
+            int d = Math.abs(a[i] - b[i]);
+            max = Math.max(max, d);
+            sum += d;
+            differing += d > 0 ? 1 : 0;
+        }
+        assertThat(max).as("largest |ours − torchvision|").isLessThanOrEqualTo(maxDiff);
+        assertThat((double) sum / a.length).as("mean |ours − torchvision|").isLessThanOrEqualTo(meanDiff);
+        assertThat((double) differing / a.length).as("share of values that differ").isLessThanOrEqualTo(differingShare);
     }
 }

@@ -1,0 +1,66 @@
+package io.streamaug.augment.image.ops;
+
+import io.streamaug.augment.image.ImageOp;
+import io.streamaug.augment.image.Workspace;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import org.opencv.core.Mat;
+
+/**
+ * Stretches each channel to the full 0..255 range (torchvision's {@code autocontrast}): x ↦ (x −
+ * min)·255/(max − min), truncated; a flat channel is kept.
+ */
+public final class AutoContrast extends ImageOp<AutoContrast.Params> {
+    /** Draws nothing beyond the toss of {@code p}. */
+    public record Params() {
+    }
+
+    private static final Params PARAMS = new Params();
+
+    public AutoContrast(double p) {
+        super(p);
+    }
+
+    @Override
+    protected Params sample(RandomGenerator random, int height, int width, int channels) {
+        return PARAMS;
+    }
+
+    @Override
+    protected void apply(Mat src, Mat dst, Params params, Workspace workspace) {
+        autoContrast(src, dst, workspace, this);
+    }
+
+    @Override
+    protected Map<String, Object> describe(Params params) {
+        return Map.of();
+    }
+
+    /** The kernel; {@code owner} keys its scratch buffers in {@code workspace}. */
+    static void autoContrast(Mat src, Mat dst, Workspace workspace, Object owner) {
+        byte[] pixels = Uint8Math.read(src, workspace, owner, 0);
+        int channels = src.channels();
+        int[] min = new int[channels];
+        int[] max = new int[channels];
+        Arrays.fill(min, 255);
+        for (int i = 0; i < pixels.length; i++) {
+            int c = i % channels;
+            int v = pixels[i] & 0xff;
+            min[c] = Math.min(min[c], v);
+            max[c] = Math.max(max[c], v);
+        }
+        byte[][] tables = new byte[channels][256];
+        for (int c = 0; c < channels; c++) {
+            // float32 as torchvision: scale = 255 / (max − min), then (x − min)·scale truncated.
+            float low = max[c] == min[c] ? 0 : min[c];
+            float scale = max[c] == min[c] ? 1 : 255f / (max[c] - min[c]);
+            for (int v = 0; v < 256; v++) {
+                float out = (v - low) * scale;
+                tables[c][v] = (byte) (out <= 0 ? 0 : out >= 255 ? 255 : (int) out);
+            }
+        }
+        Uint8Math.lookUp(pixels, channels, tables);
+        Uint8Math.write(pixels, src, dst);
+    }
+}

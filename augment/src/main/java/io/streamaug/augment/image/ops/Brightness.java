@@ -1,0 +1,28 @@
+package io.streamaug.augment.image.ops;
+
+import io.streamaug.augment.image.DoubleRange;
+import io.streamaug.augment.image.Workspace;
+import org.opencv.core.Mat;
+
+/** Scales every value by the factor, against black (torchvision's {@code adjust_brightness}). */
+public final class Brightness extends Enhance {
+    public Brightness(DoubleRange factorRange, double p) {
+        super(factorRange, p);
+    }
+
+    @Override
+    protected void apply(Mat src, Mat dst, Params params, Workspace workspace) {
+        brightness(src, dst, params.factor(), workspace, this);
+    }
+
+    /** The kernel. */
+    static void brightness(Mat src, Mat dst, double factor, Workspace workspace, Object owner) {
+        byte[] pixels = Uint8Math.read(src, workspace, owner, 0);
+        float ratio = (float) factor;
+        float rest = (float) (1 - factor);
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = Uint8Math.blend(pixels[i] & 0xff, 0, ratio, rest);
+        }
+        Uint8Math.write(pixels, src, dst);
+    }
+}
