@@ -32,6 +32,11 @@ public final class BrokerCommand implements Callable<Integer> {
             description = "Brokers in the local cluster, 1 to 9; with 3 or more, topics get 3 replicas (default: ${DEFAULT-VALUE}).")
     int nodes;
 
+    @Option(names = "--secure",
+            description = "SASL_SSL with SCRAM-SHA-512 and ACLs enforced: certificates and an admin user are made in "
+                    + "DIR/security on first start; the admin's client settings are written to a file for --kafka-config.")
+    boolean secure;
+
     @Override
     public Integer call() throws Exception {
         if (port < 1 || port > 65535) {
@@ -41,11 +46,15 @@ public final class BrokerCommand implements Callable<Integer> {
             throw new UsageException("--nodes must be 1 to 9, got " + nodes);
         }
         if (nodes > 1) {
+            if (secure) {
+                throw new UsageException("--secure runs one broker; drop --nodes, or secure a cluster with its own tools "
+                        + "(docs/deploy.md#a-secured-cluster)");
+            }
             return cluster();
         }
         EmbeddedKafkaBroker broker;
         try {
-            broker = EmbeddedKafkaBroker.start(dataDir, port, brokerConfig);
+            broker = EmbeddedKafkaBroker.start(dataDir, port, brokerConfig, secure);
         } catch (EmbeddedKafkaBroker.BrokerStartException e) {
             throw new UsageException(e.getMessage(), e);
         }
@@ -57,6 +66,9 @@ public final class BrokerCommand implements Callable<Integer> {
         }, "streamaug-broker-shutdown"));
         System.out.println("Kafka broker ready at " + broker.bootstrapServers() + " (data in " + broker.dataDir()
                 + "); Ctrl-C to stop");
+        broker.security().ifPresent(s -> System.out.println("secured: SASL_SSL, SCRAM-SHA-512, ACLs enforced; the admin's "
+                + "client settings (password included, readable only by you) are in " + s.clientConfig()
+                + "; pass --kafka-config " + s.clientConfig()));
         System.out.flush();
         broker.awaitShutdown();
         stopped.await();

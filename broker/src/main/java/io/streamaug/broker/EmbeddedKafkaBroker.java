@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -38,12 +39,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final KafkaRaftServer server;
     private final Path dataDir;
     private final int port;
+    private final BrokerSecurity security;
     private volatile boolean closed;
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, Path dataDir, int port) {
+    private EmbeddedKafkaBroker(KafkaRaftServer server, Path dataDir, int port, BrokerSecurity security) {
         this.server = server;
         this.dataDir = dataDir;
         this.port = port;
+        this.security = security;
+    }
+
+    /** The security material of a broker started secure; empty for a plaintext one. */
+    public java.util.Optional<BrokerSecurity> security() {
+        return java.util.Optional.ofNullable(security);
     }
 
     /**
@@ -56,6 +64,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      *                              does not become ready
      */
     public static EmbeddedKafkaBroker start(Path dataDir, int port, Map<String, String> overrides) {
+        return start(dataDir, port, overrides, false);
+    }
+
+    /**
+     * As {@link #start(Path, int, Map)}; with {@code secure}, SASL_SSL with SCRAM-SHA-512 for clients, ACLs
+     * enforced, and certificates and the admin's password in {@code dataDir/security} ({@link BrokerSecurity}).
+     */
+    public static EmbeddedKafkaBroker start(Path dataDir, int port, Map<String, String> overrides, boolean secure) {
         Path logDir = dataDir.toAbsolutePath().resolve("logs");
         try {
             Files.createDirectories(logDir);
@@ -65,13 +81,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         int clientPort = port == 0 ? freePort() : checkFree(port);
         int controllerPort = freePort();
         Properties props = properties(logDir, 1, clientPort, controllerPort, "1@127.0.0.1:" + controllerPort, 1);
+        BrokerSecurity security = secure ? BrokerSecurity.prepare(dataDir) : null;
+        if (security != null) {
+            security.brokerSettings(clientPort, controllerPort).forEach(props::setProperty);
+        }
         overrides.forEach(props::setProperty);
-        return start(dataDir, props, clientPort);
+        return start(dataDir, props, clientPort, security);
     }
 
     /** Formats (if needed) and starts a node with complete settings, and waits until it answers. */
-    private static EmbeddedKafkaBroker start(Path dataDir, Properties props, int clientPort) {
-        format(dataDir.toAbsolutePath(), props);
+    private static EmbeddedKafkaBroker start(Path dataDir, Properties props, int clientPort, BrokerSecurity security) {
+        format(dataDir.toAbsolutePath(), props, security == null ? List.of() : security.formatArguments());
 
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
         long started = System.nanoTime();
@@ -81,7 +101,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             server.shutdown();
             throw new BrokerStartException("broker failed to start: " + e.getMessage(), e);
         }
-        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, dataDir.toAbsolutePath(), clientPort);
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, dataDir.toAbsolutePath(), clientPort, security);
         broker.awaitReady(Duration.ofSeconds(60));
         LOG.info("Kafka broker ready at {} in {} ms (data in {})", broker.bootstrapServers(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), props.getProperty("log.dirs"));
@@ -126,6 +146,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     static void format(Path dataDir, Properties props) {
+        format(dataDir, props, List.of());
+    }
+
+    static void format(Path dataDir, Properties props, List<String> extraArguments) {
         Path idFile = dataDir.resolve(CLUSTER_ID_FILE);
         try {
             String clusterId;
@@ -142,8 +166,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             ByteArrayOutputStream output = new ByteArrayOutputStream();
             int status;
             try (PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-                status = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", config.toString(),
-                    "--ignore-formatted"}, print);
+                List<String> arguments = new java.util.ArrayList<>(List.of("format", "-t", clusterId, "-c", config.toString(),
+                        "--ignore-formatted"));
+                arguments.addAll(extraArguments);
+                status = StorageTool.execute(arguments.toArray(String[]::new), print);
             }
             if (status != 0) {
                 throw new BrokerStartException("formatting " + dataDir + " failed: "
@@ -159,7 +185,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private void awaitReady(Duration timeout) {
-        Properties props = new Properties();
+        Properties props = security == null ? new Properties() : security.clientProperties(BrokerSecurity.ADMIN,
+                security.adminPassword());
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Admin admin = Admin.create(props)) {

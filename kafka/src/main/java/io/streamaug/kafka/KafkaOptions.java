@@ -38,6 +38,7 @@ public final class KafkaOptions {
 
     private String bootstrap;
     private final Map<String, String> overrides = new LinkedHashMap<>();
+    private final Map<String, String> fileSettings = new LinkedHashMap<>();
     private Topics topics = Topics.DEFAULT;
     private Duration waitForBroker = Duration.ZERO;
 
@@ -61,6 +62,24 @@ public final class KafkaOptions {
             }
         }
         overrides.putAll(values);
+    }
+
+    @Option(names = "--kafka-config", paramLabel = "FILE", defaultValue = "${env:STREAMAUG_KAFKA_CONFIG}",
+            description = "A properties file of Kafka client settings (SASL, SSL, …), e.g. the one './streamaug broker "
+                    + "--secure' writes; --kafka settings win over it. Keeps passwords off the command line "
+                    + "(default: $STREAMAUG_KAFKA_CONFIG).")
+    void setConfigFile(java.nio.file.Path file) {
+        if (file == null) {
+            return;
+        }
+        Properties loaded = new Properties();
+        try (var in = java.nio.file.Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
+            loaded.load(in);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--kafka-config " + file + " cannot be read as a properties file: "
+                    + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()));
+        }
+        loaded.stringPropertyNames().forEach(k -> fileSettings.put(k, loaded.getProperty(k)));
     }
 
     @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = "${env:STREAMAUG_TOPIC_PREFIX:-}",
@@ -248,6 +267,7 @@ public final class KafkaOptions {
     public Properties clientProperties() {
         Properties props = new Properties();
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.putAll(fileSettings);
         props.putAll(overrides);
         return props;
     }

@@ -184,15 +184,25 @@ public record Topics(String prefix) {
         Set<String> created = new java.util.HashSet<>();
         if (!missing.isEmpty()) {
             var result = admin.createTopics(missing);
+            List<String> denied = new java.util.ArrayList<>();
             for (var entry : result.values().entrySet()) {
                 try {
                     entry.getValue().get();
                     created.add(entry.getKey());
                 } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
+                    if (e.getCause() instanceof org.apache.kafka.common.errors.TopicAuthorizationException
+                            || e.getCause() instanceof org.apache.kafka.common.errors.ClusterAuthorizationException) {
+                        denied.add(entry.getKey());
+                    } else if (!(e.getCause() instanceof TopicExistsException)) {
                         throw e;
                     }
                 }
+            }
+            if (!denied.isEmpty()) {
+                java.util.Collections.sort(denied);
+                throw new io.streamaug.core.cli.UsageException("not authorised to CREATE topic" + (denied.size() > 1 ? "s " : " ")
+                        + String.join(", ", denied) + " (the cluster's ACLs): grant this user CREATE on them, e.g. a "
+                        + "PREFIXED topic ACL on the topic prefix, or have an admin run './streamaug topics' first");
             }
         }
         Map<String, TopicDescription> described = awaitReady(admin, wanted.stream().map(NewTopic::name).toList(), created);

@@ -47,6 +47,16 @@ public final class Commands {
                 err.flush();
                 return EXIT_USAGE;
             }
+            String kind = problem.getClass().getName(); // by name: this module knows no Kafka classes
+            if (kind.startsWith("org.apache.kafka.") && (kind.endsWith("AuthorizationException")
+                    || kind.endsWith("AuthenticationException"))) {
+                err.println(qualifiedName(cmd) + ": " + (kind.endsWith("AuthorizationException")
+                        ? "not authorised by the cluster's ACLs (" : "the cluster refused this client's credentials (")
+                        + problem.getClass().getSimpleName() + "): " + oneLine(problem.getMessage())
+                        + "; check the user in --kafka-config and its ACLs (docs/deploy.md#a-secured-cluster)");
+                err.flush();
+                return EXIT_USAGE;
+            }
             if (System.getenv("STREAMAUG_DEBUG") != null) {
                 problem.printStackTrace(err);
             }
