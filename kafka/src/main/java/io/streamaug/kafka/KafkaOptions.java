@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
  */
 public final class KafkaOptions {
     public static final String ENV_BOOTSTRAP = "STREAMAUG_BOOTSTRAP";
+    public static final String ENV_WAIT_FOR_BROKER = "STREAMAUG_WAIT_FOR_BROKER";
     private static final Pattern HOST_PORT = Pattern.compile("[^\\s:,]+:\\d{1,5}(,[^\\s:,]+:\\d{1,5})*");
 
     @Spec(Spec.Target.MIXEE)
@@ -92,7 +93,7 @@ public final class KafkaOptions {
         }
     }
 
-    @Option(names = "--wait-for-broker", paramLabel = "DURATION", defaultValue = "${env:STREAMAUG_WAIT_FOR_BROKER:-0}",
+    @Option(names = "--wait-for-broker", paramLabel = "DURATION", defaultValue = "${env:" + ENV_WAIT_FOR_BROKER + ":-0}",
             description = "When no broker answers at start, keep trying this long (e.g. 90s, 5m; default: 0, fail at once; "
                     + "$STREAMAUG_WAIT_FOR_BROKER).")
     void setWaitForBroker(String value) {
@@ -147,9 +148,11 @@ public final class KafkaOptions {
         long deadline = System.nanoTime() + waitForBroker.toNanos();
         long started = System.nanoTime();
         long nextNotice = 0;
+        // while waiting, ask in short attempts so that the first "waiting" line comes within seconds
+        Duration attempt = waitForBroker.isZero() || timeout.compareTo(Duration.ofSeconds(3)) < 0 ? timeout : Duration.ofSeconds(3);
         while (true) {
             try {
-                return connectOnce(timeout);
+                return connectOnce(attempt);
             } catch (UsageException e) {
                 long now = System.nanoTime();
                 if (!(e.getCause() instanceof TimeoutException || e.getCause() instanceof ExecutionException)
