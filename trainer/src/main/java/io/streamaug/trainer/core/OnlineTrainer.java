@@ -40,7 +40,7 @@ public final class OnlineTrainer {
     public record Result(long steps, long samples, long deadLetters, long otherDatasets, double seconds,
             double dataWaitFraction, double initialLoss, double firstLoss, double lastLoss,
             Evaluator.Evaluation finalVal, Double bestMetric, long bestStep, boolean stoppedEarly, Path checkpoint,
-            Path metrics, Path curves, long trainedCount, long trainedFingerprint) {
+            Path metrics, Path curves, long trainedCount, long trainedFingerprint, String firstRejection) {
     }
 
     private final Properties clientProperties;
@@ -126,6 +126,7 @@ public final class OnlineTrainer {
                 }
                 if (live) {
                     metrics.live("train " + config.name(), config.io().maxSteps(), step);
+                    src.onDeadLetter(metrics::rejected);
                 }
                 metrics.start();
                 if (!config.io().limitsReached(step, samples)) {
@@ -136,7 +137,8 @@ public final class OnlineTrainer {
         }
         return new Result(step, samples, source.counts().deadLetters(), source.counts().otherDatasets(), (System.nanoTime() - started) / 1e9,
                 source.finalDataWait(), initialLoss, runLog.losses().first(), runLog.losses().last(), lastVal(), early.progress().best(), early.progress().bestStep(),
-                early.progress().stopped(), lastCheckpoint, runLog.file(), runLog.drawCurves(), audit.count(), audit.fingerprint());
+                early.progress().stopped(), lastCheckpoint, runLog.file(), runLog.drawCurves(), audit.count(), audit.fingerprint(),
+                source.firstRejection());
     }
 
     /** The end of a run: train on what is left when the stream ended, evaluate, restore the best model, checkpoint. */
