@@ -60,7 +60,7 @@ class CliTest {
         // Flags picocli rejects also point at the command's help.
         assertThat(run("produce", "images", "--bogus").err()).contains("(see 'streamaug produce images --help')");
         assertThat(run("augment", "--spec", "no-such-spec", "--bootstrap", "127.0.0.1:1").err())
-                .contains("not a bundled spec (fashion-mnist, imagenet-style)");
+                .contains("not a bundled spec (fashion-mnist, imagenet-style, photos)");
         assertThat(run("broker", "--port", "abc").err()).contains("'--port'").contains("'abc'");
         assertThat(run("augment", "--bootstrap", "no-port").err()).contains("HOST:PORT");
         assertThat(run("topics", "--replication-factor", "2", "--min-insync-replicas", "3", "--bootstrap", "127.0.0.1:1").err())

@@ -36,7 +36,7 @@ public final class AugmentCommand implements Callable<Integer> {
     int threads;
 
     @Option(names = "--spec", defaultValue = "fashion-mnist", paramLabel = "FILE|NAME",
-            description = "Pipeline spec: a YAML file or a bundled spec (fashion-mnist, imagenet-style; default: ${DEFAULT-VALUE}).")
+            description = "Pipeline spec: a YAML file or a bundled spec (fashion-mnist, imagenet-style, photos; default: ${DEFAULT-VALUE}).")
     String spec;
 
     @Option(names = "--mean", split = ",", description = "Per-channel mean (0..1 scale) to pin; overrides the spec's normalize.")

@@ -11,7 +11,8 @@ import org.opencv.imgproc.Imgproc;
  * The one way encoded image bytes become pixels, for the worker, the stats job, the offline
  * commands and the producer alike: the size guard first (from the header alone, so a
  * decompression bomb never allocates), then OpenCV's decoder, then the same depth and channel
- * handling — 8-bit; 1 channel (gray, or gray + alpha) or 3 channels (RGB from BGR or BGRA).
+ * handling — 8-bit; 1 channel (gray, or gray + alpha) or 3 channels (RGB from BGR or BGRA, or a
+ * gray image's value in all three, as torchvision's {@code convert("RGB")}: folders of photos mix both).
  * An image any of them refuses is refused by all, with the same message. One instance per
  * thread: it owns a reusable native buffer, released by {@link #close()}.
  */
@@ -74,6 +75,11 @@ public final class ImageDecoder implements AutoCloseable {
                 }
             } else {
                 switch (found) {
+                    case 1 -> Imgproc.cvtColor(decoded, out, Imgproc.COLOR_GRAY2RGB);
+                    case 2 -> { // gray + alpha: the gray, in all three
+                        Core.extractChannel(decoded, decoded, 0);
+                        Imgproc.cvtColor(decoded, out, Imgproc.COLOR_GRAY2RGB);
+                    }
                     case 3 -> Imgproc.cvtColor(decoded, out, Imgproc.COLOR_BGR2RGB);
                     case 4 -> Imgproc.cvtColor(decoded, out, Imgproc.COLOR_BGRA2RGB);
                     default -> throw new IllegalArgumentException("image has " + found

@@ -45,11 +45,11 @@ public final class SpecLoader {
     }
 
     /** The specs shipped in the jar (the repository's {@code specs/} folder). */
-    public static final List<String> BUNDLED = List.of("fashion-mnist", "imagenet-style");
+    public static final List<String> BUNDLED = List.of("fashion-mnist", "imagenet-style", "photos");
 
     /**
-     * Loads {@code spec}: a YAML file, or the name of a bundled spec ({@code fashion-mnist},
-     * {@code imagenet-style}) when no such file exists.
+     * Loads {@code spec}: a YAML file, or the name of a bundled spec ({@link #BUNDLED}) when no
+     * such file exists.
      */
     public static PipelineSpec resolve(String spec, List<String> classes) {
         Path file = Path.of(spec);

@@ -18,14 +18,13 @@ class ImageDecoderTest {
     }
 
     @Test
-    void emptyTruncatedAndWrongChannelImagesAreRefused() {
+    void emptyTruncatedAndColourInGrayscaleImagesAreRefused() {
         byte[] gray = TestImages.grayPng(6, 5);
         try (ImageDecoder grayDecoder = new ImageDecoder(1, ImageLimits.DEFAULT);
                 ImageDecoder rgbDecoder = new ImageDecoder(3, ImageLimits.DEFAULT)) {
             assertThatThrownBy(() -> grayDecoder.check(new byte[0])).hasMessageContaining("empty");
             assertThatThrownBy(() -> grayDecoder.check(Arrays.copyOf(gray, gray.length / 2)))
                     .hasMessageContaining("not an image OpenCV can decode");
-            assertThatThrownBy(() -> rgbDecoder.check(gray)).hasMessageContaining("expects 3 (RGB)");
             assertThatThrownBy(() -> grayDecoder.check(TestImages.solidRgbPng(2, 2, 1, 2, 3)))
                     .hasMessageContaining("expects 1 (grayscale)");
         }
@@ -41,6 +40,13 @@ class ImageDecoderTest {
                 assertThat(gray[i] & 0xff).isEqualTo(i);
             }
             assertThat(rgbDecoder.pixels(TestImages.solidRgbPng(1, 2, 10, 20, 30))).containsExactly(10, 20, 30, 10, 20, 30);
+            // A grayscale photo in an RGB dataset: its value in all three channels.
+            byte[] expanded = rgbDecoder.pixels(TestImages.grayPng(6, 5));
+            assertThat(expanded).hasSize(90);
+            for (int i = 0; i < 30; i++) {
+                assertThat(new int[] {expanded[3 * i] & 0xff, expanded[3 * i + 1] & 0xff, expanded[3 * i + 2] & 0xff})
+                        .containsOnly(i);
+            }
         }
     }
 }

@@ -31,6 +31,9 @@ class SpecLoaderTest {
         assertThat(imagenet.mixing().mixes()).isTrue();
         assertThat(imagenet.dtype()).isEqualTo(Dtype.UINT8);
         assertThat(imagenet.normalization()).isNull();
+        PipelineSpec photos = SpecLoader.resolve("photos", List.of());
+        assertThat(photos.channels()).isEqualTo(3);
+        assertThat(photos.normalization()).isNull();
         // The repository's files are what the jar bundles.
         assertThat(SpecLoader.load(Path.of("..", "specs", "fashion-mnist.yaml"), List.of())).isNotNull();
     }
