@@ -42,7 +42,8 @@ final class EmptySplit {
                     + " 0.2, or evaluate on the other split with --split " + (split == Split.VAL ? "test" : "val");
         }
         return head + "the augment workers have not prepared its " + counts.get(split) + " " + split.wireName()
-                + " records yet (" + census + "); start './streamaug augment" + flags + "' and look at "
+                + " records yet (" + census + "); start './streamaug augment" + (text ? "" : " --spec SPEC --dataset " + dataset)
+                + flags + "' and look at "
                 + topics.dlq() + " for records they rejected";
     }
 

@@ -97,7 +97,8 @@ public final class TrainCommand implements Callable<Integer> {
                     + " belong to other datasets, none to '" + config.dataset() + "'; pass --dataset NAME";
         }
         return head + "no record of dataset '" + config.dataset() + "' came on " + kafka.topics().augmentedTrain()
-                + " before it stopped; is a worker running ('./streamaug augment" + kafka.commandFlags() + "')?";
+                + " before it stopped; is a worker running ('./streamaug augment --spec SPEC --dataset " + config.dataset()
+                + kafka.commandFlags() + "')?";
     }
 
     static Map<String, Object> summary(TrainConfig config, OnlineTrainer.Result r) {

@@ -114,7 +114,8 @@ public final class RecordSource implements AutoCloseable {
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(p -> new TopicPartition(topic, p.partition())).toList();
         if (partitions.isEmpty()) {
-            throw new UsageException("topic " + topic + " does not exist; create it with ./streamaug topics");
+            throw new UsageException("topic " + topic + " does not exist; create it with './streamaug topics"
+                    + (topics.prefix().isEmpty() ? "" : " --topic-prefix " + topics.prefix()) + "'");
         }
         consumer.assign(partitions);
         for (TopicPartition tp : partitions) {
