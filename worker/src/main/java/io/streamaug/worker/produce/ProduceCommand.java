@@ -98,7 +98,7 @@ public final class ProduceCommand implements Callable<Integer> {
             String name = dataset != null ? dataset
                     : resolved == Format.FASHION_MNIST ? FashionMnist.NAME : data.toAbsolutePath().normalize().getFileName().toString();
             ImageFolder folder = resolved == Format.IMAGE_FOLDER ? ImageFolder.scan(data) : null;
-            boolean ownTest = folder == null || folder.entries().stream().anyMatch(e -> e.split() == Split.TEST);
+            boolean ownTest = folder == null || Files.isDirectory(data.resolve("test"));
             if (testFraction != null && ownTest && testFraction > 0) {
                 throw new UsageException("--test-fraction applies to image folders without a test/ folder; "
                         + (folder == null ? "the IDX files bring their own test file" : data + " has a test/ folder"));
