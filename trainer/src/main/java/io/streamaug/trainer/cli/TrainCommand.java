@@ -89,8 +89,9 @@ public final class TrainCommand implements Callable<Integer> {
     private String nothingTrained(TrainConfig config, OnlineTrainer.Result r) {
         String head = "streamaug train: trainer '" + config.name() + "' trained 0 steps: ";
         if (r.deadLetters() > 0) {
-            return head + "all " + r.deadLetters() + " records it read were rejected to " + kafka.topics().dlq()
-                    + "; the first because " + r.firstRejection();
+            return head + (r.otherDatasets() == 0 ? "all " : "") + r.deadLetters() + " records it read were rejected to "
+                    + kafka.topics().dlq() + (r.otherDatasets() == 0 ? "" : " and " + r.otherDatasets()
+                            + " belong to other datasets") + "; the first because " + r.firstRejection();
         }
         if (r.otherDatasets() > 0) {
             return head + "the " + r.otherDatasets() + " records on " + kafka.topics().augmentedTrain()
