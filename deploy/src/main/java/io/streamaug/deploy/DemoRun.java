@@ -147,7 +147,7 @@ final class DemoRun {
 
         // 3. workers and trainer
         String specName = settings.text() ? "eda" : "fashion-mnist";
-        String applicationId = "streamaug-demo-augment" + (topics.prefix().isEmpty() ? "" : "-" + topics.prefix());
+        String applicationId = topics.name("streamaug-demo-augment");
         stage(3, settings.workers() + " augment workers (Kafka Streams, exactly-once, spec " + specName
                 + ") feeding an online trainer (DL4J " + (settings.text() ? "hashed-text MLP" : "MLP") + " + layer norm)");
         List<AugmentWorker> workers = new ArrayList<>();
@@ -264,7 +264,8 @@ final class DemoRun {
         Path state = Files.createDirectories(workDir.resolve("state-" + index));
         if (settings.text()) {
             PipelineSpec images = SpecLoader.resolve("fashion-mnist", List.of());
-            return WorkerSetup.of(kafka.clientProperties(), topics, applicationId, state, images, images.normalization())
+            // No image is produced in the text demo: the image pipeline's normalisation is never used.
+            return WorkerSetup.of(kafka.clientProperties(), topics, applicationId, state, images, Normalization.FASHION_MNIST)
                     .withText(SpecLoader.resolveText("eda")).build();
         }
         PipelineSpec spec = SpecLoader.resolve("fashion-mnist", classes);

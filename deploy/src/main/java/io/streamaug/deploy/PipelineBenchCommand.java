@@ -5,6 +5,7 @@ import io.streamaug.augment.image.IdxPngEncoder;
 import io.streamaug.core.process.ChildJvm;
 import io.streamaug.kafka.TopicLayout;
 import io.streamaug.datasets.FashionMnist;
+import io.streamaug.augment.image.Normalization;
 import io.streamaug.augment.image.ImagePipeline;
 import io.streamaug.worker.produce.ImageProducer;
 import io.streamaug.augment.spec.PipelineSpec;
@@ -168,7 +169,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             for (int t = 0; t < threads; t++) {
                 results.add(pool.submit(() -> {
                     long[][] round = new long[rounds][3]; // records, CPU ns, wall ns
-                    try (ImagePipeline pipeline = new ImagePipeline(spec, spec.normalization(), 10)) {
+                    try (ImagePipeline pipeline = new ImagePipeline(spec, Normalization.FASHION_MNIST, 10)) {
                         for (int i = 0; i < 4000; i++) {
                             pipeline.prepare("w" + i, "fm", Split.TRAIN, 0, 0, pngs.get(i % pngs.size()), Label.of(1));
                         }
@@ -225,11 +226,12 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
     /** Starts worker JVMs on the raw topic (from the start) under a fresh application id; measures the steady window. */
     private Run throughRun(KafkaOptions kafka, int workers, int produced, Path dir) throws Exception {
-        String applicationId = "bench-" + workers + "-" + System.nanoTime();
+        String name = "bench-" + workers + "-" + System.nanoTime();
+        String applicationId = kafka.topics().name(name); // the workers put it behind the topic prefix
         List<Process> children = new ArrayList<>();
         try (Admin admin = kafka.connect(Duration.ofSeconds(10))) {
             for (int i = 0; i < workers; i++) {
-                children.add(worker(kafka, applicationId, dir.resolve(applicationId + "-" + i)));
+                children.add(worker(kafka, name, dir.resolve(name + "-" + i)));
             }
             // The window starts once every worker has its partitions and a third of the input is done:
             // JVM start-up and JIT compilation (several CPU-seconds per JVM) stay outside it.
@@ -297,11 +299,14 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         return workerJvm(kafka, applicationId, stateDir, workerKafka).logTo(stateDir.resolve("worker.log")).start();
     }
 
-    /** A worker JVM; each {@code --worker-kafka} setting becomes a {@code --kafka} flag. */
+    /**
+     * A worker JVM; each {@code --worker-kafka} setting becomes a {@code --kafka} flag. It pins
+     * Fashion-MNIST's constants rather than wait for statistics: the throughput does not depend on them.
+     */
     static ChildJvm workerJvm(KafkaOptions kafka, String applicationId, Path stateDir, Map<String, String> settings) {
         ChildJvm jvm = ChildJvm.main(StreamaugCli.class).heap("1g").args("augment",
                 "--bootstrap", kafka.bootstrap(), "--topic-prefix", kafka.topics().prefix(), "--application-id", applicationId,
-                "--spec", "fashion-mnist", "--text-spec", "none", "--progress-every", "0", "--state-dir", stateDir.toString());
+                "--spec", "fashion-mnist", "--mean", "0.2860", "--std", "0.3530", "--text-spec", "none", "--progress-every", "0", "--state-dir", stateDir.toString());
         settings.forEach((key, value) -> jvm.args("--kafka", key + "=" + value));
         return jvm;
     }
@@ -389,8 +394,9 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(latencyKafka.producerProperties())) {
             new ImageProducer(producer, topics).produce(FashionMnist.load(null, true, 1), new ImageProducer.Plan("fashion-mnist", 0, 1, 1));
         }
-        String applicationId = "latency-" + System.nanoTime();
-        Process child = worker(latencyKafka, applicationId, dir.resolve(applicationId));
+        String name = "latency-" + System.nanoTime();
+        String applicationId = topics.name(name); // the worker puts it behind the topic prefix
+        Process child = worker(latencyKafka, name, dir.resolve(name));
         List<byte[]> pngs = pngs(source, 1000);
         List<Double> latencies = new ArrayList<>();
         Properties props = latencyKafka.clientProperties();

@@ -60,7 +60,7 @@ class CliTest {
         // Flags picocli rejects also point at the command's help.
         assertThat(run("produce", "images", "--bogus").err()).contains("(see 'streamaug produce images --help')");
         assertThat(run("augment", "--spec", "no-such-spec", "--bootstrap", "127.0.0.1:1").err())
-                .contains("not a bundled spec (fashion-mnist, imagenet-style, imagenet-randaugment)");
+                .contains("not a bundled spec (fashion-mnist, imagenet-style, imagenet-randaugment, photos)");
         assertThat(run("broker", "--port", "abc").err()).contains("'--port'").contains("'abc'");
         assertThat(run("augment", "--bootstrap", "no-port").err()).contains("HOST:PORT");
         assertThat(run("topics", "--replication-factor", "2", "--min-insync-replicas", "3", "--bootstrap", "127.0.0.1:1").err())
@@ -89,5 +89,23 @@ class CliTest {
         Outcome outcome = run("produce", "images", "--data", "/nonexistent/dir", "--bootstrap", "127.0.0.1:1");
         assertThat(outcome.code()).isEqualTo(2);
         assertThat(outcome.err().strip()).isEqualTo("streamaug produce images: --data /nonexistent/dir is not a directory");
+    }
+
+    @Test
+    void aTestFractionForASourceWithItsOwnTestSplitIsRefused(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Files.createDirectories(dir.resolve("test/cats"));
+        java.nio.file.Files.createDirectories(dir.resolve("train/cats"));
+        Outcome folder = run("produce", "images", "--data", dir.toString(), "--test-fraction", "0.2", "--bootstrap", "127.0.0.1:1");
+        assertThat(folder.code()).isEqualTo(2);
+        assertThat(folder.err()).contains("--test-fraction applies to image folders without a test/ folder")
+                .contains("has a test/ folder");
+        Outcome idx = run("produce", "images", "--test-fraction", "0.2", "--bootstrap", "127.0.0.1:1");
+        assertThat(idx.code()).isEqualTo(2);
+        assertThat(idx.err()).contains("the IDX files bring their own test file");
+        Outcome tooMuch = run("produce", "images", "--data", dir.resolve("train").toString(), "--val-fraction", "0.5",
+                "--test-fraction", "0.5", "--bootstrap", "127.0.0.1:1");
+        assertThat(tooMuch.code()).isEqualTo(2);
+        assertThat(tooMuch.err()).contains("sum to less than 1");
     }
 }

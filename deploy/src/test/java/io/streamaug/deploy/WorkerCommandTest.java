@@ -45,11 +45,23 @@ class WorkerCommandTest {
     void theWorkerRefusesToRunWithoutTrainingStatistics(TestKafka kafka, @TempDir Path dir) throws Exception {
         Path spec = dir.resolve("no-normalize.yaml");
         Files.writeString(spec, "{ops: [{op: HorizontalFlip}]}");
-        CliTest.Outcome outcome = CliTest.run("augment", "--bootstrap", kafka.bootstrapServers(), "--topic-prefix",
-                kafka.freshTopics("nostats").prefix(), "--spec", spec.toString(), "--dataset", "pets", "--stats-timeout", "3",
-                "--text-spec", "none");
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(said, true, java.nio.charset.StandardCharsets.UTF_8));
+        CliTest.Outcome outcome;
+        try {
+            outcome = CliTest.run("augment", "--bootstrap", kafka.bootstrapServers(), "--topic-prefix",
+                    kafka.freshTopics("nostats").prefix(), "--spec", spec.toString(), "--dataset", "pets", "--stats-timeout", "3",
+                    "--text-spec", "none");
+        } finally {
+            System.setErr(stderr);
+        }
         assertThat(outcome.code()).isEqualTo(2);
         assertThat(outcome.err().strip().lines().filter(l -> l.startsWith("streamaug augment:")).toList()).singleElement()
-                .asString().contains("no training statistics of 'pets'").contains("./streamaug stats --dataset pets");
+                .asString().contains("no training statistics of dataset 'pets'").contains("./streamaug stats --dataset pets --bootstrap ");
+        // While it waited, it said so at once, naming the command with the flags that reach this pipeline.
+        assertThat(said.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("waiting for the training statistics of dataset 'pets'")
+                .contains("'./streamaug stats --dataset pets --bootstrap " + kafka.bootstrapServers() + " --topic-prefix ")
+                .contains("no dataset is defined yet");
     }
 }

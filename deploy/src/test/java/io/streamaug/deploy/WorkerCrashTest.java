@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamaug.datasets.FashionMnist;
 import io.streamaug.worker.produce.ImageProducer;
 import io.streamaug.augment.spec.PipelineSpec;
+import io.streamaug.augment.image.Normalization;
 import io.streamaug.augment.spec.SpecLoader;
 import io.streamaug.worker.AugmentWorker;
 import io.streamaug.worker.WorkerSetup;
@@ -47,11 +48,12 @@ class WorkerCrashTest {
         try (Admin admin = Admin.create(kafka.clientProperties())) {
             topics.ensure(admin, TopicLayout.of(6));
         }
-        String applicationId = "crash-" + System.nanoTime();
+        String name = "crash-" + System.nanoTime();
+        String applicationId = topics.name(name); // the command puts --application-id behind the prefix
         List<String> fastFailover = List.of("--kafka", "session.timeout.ms=6000", "--kafka", "heartbeat.interval.ms=1000");
         Process child = ChildJvm.main(StreamaugCli.class).heap("512m").args("augment",
-                "--bootstrap", kafka.bootstrapServers(), "--topic-prefix", topics.prefix(), "--application-id", applicationId,
-                "--spec", "fashion-mnist", "--text-spec", "none", "--progress-every", "0",
+                "--bootstrap", kafka.bootstrapServers(), "--topic-prefix", topics.prefix(), "--application-id", name,
+                "--spec", "fashion-mnist", "--mean", "0.2860", "--std", "0.3530", "--text-spec", "none", "--progress-every", "0",
                 "--state-dir", Files.createDirectory(dir.resolve("child")).toString())
                 .args(fastFailover).logTo(dir.resolve("child.log")).start();
 
@@ -60,7 +62,7 @@ class WorkerCrashTest {
         base.put("session.timeout.ms", "6000");
         base.put("heartbeat.interval.ms", "1000");
         try (AugmentWorker survivor = WorkerSetup.of(base, topics, applicationId, Files.createDirectory(dir.resolve("parent")),
-                spec, spec.normalization()).build().start();
+                spec, Normalization.FASHION_MNIST).build().start();
                 Admin admin = Admin.create(kafka.clientProperties())) {
             // Wait until the child holds some of the six partitions (the survivor then holds fewer than six).
             long shared = System.currentTimeMillis() + 90_000;

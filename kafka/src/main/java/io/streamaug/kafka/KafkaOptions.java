@@ -84,7 +84,9 @@ public final class KafkaOptions {
     }
 
     @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = "${env:STREAMAUG_TOPIC_PREFIX:-}",
-            description = "Prefix of every topic name, to run several pipelines on one cluster (default: none).")
+            description = {"Namespace of this pipeline on the cluster: topics, consumer groups and the workers' application "
+                + "id (PREFIX.raw.images, PREFIX.streamaug-augment, …), to run several pipelines on one cluster "
+                + "(default: $STREAMAUG_TOPIC_PREFIX or none)."})
     void setTopicPrefix(String value) {
         try {
             this.topics = new Topics(value);
@@ -117,6 +119,37 @@ public final class KafkaOptions {
             case "h" -> Duration.ofHours(n);
             default -> Duration.ofSeconds(n);
         };
+    }
+
+    /**
+     * Whether the topics were named by the operator ({@code --topic-prefix} or
+     * {@code STREAMAUG_TOPIC_PREFIX}) rather than left at the default; options made by
+     * {@link #of} always were.
+     */
+    public boolean topicPrefixGiven() {
+        if (spec == null) {
+            return true;
+        }
+        String env = System.getenv("STREAMAUG_TOPIC_PREFIX");
+        return (env != null && !env.isEmpty())
+                || (spec.commandLine().getParseResult() != null
+                        && spec.commandLine().getParseResult().hasMatchedOption("--topic-prefix"));
+    }
+
+    /**
+     * The flags another command needs to reach the same pipeline, for hints: {@code --bootstrap}
+     * and {@code --topic-prefix} when they are not the defaults (each with a leading space).
+     */
+    public String commandFlags() {
+        String flags = "";
+        String env = System.getenv(ENV_BOOTSTRAP);
+        if (bootstrap != null && !bootstrap.equals(env != null ? env : "localhost:9092")) {
+            flags += " --bootstrap " + bootstrap;
+        }
+        if (!topics.prefix().isEmpty() && !topics.prefix().equals(System.getenv("STREAMAUG_TOPIC_PREFIX"))) {
+            flags += " --topic-prefix " + topics.prefix();
+        }
+        return flags;
     }
 
     /** Creates options for code that is not a command (tests, the demo). */

@@ -24,7 +24,10 @@ import org.apache.kafka.common.errors.TopicExistsException;
 /**
  * The project's topics: names, and the settings each is created with. The names are DESIGN's,
  * optionally behind a prefix ({@code --topic-prefix}) so that several independent pipelines, or
- * test cases, can share one cluster.
+ * test cases, can share one cluster. The prefix and a name are joined by a dot ({@code uxp} →
+ * {@code uxp.raw.images}) unless the prefix already ends in {@code .}, {@code -} or {@code _}. The
+ * same rule names the pipeline's consumer groups and Kafka Streams application ids
+ * ({@link #name}), so that two prefixed pipelines share nothing.
  */
 public record Topics(String prefix) {
     public static final String RAW_IMAGES = "raw.images";
@@ -52,36 +55,58 @@ public record Topics(String prefix) {
         }
     }
 
+    /**
+     * {@code base} in this pipeline's namespace: a topic, consumer group or application id. With no
+     * prefix it is {@code base} itself.
+     */
+    public String name(String base) {
+        if (prefix.isEmpty() || prefix.endsWith(".") || prefix.endsWith("-") || prefix.endsWith("_")) {
+            return prefix + base;
+        }
+        return prefix + "." + base;
+    }
+
+    /**
+     * The topics whose augmented train topic is {@code topic} (as a checkpoint records it), or
+     * {@code null} when {@code topic} is not one of the project's.
+     */
+    public static Topics ofAugmentedTrain(String topic) {
+        if (topic == null || !topic.endsWith(AUGMENTED_TRAIN)) {
+            return null;
+        }
+        return new Topics(topic.substring(0, topic.length() - AUGMENTED_TRAIN.length()));
+    }
+
     public String rawImages() {
-        return prefix + RAW_IMAGES;
+        return name(RAW_IMAGES);
     }
 
     public String rawText() {
-        return prefix + RAW_TEXT;
+        return name(RAW_TEXT);
     }
 
     public String augmentedTrain() {
-        return prefix + AUGMENTED_TRAIN;
+        return name(AUGMENTED_TRAIN);
     }
 
     public String preparedVal() {
-        return prefix + PREPARED_VAL;
+        return name(PREPARED_VAL);
     }
 
     public String preparedTest() {
-        return prefix + PREPARED_TEST;
+        return name(PREPARED_TEST);
     }
 
     public String datasets() {
-        return prefix + DATASETS;
+        return name(DATASETS);
     }
 
     public String stats() {
-        return prefix + STATS;
+        return name(STATS);
     }
 
     public String dlq() {
-        return prefix + DLQ;
+        return name(DLQ);
     }
 
     /** The prepared topic a split goes to. */

@@ -28,20 +28,21 @@ public final class AugmentCommand implements Callable<Integer> {
     KafkaOptions kafka;
 
     @Option(names = "--application-id", defaultValue = AugmentConfig.DEFAULT_APPLICATION_ID,
-            description = "Kafka Streams application id; instances with the same id share work (default: ${DEFAULT-VALUE}).")
+            description = "Kafka Streams application id, behind --topic-prefix; instances with the same id share work "
+                + "(default: ${DEFAULT-VALUE}).")
     String applicationId;
 
     @Option(names = "--threads", defaultValue = "1", description = "Stream threads in this instance (default: ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--spec", defaultValue = "fashion-mnist", paramLabel = "FILE|NAME",
-            description = "Pipeline spec: a YAML file or a bundled spec (fashion-mnist, imagenet-style, imagenet-randaugment; default: ${DEFAULT-VALUE}).")
+            description = "Pipeline spec: a YAML file or a bundled spec (fashion-mnist, imagenet-style, imagenet-randaugment, photos; default: ${DEFAULT-VALUE}).")
     String spec;
 
-    @Option(names = "--mean", split = ",", description = "Per-channel training-set mean (0..1 scale); overrides the spec's normalize.")
+    @Option(names = "--mean", split = ",", description = "Per-channel mean (0..1 scale) to pin; overrides the spec's normalize.")
     float[] mean;
 
-    @Option(names = "--std", split = ",", description = "Per-channel training-set std (0..1 scale); overrides the spec's normalize.")
+    @Option(names = "--std", split = ",", description = "Per-channel std (0..1 scale) to pin; overrides the spec's normalize.")
     float[] std;
 
     @Option(names = "--text-spec", defaultValue = "eda", paramLabel = "FILE|NAME|none",
@@ -52,7 +53,8 @@ public final class AugmentCommand implements Callable<Integer> {
     ImageLimitOptions imageLimits;
 
     @Option(names = "--stats-timeout", defaultValue = "0", paramLabel = "SECONDS",
-            description = "How long to wait for training statistics (a spec without normalize) (default: 0 = until they come).")
+            description = "How long to wait for the training statistics (a spec with normalize: stats) "
+                + "(default: 0 = until they come).")
     int statsTimeout;
 
     @Option(names = "--metrics-port", defaultValue = "0",
@@ -68,7 +70,7 @@ public final class AugmentCommand implements Callable<Integer> {
     int mixBuffer;
 
     @Option(names = "--dataset", defaultValue = "fashion-mnist",
-            description = {"Dataset whose training statistics normalise when the spec has no normalize section "
+            description = {"Dataset whose training statistics normalise (a spec with normalize: stats, as the shipped ones) "
                 + "(default: ${DEFAULT-VALUE}). Class counts for mixing come from each record's own dataset."})
     String dataset;
 
@@ -80,28 +82,53 @@ public final class AugmentCommand implements Callable<Integer> {
 
     /** Waits until the dataset's training statistics are published, saying so, and uses them. */
     private Normalization awaitStats() throws InterruptedException {
+        String run = "./streamaug stats --dataset " + dataset + kafka.commandFlags();
         DatasetStats stats = await(
                 () -> DatasetCatalog.readStats(kafka.clientProperties(), kafka.topics(), Duration.ofSeconds(10))
                         .get(dataset),
-                "training statistics of '" + dataset + "' on " + kafka.topics().stats()
-                        + " (the spec has no normalize section): run './streamaug stats --dataset " + dataset + "'",
-                () -> "no training statistics of '" + dataset + "' on " + kafka.topics().stats() + " after " + statsTimeout
-                        + " s; run './streamaug stats --dataset " + dataset + "' or give --mean and --std");
+                () -> "waiting for the training statistics of dataset '" + dataset + "' on " + kafka.topics().stats()
+                        + " (the spec normalises with them); compute them with '" + run + "' once the data is produced"
+                        + definedSoFar(),
+                () -> "no training statistics of dataset '" + dataset + "' on " + kafka.topics().stats() + " after "
+                        + statsTimeout + " s; run '" + run + "', or pass --dataset NAME, or pin --mean and --std");
         float[] m = new float[stats.channels()];
         float[] s = new float[stats.channels()];
         for (int c = 0; c < m.length; c++) {
             m[c] = (float) stats.mean()[c];
             s[c] = (float) stats.std()[c];
         }
-        System.err.println("normalising with statistics of '" + dataset + "' version " + stats.version());
         return new Normalization(m, s, stats.version());
+    }
+
+    /** The datasets defined so far, for the waiting line: a typo in --dataset shows there. */
+    private String definedSoFar() {
+        var defined = DatasetCatalog.read(kafka.clientProperties(), kafka.topics(), Duration.ofSeconds(10)).keySet();
+        return defined.isEmpty() ? "; no dataset is defined yet" : "; datasets defined so far: " + String.join(", ", defined);
+    }
+
+    /** The one line saying where this worker's normalisation comes from. */
+    static String describe(Normalization normalization, String source) {
+        return "normalising with " + source + ": mean " + java.util.Arrays.toString(normalization.mean()) + ", std "
+                + java.util.Arrays.toString(normalization.std()) + " (records carry stats version "
+                + normalization.statsVersion() + ")";
+    }
+
+    /** Names pinned constants when they are a known set. */
+    private static String pinned(Normalization normalization) {
+        if (normalization.equals(Normalization.IMAGENET)) {
+            return "ImageNet's constants, pinned by the spec";
+        }
+        if (normalization.equals(Normalization.FASHION_MNIST)) {
+            return "Fashion-MNIST's constants, pinned by the spec";
+        }
+        return "constants pinned by the spec";
     }
 
     /**
      * Polls {@code lookup} every 2 s until it gives a value, saying what it waits for every 30 s; after
      * {@code --stats-timeout} seconds (0: never) it gives up with a usage error.
      */
-    private <T> T await(Supplier<T> lookup, String waitingFor,
+    private <T> T await(Supplier<T> lookup, Supplier<String> waiting,
             Supplier<String> timedOut) throws InterruptedException {
         long lastSaid = 0;
         long deadline = statsTimeout > 0 ? System.nanoTime() + statsTimeout * 1_000_000_000L : Long.MAX_VALUE;
@@ -114,7 +141,7 @@ public final class AugmentCommand implements Callable<Integer> {
                 throw new UsageException(timedOut.get());
             }
             if (System.currentTimeMillis() - lastSaid > 30_000) {
-                System.err.println("waiting for " + waitingFor);
+                System.err.println(waiting.get());
                 lastSaid = System.currentTimeMillis();
             }
             Thread.sleep(2_000);
@@ -124,13 +151,18 @@ public final class AugmentCommand implements Callable<Integer> {
     /** The worker these flags describe, normalised with {@code normalization}. */
     WorkerSetup setup(PipelineSpec pipelineSpec, Normalization normalization) throws java.io.IOException {
         if (normalization.channels() != pipelineSpec.channels()) {
-            throw new UsageException("--mean/--std have " + normalization.channels() + " value(s) but the spec decodes "
-                    + pipelineSpec.channels() + " channel(s)");
+            throw new UsageException((mean != null ? "--mean/--std have " + normalization.channels() + " value(s)"
+                    : normalization.statsVersion() > 0 ? "the statistics of dataset '" + dataset + "' have "
+                            + normalization.channels() + " channel(s)"
+                    : "the spec's normalize has " + normalization.channels() + " value(s)")
+                    + " but the spec decodes " + pipelineSpec.channels() + " channel(s); use a spec with channels: "
+                    + normalization.channels() + (mean != null ? " or give one value per channel" : ""));
         }
         TextSpec text = textSpec.equals("none") ? null : SpecLoader.resolveText(textSpec);
         Path state = stateDir != null ? stateDir : java.nio.file.Files.createTempDirectory("streamaug-state");
         try {
-            return new WorkerSetup(kafka.clientProperties(), kafka.topics(), applicationId, threads, state, pipelineSpec,
+            return new WorkerSetup(kafka.clientProperties(), kafka.topics(), kafka.topics().name(applicationId), threads,
+                    state, pipelineSpec,
                     normalization, imageLimits.limits(), text, mixBuffer);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
@@ -149,8 +181,18 @@ public final class AugmentCommand implements Callable<Integer> {
         if (threads < 1 || mixBuffer < 1) {
             throw new UsageException("--threads and --mix-buffer must be at least 1, got " + threads + " and " + mixBuffer);
         }
-        Normalization fixed = mean != null ? new Normalization(mean, std, 0) : pipelineSpec.normalization();
-        Normalization normalization = fixed != null ? fixed : awaitStats();
+        Normalization normalization;
+        if (mean != null) {
+            normalization = new Normalization(mean, std, 0);
+            System.err.println(describe(normalization, "--mean and --std"));
+        } else if (pipelineSpec.normalization() != null) {
+            normalization = pipelineSpec.normalization();
+            System.err.println(describe(normalization, pinned(normalization)));
+        } else {
+            normalization = awaitStats();
+            System.err.println(describe(normalization, "the training statistics of dataset '" + dataset + "', version "
+                    + normalization.statsVersion()));
+        }
         WorkerSetup setup = setup(pipelineSpec, normalization);
         Topics topics = kafka.topics();
         kafka.ensureTopics(topicOptions.layout());
@@ -168,7 +210,7 @@ public final class AugmentCommand implements Callable<Integer> {
         if (progressEvery > 0) {
             metrics.logEvery(progressEvery, System.err::println);
         }
-        System.err.println("augment worker '" + applicationId + "' started: " + topics.rawImages()
+        System.err.println("augment worker '" + setup.applicationId() + "' started: " + topics.rawImages()
                 + (setup.textSpec() == null ? "" : " and " + topics.rawText()) + " → "
                 + topics.augmentedTrain() + ", " + topics.preparedVal() + ", " + topics.preparedTest()
                 + " (dead letters: " + topics.dlq() + "); Ctrl-C to stop");

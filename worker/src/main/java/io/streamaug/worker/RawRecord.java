@@ -35,7 +35,7 @@ public record RawRecord(String id, DatasetInfo dataset, Split split, int epoch, 
         DatasetInfo dataset = datasets.find(name);
         if (dataset == null) {
             throw new IllegalArgumentException("dataset '" + name + "' is not defined; define it with"
-                    + " './streamaug dataset --name " + name + " --classes …' (produce does this for you)");
+                    + " './streamaug dataset --name " + name + " --classes A,B,… --channels 1|3' (produce does this for you)");
         }
         if (text != (dataset.channels() == 0)) {
             throw new IllegalArgumentException("dataset '" + name + "' is " + (dataset.channels() == 0 ? "text" : "images")

@@ -108,6 +108,55 @@ class AugmentCommandTest {
         AugmentCommand command = command(kafka.freshTopics("augmentcmd"), kafka, spec, dir.resolve("state"));
         assertThatThrownBy(() -> command.setup(plain, Normalization.IMAGENET))
                 .isInstanceOf(UsageException.class)
-                .hasMessage("--mean/--std have 3 value(s) but the spec decodes 1 channel(s)");
+                .hasMessage("the spec's normalize has 3 value(s) but the spec decodes 1 channel(s); use a spec with channels: 3");
+    }
+
+    @Test
+    void twoPrefixedPipelinesOnOneBrokerShareNoTopicAndNoApplicationId(TestKafka kafka, @TempDir Path dir) throws Exception {
+        String base = "twin" + System.nanoTime();
+        Topics a = new Topics(base + "a");
+        Topics b = new Topics(base + "b");
+        assertThat(a.rawImages()).isEqualTo(base + "a.raw.images");
+        assertThat(b.stats()).isEqualTo(base + "b.streamaug.stats");
+        Path spec = Files.writeString(dir.resolve("plain.yaml"), "ops: [{op: HorizontalFlip}]\nnormalize: fashion-mnist\n");
+        PipelineSpec plain = SpecLoader.load(spec, List.of());
+        WorkerSetup workerA = command(a, kafka, spec, dir.resolve("a")).setup(plain, plain.normalization());
+        WorkerSetup workerB = command(b, kafka, spec, dir.resolve("b")).setup(plain, plain.normalization());
+        assertThat(workerA.applicationId()).isEqualTo(base + "a.streamaug-augment");
+        assertThat(workerB.applicationId()).isEqualTo(base + "b.streamaug-augment");
+
+        IdxImages images = FashionMnist.load(null, true, 20).train();
+        Map<Topics, Integer> produced = Map.of(a, 12, b, 5);
+        for (var entry : produced.entrySet()) {
+            KafkaOptions options = KafkaOptions.of(kafka.bootstrapServers(), entry.getKey());
+            options.ensureTopics(TopicLayout.of(2));
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(options.producerProperties());
+                    IdxPngEncoder png = new IdxPngEncoder(images)) {
+                producer.send(new ProducerRecord<>(entry.getKey().datasets(), "fm",
+                        new DatasetInfo("fm", FashionMnist.CLASSES, 1, 28, 28).toJson())).get();
+                for (int i = 0; i < entry.getValue(); i++) {
+                    var record = new ProducerRecord<>(entry.getKey().rawImages(), "fm-" + i, png.encode(i));
+                    RawHeaders.put(record.headers(), RawHeaders.DATASET, "fm");
+                    RawHeaders.put(record.headers(), RawHeaders.LABEL, Integer.toString(images.label(i)));
+                    producer.send(record);
+                }
+                producer.flush();
+            }
+        }
+        try (AugmentWorker one = workerA.build().start(); AugmentWorker two = workerB.build().start()) {
+            assertThat(kafka.readCommitted(12, Duration.ofSeconds(90), a.augmentedTrain())).hasSize(12);
+            assertThat(kafka.readCommitted(5, Duration.ofSeconds(90), b.augmentedTrain())).hasSize(5);
+            try (var admin = org.apache.kafka.clients.admin.Admin.create(kafka.clientProperties())) {
+                var groups = admin.listConsumerGroups().all().get().stream()
+                        .map(org.apache.kafka.clients.admin.ConsumerGroupListing::groupId).toList();
+                assertThat(groups).contains(workerA.applicationId(), workerB.applicationId())
+                        .doesNotContain(AugmentConfig.DEFAULT_APPLICATION_ID);
+            }
+            assertThat(one.failure()).isNull();
+            assertThat(two.failure()).isNull();
+        }
+        // Each pipeline prepared its own records and nothing of the other's.
+        assertThat(kafka.readToEnd(Duration.ofSeconds(10), a.augmentedTrain())).hasSize(12);
+        assertThat(kafka.readToEnd(Duration.ofSeconds(10), b.augmentedTrain())).hasSize(5);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamaug.augment.image.TestImages;
 import io.streamaug.augment.spec.PipelineSpec;
+import io.streamaug.augment.image.Normalization;
 import io.streamaug.augment.spec.SpecLoader;
 import io.streamaug.broker.testing.KafkaBrokerExtension;
 import io.streamaug.broker.testing.TestKafka;
@@ -72,7 +73,7 @@ class OversizedRecordsTest {
         PipelineSpec spec = SpecLoader.resolve("fashion-mnist", List.of());
         AtomicLong deadLetters = new AtomicLong();
         try (AugmentWorker worker = WorkerSetup.of(kafka.clientProperties(), topics, "oversized-" + System.nanoTime(),
-                dir, spec, spec.normalization()).build(deadLetters).start()) {
+                dir, spec, Normalization.FASHION_MNIST).build(deadLetters).start()) {
             List<ConsumerRecord<String, byte[]>> prepared = kafka.readCommitted(2, Duration.ofSeconds(60), topics.preparedVal());
             List<ConsumerRecord<String, byte[]>> letters = kafka.readCommitted(2, Duration.ofSeconds(30), topics.dlq());
 

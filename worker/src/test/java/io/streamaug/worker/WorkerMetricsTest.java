@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.streamaug.datasets.FashionMnist;
 import io.streamaug.worker.produce.ImageProducer;
 import io.streamaug.augment.spec.PipelineSpec;
+import io.streamaug.augment.image.Normalization;
 import io.streamaug.augment.spec.SpecLoader;
 import io.streamaug.broker.testing.KafkaBrokerExtension;
 import io.streamaug.broker.testing.TestKafka;
@@ -50,7 +51,7 @@ class WorkerMetricsTest {
         String applicationId = "metrics-" + System.nanoTime();
         AtomicLong deadLetters = new AtomicLong();
         try (AugmentWorker worker = WorkerSetup.of(kafka.clientProperties(), topics, applicationId, dir, spec,
-                spec.normalization()).build(deadLetters);
+                Normalization.FASHION_MNIST).build(deadLetters);
                 WorkerMetrics metrics = new WorkerMetrics(worker.streams(), deadLetters)) {
             worker.start();
             int port = metrics.serve(0);

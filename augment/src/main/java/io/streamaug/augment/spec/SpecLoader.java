@@ -47,11 +47,11 @@ public final class SpecLoader {
     }
 
     /** The specs shipped in the jar (the repository's {@code specs/} folder). */
-    public static final List<String> BUNDLED = List.of("fashion-mnist", "imagenet-style", "imagenet-randaugment");
+    public static final List<String> BUNDLED = List.of("fashion-mnist", "imagenet-style", "imagenet-randaugment", "photos");
 
     /**
-     * Loads {@code spec}: a YAML file, or the name of a bundled spec ({@code fashion-mnist},
-     * {@code imagenet-style}, {@code imagenet-randaugment}) when no such file exists.
+     * Loads {@code spec}: a YAML file, or the name of a bundled spec ({@link #BUNDLED}) when no
+     * such file exists.
      */
     public static PipelineSpec resolve(String spec, List<String> classes) {
         Path file = Path.of(spec);
@@ -321,9 +321,30 @@ public final class SpecLoader {
                 mix.number("p", 1, 0, 1), mix.number("switch_prob", 0.5, 0, 1), mix.number("label_smoothing", 0, 0, 0.99));
     }
 
+    /**
+     * The spec's {@code normalize}: absent or {@code stats} means the training split's own
+     * statistics, which the worker takes from the stats topic ({@code null} here); pinning
+     * constants is an explicit choice: {@code fashion-mnist}, {@code imagenet}, or
+     * {@code {mean: […], std: […]}}.
+     */
     private static Normalization normalization(SpecNode spec, int channels) {
         if (!spec.has("normalize")) {
             return null;
+        }
+        if (spec.isText("normalize")) {
+            String name = spec.text("normalize", "stats");
+            Normalization named = switch (name) {
+                case "stats" -> null;
+                case "fashion-mnist" -> Normalization.FASHION_MNIST;
+                case "imagenet" -> Normalization.IMAGENET;
+                default -> throw spec.error("normalize", "'" + name + "' is not one of stats, fashion-mnist, imagenet "
+                        + "or {mean: [...], std: [...]}");
+            };
+            if (named != null && named.channels() != channels) {
+                throw spec.error("normalize", name + " has " + named.channels() + " channel(s), but this spec has channels: "
+                        + channels);
+            }
+            return named;
         }
         SpecNode node = spec.get("normalize");
         node.allowOnly(Set.of("mean", "std"));

@@ -1,5 +1,6 @@
 package io.streamaug.augment.spec;
 
+import io.streamaug.augment.image.Normalization;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,7 +23,8 @@ class SpecLoaderTest {
         assertThat(fashion.channels()).isEqualTo(1);
         assertThat(fashion.ops()).hasSize(5);
         assertThat(fashion.mixing().mixes()).isFalse();
-        assertThat(fashion.normalization().mean()).containsExactly(0.2860f);
+        // The shipped specs normalise with the training split's own statistics, from the stats topic.
+        assertThat(fashion.normalization()).isNull();
         PipelineSpec imagenet = SpecLoader.resolve("imagenet-style", List.of());
         assertThat(imagenet.channels()).isEqualTo(3);
         assertThat(imagenet.evalOps()).hasSize(2);
@@ -36,8 +38,22 @@ class SpecLoaderTest {
         assertThat(((Step.Op) randAugment.ops().get(3)).op().p()).isEqualTo(0.25);
         assertThat(randAugment.evalOps()).hasSize(2);
         assertThat(randAugment.mixing().mixes()).isFalse();
+        assertThat(imagenet.normalization()).isNull();
+        PipelineSpec photos = SpecLoader.resolve("photos", List.of());
+        assertThat(photos.channels()).isEqualTo(3);
+        assertThat(photos.normalization()).isNull();
+        assertThat(randAugment.normalization()).isNull();
         // The repository's files are what the jar bundles.
         assertThat(SpecLoader.load(Path.of("..", "specs", "fashion-mnist.yaml"), List.of())).isNotNull();
+    }
+
+    @Test
+    void pinningConstantsIsAnExplicitChoice() {
+        assertThat(LOADER.parse("{normalize: stats}", "t").normalization()).isNull();
+        assertThat(LOADER.parse("{}", "t").normalization()).isNull();
+        assertThat(LOADER.parse("{normalize: fashion-mnist}", "t").normalization()).isEqualTo(Normalization.FASHION_MNIST);
+        assertThat(LOADER.parse("{channels: 3, normalize: imagenet}", "t").normalization()).isEqualTo(Normalization.IMAGENET);
+        assertThat(LOADER.parse("{normalize: {mean: [0.5], std: [0.25]}}", "t").normalization().mean()).containsExactly(0.5f);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -57,6 +73,8 @@ class SpecLoaderTest {
         "top-level typo   | {sede: 1}                                              | sede: unknown key",
         "normalize count  | {channels: 3, normalize: {mean: [0.5], std: [0.5, 0.5, 0.5]}} | normalize.mean: needs one value per channel (3)",
         "zero std         | {normalize: {mean: [0.5], std: [0]}}                   | normalize.std: must be positive",
+        "normalize name   | {normalize: cifar}                                     | normalize: 'cifar' is not one of stats, fashion-mnist, imagenet",
+        "named channels   | {channels: 1, normalize: imagenet}                     | normalize: imagenet has 3 channel(s), but this spec has channels: 1",
         "dtype            | {output: {dtype: int4}}                                | output.dtype: 'int4' is not one of",
         "unknown class    | {ops: [{op: HorizontalFlip, forbid_classes: [q]}]}     | ops[0].forbid_classes[0]: 'q' is not a class of [b, d, x]",
         "class index      | {ops: [{op: HorizontalFlip, remap_classes: {0: 7}}]}   | ops[0].remap_classes.0: class index 7 is out of range",

@@ -1,7 +1,9 @@
 package io.streamaug.trainer.cli;
 
 import io.streamaug.core.cli.JsonOutput;
+import io.streamaug.core.Split;
 import io.streamaug.kafka.KafkaOptions;
+import io.streamaug.kafka.Topics;
 import io.streamaug.core.cli.UsageException;
 import io.streamaug.trainer.checkpoint.Checkpoint;
 import io.streamaug.trainer.eval.Evaluator;
@@ -21,7 +23,8 @@ import picocli.CommandLine.Option;
 
 /** {@code streamaug evaluate}: a checkpoint's accuracy, per-class accuracy and confusion matrix on the test topic. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Evaluate a trained checkpoint on the prepared test topic (or val with --split val).",
+        description = {"Evaluate a trained checkpoint on the prepared test topic (or val with --split val) of the",
+            "pipeline it was trained on (its checkpoint records the topics; --topic-prefix overrides them).",
             "Prints accuracy, per-class accuracy and the confusion matrix (rows: true class, columns: predicted).",
             "--tta-shift and --tta-flip score each image by its class probabilities averaged over its shifted and "
                 + "mirrored views (test-time augmentation)."})
@@ -68,15 +71,18 @@ public final class EvaluateCommand implements Callable<Integer> {
             throw new UsageException("--tta-shift and --tta-flip apply to image models; " + dir + " takes "
                     + state.features().describe());
         }
-        String topic = "test".equals(split) ? kafka.topics().preparedTest() : kafka.topics().preparedVal();
+        Topics topics = topics(state);
+        String topic = "test".equals(split) ? topics.preparedTest() : topics.preparedVal();
         kafka.connect(Duration.ofSeconds(10)).close(); // an unreachable broker is one clear line, not a silent wait
         System.err.println("evaluating " + dir + " (step " + state.step() + ") on " + topic
                 + (views.any() ? " with test-time augmentation, " + views : "") + "…");
         Evaluator.Evaluation result = new Evaluator(kafka.clientProperties(), state.dataset(), state.features(),
                 state.classes().size(), Duration.ofMinutes(10), views).evaluate(topic, loaded.net());
         if (result.total() == 0) {
-            throw new UsageException("no " + state.dataset() + " samples on " + topic + "; have the workers prepared the "
-                    + split + " split?");
+            String flags = kafka.commandFlags() + (kafka.topicPrefixGiven() || topics.prefix().isEmpty() ? ""
+                    : " --topic-prefix " + topics.prefix());
+            throw new UsageException(EmptySplit.explain(kafka.clientProperties(), topics, state.dataset(), Split.parse(split),
+                    topic, !(state.features() instanceof ImageFeatures), flags));
         }
         print(System.out, state.classes(), result);
         if (json.file() != null) {
@@ -89,6 +95,18 @@ public final class EvaluateCommand implements Callable<Integer> {
             json.write(out);
         }
         return 0;
+    }
+
+    /**
+     * The topics to read: those the checkpoint trained on (its provenance), unless
+     * {@code --topic-prefix} or {@code STREAMAUG_TOPIC_PREFIX} says otherwise.
+     */
+    private Topics topics(Checkpoint.State state) {
+        if (kafka.topicPrefixGiven()) {
+            return kafka.topics();
+        }
+        Topics trained = Topics.ofAugmentedTrain(state.provenance() != null ? state.provenance().topic() : state.topic());
+        return trained != null ? trained : kafka.topics();
     }
 
     static Path locate(Path path) {

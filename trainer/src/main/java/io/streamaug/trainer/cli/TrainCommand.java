@@ -3,6 +3,7 @@ package io.streamaug.trainer.cli;
 import io.streamaug.core.Decimals;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.streamaug.core.cli.Commands;
 import io.streamaug.kafka.KafkaOptions;
 import io.streamaug.trainer.config.RecipeOptions;
 import io.streamaug.trainer.config.TrainConfig;
@@ -68,12 +69,16 @@ public final class TrainCommand implements Callable<Integer> {
                 TrainerSetup.runDir(runs, config), dataset.info().classes(), dataset.stats(), System.err::println)
                 .live(!quiet).command(io.streamaug.core.cli.Commands.typed(spec));
         System.err.println("trainer '" + config.name() + "' reading " + kafka.topics().augmentedTrain() + " (group "
-                + config.groupId() + ", dataset " + config.dataset() + ", " + classes + " classes, minibatch "
+                + config.groupId(kafka.topics()) + ", dataset " + config.dataset() + ", " + classes + " classes, minibatch "
                 + config.optimiser().batchSize() + ")");
         // Ctrl-C stops the trainer, which writes its last checkpoint; the JVM waits for that and the summary.
         GracefulStop stop = new GracefulStop(trainer::stop, Duration.ofSeconds(60), "streamaug-train-shutdown");
         try {
             OnlineTrainer.Result result = trainer.run();
+            if (result.steps() == 0) {
+                System.err.println(nothingTrained(config, result));
+                return Commands.EXIT_FAILURE;
+            }
             Map<String, Object> summary = summary(config, result);
             summary.forEach((k, v) -> System.out.println(k + ": " + v));
             if (json != null) {
@@ -83,6 +88,23 @@ public final class TrainCommand implements Callable<Integer> {
             stop.close();
         }
         return 0;
+    }
+
+    /** Why a run trained no step, in one line. */
+    private String nothingTrained(TrainConfig config, OnlineTrainer.Result r) {
+        String head = "streamaug train: trainer '" + config.name() + "' trained 0 steps: ";
+        if (r.deadLetters() > 0) {
+            return head + (r.otherDatasets() == 0 ? "all " : "") + r.deadLetters() + " records it read were rejected to "
+                    + kafka.topics().dlq() + (r.otherDatasets() == 0 ? "" : " and " + r.otherDatasets()
+                            + " belong to other datasets") + "; the first because " + r.firstRejection();
+        }
+        if (r.otherDatasets() > 0) {
+            return head + "the " + r.otherDatasets() + " records on " + kafka.topics().augmentedTrain()
+                    + " belong to other datasets, none to '" + config.dataset() + "'; pass --dataset NAME";
+        }
+        return head + "no record of dataset '" + config.dataset() + "' came on " + kafka.topics().augmentedTrain()
+                + " before it stopped; is a worker running ('./streamaug augment --spec SPEC --dataset " + config.dataset()
+                + kafka.commandFlags() + "')?";
     }
 
     static Map<String, Object> summary(TrainConfig config, OnlineTrainer.Result r) {

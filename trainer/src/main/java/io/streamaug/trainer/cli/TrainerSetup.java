@@ -26,8 +26,9 @@ public final class TrainerSetup {
         DatasetInfo info = DatasetCatalog.read(kafka.clientProperties(), kafka.topics(), Duration.ofSeconds(10)).get(name);
         if (info == null) {
             throw new UsageException("dataset '" + name + "' is not defined on " + kafka.topics().datasets()
-                    + "; produce it first ('./streamaug produce images --data DIR --dataset " + name + "') or define it"
-                    + " ('./streamaug dataset --name " + name + " --classes A,B,… --channels 1|3')");
+                    + "; produce it first ('./streamaug produce images --data DIR --dataset " + name + kafka.commandFlags()
+                    + "') or define it ('./streamaug dataset --name " + name + " --classes A,B,… --channels 1|3"
+                    + kafka.commandFlags() + "')");
         }
         DatasetStats stats = DatasetCatalog.readStats(kafka.clientProperties(), kafka.topics(), Duration.ofSeconds(10)).get(name);
         return new Dataset(info, stats);

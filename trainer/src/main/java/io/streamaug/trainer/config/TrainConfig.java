@@ -237,9 +237,12 @@ public record TrainConfig(String name, String dataset, Model model, Optimiser op
         return batchSize == 1 || batchSize < model.normThreshold() ? Norm.LAYER : Norm.BATCH;
     }
 
-    /** The consumer group of this trainer: one per name, so trainers read the same stream independently. */
-    public String groupId() {
-        return "streamaug-trainer-" + name;
+    /**
+     * The consumer group of this trainer in the pipeline of {@code topics}: one per name, so trainers
+     * read the same stream independently, and one per pipeline, so prefixed pipelines never share it.
+     */
+    public String groupId(io.streamaug.kafka.Topics topics) {
+        return topics.name("streamaug-trainer-" + name);
     }
 
     /** Steps over which the cosine schedule decays. */

@@ -42,7 +42,7 @@ public final class OnlineTrainer {
             double dataWaitFraction, double initialLoss, double firstLoss, double lastLoss,
             Evaluator.Evaluation finalVal, Double bestMetric, long bestStep, boolean stoppedEarly, Path checkpoint,
             Path metrics, Path curves, long trainedCount, long trainedFingerprint, String command, String model,
-            String records) {
+            String records, String firstRejection) {
     }
 
     private final Properties clientProperties;
@@ -136,6 +136,7 @@ public final class OnlineTrainer {
                 }
                 if (live) {
                     metrics.live("train " + config.name(), config.io().maxSteps(), step);
+                    src.onDeadLetter(metrics::rejected);
                 }
                 metrics.start();
                 if (!config.io().limitsReached(step, samples)) {
@@ -149,7 +150,7 @@ public final class OnlineTrainer {
                 (System.nanoTime() - started) / 1e9, source.finalDataWait(), initialLoss, runLog.losses().first(),
                 runLog.losses().last(), lastVal(), early.progress().best(), early.progress().bestStep(),
                 early.progress().stopped(), lastCheckpoint, runLog.file(), runLog.drawCurves(), audit.count(),
-                audit.fingerprint(), command, model, runLog.recordsExplained());
+                audit.fingerprint(), command, model, runLog.recordsExplained(), source.firstRejection());
         java.util.Map<String, Object> report = new java.util.LinkedHashMap<>();
         report.put("command", command);
         report.put("model", model);

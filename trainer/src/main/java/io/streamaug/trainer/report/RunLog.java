@@ -27,6 +27,8 @@ public final class RunLog implements AutoCloseable {
     private final TreeMap<Integer, Long> recordsPerEpoch = new TreeMap<>();
     private int repeats;
     private String trainLossNote = "";
+    private long rejected;
+    private String lastMessage = "";
 
     /** @param keepUpToStep on resume, the checkpoint's step (later lines are dropped); else {@code -1} */
     public RunLog(Path runDir, long keepUpToStep, int logEvery) {
@@ -116,8 +118,9 @@ public final class RunLog implements AutoCloseable {
             line.put("samples_per_s", rate);
             if (bar != null) {
                 bar.stepTo(step);
-                bar.setExtraMessage(String.format(" loss %.3f%s lr %.1e %.0f/s wait %.0f%%", windowLoss / windowSteps,
-                        valAccuracy == null ? "" : String.format(" val %.3f", valAccuracy), lr, rate, 100 * dataWait));
+                lastMessage = String.format(" loss %.3f%s lr %.1e %.0f/s wait %.0f%%", windowLoss / windowSteps,
+                        valAccuracy == null ? "" : String.format(" val %.3f", valAccuracy), lr, rate, 100 * dataWait);
+                bar.setExtraMessage(lastMessage + rejectedNote());
             }
             windowLoss = 0;
             windowSteps = 0;
@@ -125,6 +128,18 @@ public final class RunLog implements AutoCloseable {
             windowStart = now;
         }
         metrics.write(line);
+    }
+
+    /** Records rejected to the dead-letter topic so far: the live line shows their count. */
+    public void rejected(long count) {
+        rejected = count;
+        if (bar != null) {
+            bar.setExtraMessage(lastMessage + rejectedNote());
+        }
+    }
+
+    private String rejectedNote() {
+        return rejected == 0 ? "" : " · " + rejected + " rejected → dead letters";
     }
 
     /** An evaluation that found no records. */

@@ -71,6 +71,8 @@ public final class RecordSource implements AutoCloseable {
     private byte[] lastSpec;
     private long deadLetters;
     private long otherDatasets;
+    private String firstRejection;
+    private java.util.function.LongConsumer onDeadLetter = count -> { };
     private long waitNanos;
     private long firstRecordAt;
     private long lastRecordAt;
@@ -89,7 +91,7 @@ public final class RecordSource implements AutoCloseable {
 
     /** A source reading from the brokers of {@code clientProperties}, in the trainer's consumer group. */
     public static RecordSource open(Properties clientProperties, Topics topics, TrainConfig config, Consumer<String> log) {
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(clientProperties, config));
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(clientProperties, topics, config));
         try {
             return new RecordSource(consumer, new KafkaProducer<>(dlqProperties(clientProperties)), topics, config, log);
         } catch (RuntimeException e) {
@@ -112,7 +114,8 @@ public final class RecordSource implements AutoCloseable {
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(p -> new TopicPartition(topic, p.partition())).toList();
         if (partitions.isEmpty()) {
-            throw new UsageException("topic " + topic + " does not exist; create it with ./streamaug topics");
+            throw new UsageException("topic " + topic + " does not exist; create it with './streamaug topics"
+                    + (topics.prefix().isEmpty() ? "" : " --topic-prefix " + topics.prefix()) + "'");
         }
         consumer.assign(partitions);
         for (TopicPartition tp : partitions) {
@@ -203,6 +206,14 @@ public final class RecordSource implements AutoCloseable {
         } catch (MalformedRecordException | IllegalArgumentException | IllegalStateException e) {
             dlq.send(DeadLetters.of(topics, "trainer:" + config.name(), record, e));
             deadLetters++;
+            if (firstRejection == null) {
+                firstRejection = String.valueOf(e.getMessage());
+                if (!statsMismatchLogged) {
+                    log.accept("trainer " + config.name() + ": rejecting records to " + topics.dlq() + ", the first because "
+                            + firstRejection);
+                }
+            }
+            onDeadLetter.accept(deadLetters);
             return null;
         }
     }
@@ -255,6 +266,16 @@ public final class RecordSource implements AutoCloseable {
         return java.util.List.copyOf(specs);
     }
 
+    /** Calls {@code listener} with the count of dead letters after each one (for a live progress line). */
+    public void onDeadLetter(java.util.function.LongConsumer listener) {
+        this.onDeadLetter = listener;
+    }
+
+    /** Why the first record this run rejected went to the dead-letter topic ({@code null}: none did). */
+    public String firstRejection() {
+        return firstRejection;
+    }
+
     public Counts counts() {
         return new Counts(statsVersion, deadLetters, otherDatasets);
     }
@@ -280,10 +301,10 @@ public final class RecordSource implements AutoCloseable {
         }
     }
 
-    static Properties consumerProperties(Properties clientProperties, TrainConfig config) {
+    static Properties consumerProperties(Properties clientProperties, Topics topics, TrainConfig config) {
         Properties props = new Properties();
         props.putAll(clientProperties);
-        props.putIfAbsent(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        props.putIfAbsent(ConsumerConfig.GROUP_ID_CONFIG, config.groupId(topics));
         props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");

@@ -60,6 +60,10 @@ class TrainerCommandsTest {
     }
 
     private Run run(Callable<Integer> command, String... args) {
+        return run(kafkaArgs, command, args);
+    }
+
+    private static Run run(String[] kafkaArgs, Callable<Integer> command, String... args) {
         String[] all = new String[kafkaArgs.length + args.length];
         System.arraycopy(kafkaArgs, 0, all, 0, kafkaArgs.length);
         System.arraycopy(args, 0, all, kafkaArgs.length, args.length);
@@ -185,5 +189,50 @@ class TrainerCommandsTest {
         Run missing = run(new EvaluateCommand(), "--checkpoint", runs.resolve("none").toString());
         assertThat(missing.exit()).isEqualTo(Commands.EXIT_USAGE);
         assertThat(missing.err()).contains("does not exist");
+    }
+
+    @Test
+    void aTrainerThatRejectsEveryRecordFailsWithOneLineSayingWhy(TestKafka kafka, @TempDir Path runs) throws Exception {
+        Topics rejecting = Toy.topics(kafka, "rejects", 1);
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(Toy.props(kafka))) {
+            for (int i = 0; i < 30; i++) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(rejecting.augmentedTrain(),
+                        ("bad-" + i).getBytes(StandardCharsets.UTF_8), "not a prepared record".getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+        String[] args = {"--bootstrap", kafka.bootstrapServers(), "--topic-prefix", rejecting.prefix()};
+        Run train = run(args, new TrainCommand(), "--dataset", Toy.DATASET, "--hidden", "8", "--name", "rejects",
+                "--runs", runs.toString(), "--idle-timeout", "2", "--quiet");
+        assertThat(train.exit()).as(train.err()).isEqualTo(Commands.EXIT_FAILURE);
+        assertThat(train.out()).doesNotContain("steps: 0").doesNotContain("NaN");
+        assertThat(train.err().lines().filter(l -> l.contains("trained 0 steps")).toList()).singleElement().asString()
+                .contains("all 30 records it read were rejected to " + rejecting.dlq()).contains("the first because");
+        assertThat(kafka.readToEnd(java.time.Duration.ofSeconds(10), rejecting.dlq())).hasSize(30);
+    }
+
+    @Test
+    void evaluateOnASplitThatWasNeverProducedSaysWhichAndHowToMakeIt(TestKafka kafka) throws Exception {
+        Topics topics = Toy.topics(kafka, "nosplit", 1);
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(Toy.props(kafka))) {
+            for (String split : List.of("train", "train", "val")) {
+                var record = new org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>(topics.rawImages(),
+                        new byte[] {1});
+                record.headers().add("dataset", Toy.DATASET.getBytes(StandardCharsets.UTF_8));
+                record.headers().add("split", split.getBytes(StandardCharsets.UTF_8));
+                producer.send(record);
+            }
+        }
+        Run evaluate = run(new String[] {"--bootstrap", kafka.bootstrapServers(), "--topic-prefix", topics.prefix()},
+                new EvaluateCommand(), "--checkpoint", "src/test/resources/checkpoints/v1-mlp");
+        assertThat(evaluate.exit()).isEqualTo(Commands.EXIT_USAGE);
+        assertThat(evaluate.err().strip().lines().filter(l -> l.startsWith("evaluate:")).toList()).singleElement().asString()
+                .contains("topic " + topics.preparedTest() + " holds no records of dataset toy")
+                .contains("the producer made no test split")
+                .contains("2 train, 1 val and 0 test records")
+                .contains("re-produce with --test-fraction 0.2");
+        // Produced but not prepared: the workers are named, not the producer.
+        Run val = run(new String[] {"--bootstrap", kafka.bootstrapServers(), "--topic-prefix", topics.prefix()},
+                new EvaluateCommand(), "--checkpoint", "src/test/resources/checkpoints/v1-mlp", "--split", "val");
+        assertThat(val.err()).contains("the augment workers have not prepared its 1 val records yet");
     }
 }

@@ -31,6 +31,13 @@ class TrainConfigTest {
     }
 
     @Test
+    void aTrainersConsumerGroupIsItsNameInItsPipeline() {
+        TrainConfig config = TrainConfig.load(null, Map.of("name", "cnn"));
+        assertThat(config.groupId(io.streamaug.kafka.Topics.DEFAULT)).isEqualTo("streamaug-trainer-cnn");
+        assertThat(config.groupId(new io.streamaug.kafka.Topics("uxp"))).isEqualTo("uxp.streamaug-trainer-cnn");
+    }
+
+    @Test
     void badKeysAndValuesGetOneLineThatNamesThem(@TempDir Path dir) throws Exception {
         assertThatThrownBy(() -> TrainConfig.load(null, Map.of("learning_rate", "1")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("unknown config key 'learning_rate'")

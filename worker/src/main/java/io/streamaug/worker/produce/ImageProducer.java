@@ -26,19 +26,32 @@ import org.apache.kafka.clients.producer.Producer;
 /**
  * Writes a dataset as raw image records: PNG (or the files' own encoding) with label, split,
  * dataset, content-type and epoch headers; the dataset's definition to the datasets topic first.
- * Training data is split into train and val by a seeded fraction; each epoch replays the train
- * split in a fresh order.
+ * IDX training data is split into train and val by a seeded fraction; an image folder's files
+ * without a split folder go to test, val or train by a seeded hash of their id, so each file's
+ * split depends on nothing but its id and the seed. Each epoch replays the train split in a fresh
+ * order.
  */
 public final class ImageProducer {
-    /** How to split and replay. */
-    public record Plan(String dataset, double valFraction, long seed, int epochs) {
+    /**
+     * How to split and replay.
+     *
+     * @param testFraction share of an image folder's files (those under no split folder) sent as
+     *                     split test; a source with its own test split (IDX files, a test/ folder) ignores it
+     */
+    public record Plan(String dataset, double valFraction, double testFraction, long seed, int epochs) {
         public Plan {
-            if (!(valFraction >= 0 && valFraction < 1)) {
-                throw new IllegalArgumentException("--val-fraction must be in [0, 1), got " + valFraction);
+            if (!(valFraction >= 0 && testFraction >= 0 && valFraction + testFraction < 1)) {
+                throw new IllegalArgumentException("--val-fraction and --test-fraction must be ≥ 0 and sum to less than 1,"
+                        + " got " + valFraction + " and " + testFraction);
             }
             if (epochs < 1) {
                 throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
             }
+        }
+
+        /** A plan without a test fraction (IDX files bring their test split). */
+        public Plan(String dataset, double valFraction, long seed, int epochs) {
+            this(dataset, valFraction, 0, seed, epochs);
         }
     }
 
@@ -81,19 +94,37 @@ public final class ImageProducer {
      * transparent, 16-bit and CMYK images are kept: the decoder converts them to RGB.
      */
     public ProduceSummary produce(ImageFolder folder, Plan plan) {
-        List<ImageFolder.Entry> trainEntries = folder.entries().stream()
-                .filter(e -> e.split() == null || e.split() == Split.TRAIN).toList();
-        List<ImageFolder.Entry> fixed = folder.entries().stream()
-                .filter(e -> e.split() == Split.VAL || e.split() == Split.TEST).toList();
-        boolean hasVal = fixed.stream().anyMatch(e -> e.split() == Split.VAL);
+        boolean hasVal = folder.entries().stream().anyMatch(e -> e.split() == Split.VAL);
+        boolean hasTest = folder.entries().stream().anyMatch(e -> e.split() == Split.TEST);
+        double valFraction = hasVal ? 0 : plan.valFraction();
+        double testFraction = hasTest ? 0 : plan.testFraction();
+        List<ImageFolder.Entry> trainEntries = new ArrayList<>();
+        List<ImageFolder.Entry> fixed = new ArrayList<>();
+        for (ImageFolder.Entry e : folder.entries()) {
+            if (e.split() == Split.VAL || e.split() == Split.TEST) {
+                fixed.add(e);
+                continue;
+            }
+            Split split = SplitPlan.byHash(id(e), valFraction, testFraction, plan.seed());
+            if (split == Split.TRAIN) {
+                trainEntries.add(e);
+            } else {
+                fixed.add(new ImageFolder.Entry(e.file(), e.label(), split));
+            }
+        }
         DatasetInfo info = new DatasetInfo(plan.dataset(), folder.classes(), 3, 0, 0);
         List<String> skipped = new ArrayList<>();
-        Plan effective = hasVal ? new Plan(plan.dataset(), 0, plan.seed(), plan.epochs()) : plan;
+        Plan effective = new Plan(plan.dataset(), 0, 0, plan.seed(), plan.epochs()); // the splits are assigned above
         try (ImageDecoder decoder = new ImageDecoder(info.channels(), ImageLimits.DEFAULT)) {
             return run(info, effective, trainEntries.size(), skipped,
                     i -> readFile(decoder, trainEntries.get(i), Split.TRAIN, skipped),
                     fixed.size(), i -> readFile(decoder, fixed.get(i), fixed.get(i).split(), skipped));
         }
+    }
+
+    /** An image file's record id: its class folder and file name. */
+    private static String id(ImageFolder.Entry entry) {
+        return entry.file().getParent().getFileName() + "/" + entry.file().getFileName();
     }
 
     private RawImage readFile(ImageDecoder decoder, ImageFolder.Entry entry, Split split, List<String> skipped) {
@@ -105,8 +136,7 @@ public final class ImageProducer {
                 skipped.add(entry.file() + ": " + e.getMessage());
                 return null;
             }
-            String id = entry.file().getParent().getFileName() + "/" + entry.file().getFileName();
-            return new RawImage(id, bytes, entry.label(), split, ImageFolder.contentType(entry.file()));
+            return new RawImage(id(entry), bytes, entry.label(), split, ImageFolder.contentType(entry.file()));
         } catch (IOException e) {
             skipped.add(entry.file() + ": " + e.getMessage());
             return null;

@@ -5,6 +5,7 @@ import io.streamaug.datasets.ImageFolder;
 import io.streamaug.kafka.TopicOptions;
 import io.streamaug.kafka.Topics;
 import io.streamaug.kafka.KafkaOptions;
+import io.streamaug.core.Split;
 import io.streamaug.core.cli.UsageException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,10 +52,17 @@ public final class ProduceCommand implements Callable<Integer> {
         String dataset;
 
         @Option(names = "--val-fraction", defaultValue = "0.1",
-                description = "Share of the training images sent as split 'val' (default: ${DEFAULT-VALUE}).")
+                description = {"Share of the training images sent as split 'val' (default: ${DEFAULT-VALUE}); none when the "
+                    + "folder has a val/ folder. IDX: exactly that share, chosen by --seed; folders: each file by a seeded "
+                    + "hash of its id (class/file), so a file keeps its split when others are added."})
         double valFraction;
 
-        @Option(names = "--seed", defaultValue = "42", description = "Seed of the val split and epoch orders (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--test-fraction", paramLabel = "FRACTION",
+                description = {"Image folders without a test/ folder: share of the images sent as split 'test', each file "
+                    + "by the same seeded hash (default: 0.1). IDX files and folders with test/ bring their own test split."})
+        Double testFraction;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Seed of the splits and epoch orders (default: ${DEFAULT-VALUE}).")
         long seed;
 
         @Option(names = "--epochs", defaultValue = "1",
@@ -89,7 +97,19 @@ public final class ProduceCommand implements Callable<Integer> {
             }
             String name = dataset != null ? dataset
                     : resolved == Format.FASHION_MNIST ? FashionMnist.NAME : data.toAbsolutePath().normalize().getFileName().toString();
-            ImageProducer.Plan plan = new ImageProducer.Plan(name, valFraction, seed, epochs);
+            ImageFolder folder = resolved == Format.IMAGE_FOLDER ? ImageFolder.scan(data) : null;
+            boolean ownTest = folder == null || Files.isDirectory(data.resolve("test"));
+            if (testFraction != null && ownTest && testFraction > 0) {
+                throw new UsageException("--test-fraction applies to image folders without a test/ folder; "
+                        + (folder == null ? "the IDX files bring their own test file" : data + " has a test/ folder"));
+            }
+            double test = ownTest ? 0 : testFraction != null ? testFraction : DEFAULT_TEST_FRACTION;
+            ImageProducer.Plan plan;
+            try {
+                plan = new ImageProducer.Plan(name, valFraction, test, seed, epochs);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
 
             Topics topics = kafka.topics();
             List<Topics.Outcome> outcomes = kafka.ensureTopics(topicOptions.layout());
@@ -110,7 +130,6 @@ public final class ProduceCommand implements Callable<Integer> {
                     System.err.println("reading Fashion-MNIST from " + source.description());
                     summary = images.produce(source, plan);
                 } else {
-                    ImageFolder folder = ImageFolder.scan(data);
                     if (limit > 0 && folder.entries().size() > limit) {
                         folder = new ImageFolder(folder.classes(), folder.entries().subList(0, limit));
                     }
@@ -123,10 +142,23 @@ public final class ProduceCommand implements Callable<Integer> {
                 if (summary.skipped().size() > 20) {
                     System.err.println("… and " + (summary.skipped().size() - 20) + " more skipped");
                 }
+                warnEmpty(summary, Split.VAL, plan.valFraction(), "--val-fraction");
+                warnEmpty(summary, Split.TEST, plan.testFraction(), "--test-fraction");
             }
             return 0;
         }
+
+        /** A split asked for that no file fell into: small folders draw few. */
+        private static void warnEmpty(ProduceSummary summary, Split split, double fraction, String flag) {
+            if (fraction > 0 && summary.count(split) == 0) {
+                System.err.println("note: no image fell into split '" + split.wireName() + "' (" + flag + " " + fraction
+                        + " of " + summary.total() + " images); re-produce with a larger " + flag);
+            }
+        }
     }
+
+    /** The share of an image folder sent as split test when it has no test/ folder, as for texts. */
+    static final double DEFAULT_TEST_FRACTION = 0.1;
 
     @Command(name = "text", mixinStandardHelpOptions = true,
             description = {"Produce labelled texts to the raw text topic: JSONL ({\"id\":…,\"text\":…,\"label\":…}),",

@@ -36,6 +36,29 @@ final class SplitPlan {
         return splits;
     }
 
+    /**
+     * The split of the item named {@code key}, from a seeded hash of the key alone: a uniform
+     * u in [0, 1) from SHA-256(seed, key); u &lt; testFraction is test, u &lt; testFraction +
+     * valFraction is val, the rest train. An item keeps its split when others are added or removed.
+     */
+    static io.streamaug.core.Split byHash(String key, double valFraction, double testFraction, long seed) {
+        if (valFraction == 0 && testFraction == 0) {
+            return io.streamaug.core.Split.TRAIN;
+        }
+        byte[] digest;
+        try {
+            digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest((seed + "/" + key).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+        double u = (java.nio.ByteBuffer.wrap(digest).getLong() >>> 11) * 0x1.0p-53;
+        if (u < testFraction) {
+            return io.streamaug.core.Split.TEST;
+        }
+        return u < testFraction + valFraction ? io.streamaug.core.Split.VAL : io.streamaug.core.Split.TRAIN;
+    }
+
     /** The order of epoch {@code epoch}: a fresh permutation per epoch, reproducible from the seed. */
     static int[] epochOrder(List<Integer> items, long seed, int epoch) {
         int[] perm = shuffled(items.size(), new SplittableRandom(seed * 1_000_003L + 7919L * (epoch + 1)));

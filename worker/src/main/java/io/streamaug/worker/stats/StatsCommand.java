@@ -39,7 +39,8 @@ public final class StatsCommand implements Callable<Integer> {
         }
         if (info == null) {
             throw new UsageException("dataset '" + dataset + "' is not defined on " + kafka.topics().datasets()
-                    + "; produce it with './streamaug produce', which defines it");
+                    + "; produce it first ('./streamaug produce images --data DIR --dataset " + dataset + kafka.commandFlags()
+                    + "'), which defines it");
         }
         if (info.channels() == 0) {
             throw new UsageException("dataset '" + dataset + "' is text: there are no pixel statistics to compute");

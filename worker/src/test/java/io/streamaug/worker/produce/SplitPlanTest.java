@@ -32,4 +32,30 @@ class SplitPlanTest {
         Arrays.sort(sorted1);
         assertThat(sorted0).isEqualTo(sorted1).isEqualTo(IntStream.range(0, 500).toArray());
     }
+
+    @Test
+    void aFilesSplitDependsOnlyOnItsIdAndTheSeed() {
+        java.util.Map<io.streamaug.core.Split, Integer> counts = new java.util.EnumMap<>(io.streamaug.core.Split.class);
+        for (int i = 0; i < 10_000; i++) {
+            io.streamaug.core.Split split = SplitPlan.byHash("cats/img-" + i + ".jpg", 0.1, 0.2, 42);
+            assertThat(SplitPlan.byHash("cats/img-" + i + ".jpg", 0.1, 0.2, 42)).isEqualTo(split);
+            counts.merge(split, 1, Integer::sum);
+        }
+        // About the asked shares (binomial: ±3σ is about ±100 and ±120 of 10,000).
+        assertThat(counts.get(io.streamaug.core.Split.VAL)).isBetween(900, 1100);
+        assertThat(counts.get(io.streamaug.core.Split.TEST)).isBetween(1880, 2120);
+        // Another seed moves files; no fractions keep every file in train.
+        long moved = IntStream.range(0, 1000).filter(i -> SplitPlan.byHash("f" + i, 0.1, 0.2, 42)
+                != SplitPlan.byHash("f" + i, 0.1, 0.2, 43)).count();
+        assertThat(moved).isGreaterThan(100);
+        assertThat(SplitPlan.byHash("f", 0, 0, 42)).isEqualTo(io.streamaug.core.Split.TRAIN);
+        // Growing the test share only moves files into test: val and train files never trade places.
+        for (int i = 0; i < 1000; i++) {
+            io.streamaug.core.Split small = SplitPlan.byHash("f" + i, 0.0, 0.1, 42);
+            io.streamaug.core.Split large = SplitPlan.byHash("f" + i, 0.0, 0.3, 42);
+            if (small == io.streamaug.core.Split.TEST) {
+                assertThat(large).isEqualTo(io.streamaug.core.Split.TEST);
+            }
+        }
+    }
 }
