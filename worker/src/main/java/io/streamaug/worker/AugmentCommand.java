@@ -72,7 +72,9 @@ public final class AugmentCommand implements Callable<Integer> {
                 + "(default: ${DEFAULT-VALUE}). Class counts for mixing come from each record's own dataset."})
     String dataset;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", description = "Kafka Streams state directory (default: a fresh temp dir).")
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = ".streamaug/state",
+            description = "Kafka Streams state directory, kept across restarts so that a restart need not restore "
+                + "the mixing buffers (default: ${DEFAULT-VALUE}).")
     Path stateDir;
 
     @Mixin
@@ -128,7 +130,7 @@ public final class AugmentCommand implements Callable<Integer> {
                     + pipelineSpec.channels() + " channel(s)");
         }
         TextSpec text = textSpec.equals("none") ? null : SpecLoader.resolveText(textSpec);
-        Path state = stateDir != null ? stateDir : java.nio.file.Files.createTempDirectory("streamaug-state");
+        Path state = java.nio.file.Files.createDirectories(stateDir);
         try {
             return new WorkerSetup(kafka.clientProperties(), kafka.topics(), applicationId, threads, state, pipelineSpec,
                     normalization, imageLimits.limits(), text, mixBuffer);
@@ -158,8 +160,15 @@ public final class AugmentCommand implements Callable<Integer> {
         AugmentWorker worker = setup.build(deadLetters);
         WorkerMetrics metrics = new WorkerMetrics(worker.streams(), deadLetters);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            boolean running = worker.state().isRunningOrRebalancing();
+            if (running) {
+                System.err.println("augment worker '" + applicationId + "' stopping (committing its work)…");
+            }
             worker.close();
             metrics.close();
+            if (running) {
+                System.err.println("augment worker '" + applicationId + "' stopped");
+            }
         }, "streamaug-augment-shutdown"));
         worker.start();
         if (metricsPort > 0) {
