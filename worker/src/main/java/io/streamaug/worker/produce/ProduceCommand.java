@@ -118,7 +118,7 @@ public final class ProduceCommand implements Callable<Integer> {
                 }
                 System.out.printf("produced %d records of dataset '%s' to %s in %.1f s (%.0f records/s)%n",
                         summary.total(), name, topics.rawImages(), summary.seconds(), summary.total() / summary.seconds());
-                summary.lines().forEach(line -> System.out.println("  " + line));
+                summary.splitLines().forEach(line -> System.out.println("  " + line)); // the skipped follow, one a line
                 summary.skipped().stream().limit(20).forEach(skip -> System.err.println("skipped " + skip));
                 if (summary.skipped().size() > 20) {
                     System.err.println("… and " + (summary.skipped().size() - 20) + " more skipped");
@@ -195,7 +195,7 @@ public final class ProduceCommand implements Callable<Integer> {
                 ProduceSummary summary = new TextProducer(producer, kafka.topics()).produce(corpus, classes, plan);
                 System.out.printf("produced %d records of dataset '%s' to %s in %.1f s%n", summary.total(), name,
                         kafka.topics().rawText(), summary.seconds());
-                summary.lines().forEach(line -> System.out.println("  " + line));
+                summary.splitLines().forEach(line -> System.out.println("  " + line)); // the skipped follow, one a line
                 summary.skipped().stream().limit(20).forEach(skip -> System.err.println("skipped " + skip));
                 if (summary.skipped().size() > 20) {
                     System.err.println("… and " + (summary.skipped().size() - 20) + " more skipped");
