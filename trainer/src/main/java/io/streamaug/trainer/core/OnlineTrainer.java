@@ -227,7 +227,8 @@ public final class OnlineTrainer {
             Learner.Step fitted = learner.step(samplesOf, first, step % config.io().logEvery() == 0);
             if (first) {
                 initialLoss = fitted.initialLoss();
-                log.accept("trainer " + config.name() + ": " + Learner.initialLossCheck(initialLoss, classNames.size()));
+                log.accept("trainer " + config.name() + ": " + Learner.initialLossCheck(initialLoss, classNames.size(),
+                        samplesOf.size()));
             }
             step++;
             samples += batch.size();
