@@ -56,7 +56,7 @@ public final class AugmentCommand implements Callable<Integer> {
     int statsTimeout;
 
     @Option(names = "--metrics-port", defaultValue = "0",
-            description = "Serve Prometheus metrics at http://HOST:PORT/metrics (default: 0 = off).")
+            description = "Serve Prometheus metrics on this port, at the path /metrics (default: 0 = off).")
     int metricsPort;
 
     @Option(names = "--progress-every", defaultValue = "10", paramLabel = "SECONDS",

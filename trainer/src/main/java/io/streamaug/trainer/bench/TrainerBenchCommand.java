@@ -26,8 +26,8 @@ import picocli.CommandLine.Option;
  * hits both alike.
  */
 @Command(name = "trainer", mixinStandardHelpOptions = true,
-        description = {"Trainer samples/s (MLP 784-256-128-10, layer norm, default recipe) at minibatch 1, 32 and 128,",
-            "with 1 and 2 threads, beside PyTorch (bench/peers/trainer_peer.py, Debian python3-torch) in the same run."})
+        description = {"Trainer samples/s (MLP 784-256-128-10, layer norm, default recipe) at minibatch 1, 32 and 128, "
+                + "with 1 and 2 threads, beside PyTorch (bench/peers/trainer_peer.py, Debian python3-torch) in the same run."})
 public final class TrainerBenchCommand implements Callable<Integer> {
     @Mixin
     JsonOutput json;

