@@ -16,6 +16,7 @@ class ProgressTest {
     void aLogShowsTheFinishedBarOnce() {
         List<String> lines = logged(() -> {
             try (ProgressBar bar = Progress.bar("produce fm", 500, "rec")) {
+                pause(); // the first line, at 0
                 bar.stepTo(500);
             }
         });
@@ -27,11 +28,41 @@ class ProgressTest {
     void aLogGetsNoRepeatOfAnUnchangedCount() throws Exception {
         List<String> lines = logged(() -> {
             try (ProgressBar bar = Progress.bar("stats", 0, "rec")) {
+                pause();
                 bar.stepTo(7);
             }
         });
         assertThat(lines).filteredOn(l -> l.contains(" 7/?") || l.contains(" 7 rec")).hasSize(1);
         assertThat(lines).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aStatusLineIsTaskMessageAndElapsedTimeWithoutABar() {
+        List<String> lines = logged(() -> {
+            try (ProgressBar status = Progress.status("train demo")) {
+                status.setExtraMessage("step 12, 384 samples  loss 0.512");
+            }
+        });
+        assertThat(lines).singleElement().asString().matches("train demo step 12, 384 samples  loss 0\\.512 0:0\\d")
+                .doesNotContain("?");
+    }
+
+    @Test
+    void aStatusLineIsCutAtOneHundredColumns() {
+        List<String> lines = logged(() -> {
+            try (ProgressBar status = Progress.status("train demo")) {
+                status.setExtraMessage("x".repeat(200));
+            }
+        });
+        assertThat(lines).singleElement().asString().hasSizeLessThanOrEqualTo(100).contains("…").endsWith("0:00");
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(300);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static List<String> logged(Runnable work) {

@@ -125,7 +125,7 @@ public final class OnlineTrainer {
                             + "; starting a new model from the start of " + topics.augmentedTrain());
                 }
                 if (live) {
-                    metrics.live("train " + config.name(), config.io().maxSteps(), step);
+                    metrics.live("train " + config.name(), config.io().maxSteps(), config.io().maxSamples(), step, samples);
                 }
                 metrics.start();
                 if (!config.io().limitsReached(step, samples)) {
