@@ -13,8 +13,8 @@ import picocli.CommandLine.Option;
  * cluster of N, each node its own process, data directory and port.
  */
 @Command(name = "broker", mixinStandardHelpOptions = true,
-        description = {"Run a KRaft Apache Kafka broker on 127.0.0.1 (no Docker needed), or with --nodes N a",
-            "cluster of N brokers, each its own process, data directory (DIR/node-I) and port (PORT, PORT+1, ...).",
+        description = {"Run a KRaft Apache Kafka broker on 127.0.0.1 (no Docker needed).",
+            "With --nodes N: a cluster of N brokers, each its own process, data directory (DIR/node-I) and port (PORT, PORT+1, ...).",
             "Topics and records survive a restart on the same --data-dir."})
 public final class BrokerCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "9092", description = "Client port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")

@@ -31,7 +31,7 @@ public final class DatasetCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", description = "The dataset's name (the records' 'dataset' header).")
     String name;
 
-    @Option(names = "--classes", split = ",", paramLabel = "NAME,…", description = "Class names in index order.")
+    @Option(names = "--classes", split = ",", paramLabel = "NAME", description = "Class names in index order.")
     List<String> classes;
 
     @Option(names = "--channels", defaultValue = "1", description = "1 (grayscale), 3 (RGB) or 0 (text) (default: ${DEFAULT-VALUE}).")

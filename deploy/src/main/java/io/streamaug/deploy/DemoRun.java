@@ -63,6 +63,9 @@ final class DemoRun {
     private final int firstStage;
     private final int stages;
     private long stageStart;
+    private volatile boolean stopping;
+    private boolean live;
+    private volatile OnlineTrainer trainer;
 
     /** The command that started the demo, recorded in the report and the trainer's run.json. */
     DemoRun command(String typed) {
@@ -81,6 +84,40 @@ final class DemoRun {
 
     /** Stages this run prints, after the caller's. */
     static final int STAGES = 6;
+
+    /**
+     * Shows the trainer's live line while workers and trainer run (samples trained of the total,
+     * loss, validation accuracy, rate, ETA, data wait); off by default, for tests.
+     */
+    DemoRun live(boolean on) {
+        this.live = on;
+        return this;
+    }
+
+    /** Thrown out of {@link #run} when {@link #stop} was called. */
+    static final class Stopped extends RuntimeException {
+        Stopped() {
+            super("the demo was stopped");
+        }
+    }
+
+    /**
+     * Asks the run to stop, from another thread (a shutdown hook): the trainer stops at once, and
+     * {@link #run} unwinds — closing the workers — at the end of the stage under way.
+     */
+    void stop() {
+        stopping = true;
+        OnlineTrainer current = trainer;
+        if (current != null) {
+            current.stop();
+        }
+    }
+
+    private void checkStopping() {
+        if (stopping) {
+            throw new Stopped();
+        }
+    }
 
     /** Runs the flow and returns its results (the keys of the demo's --json). */
     Map<String, Object> run() throws Exception {
@@ -152,7 +189,6 @@ final class DemoRun {
                 + ") feeding an online trainer (DL4J " + (settings.text() ? "hashed-text MLP" : "MLP") + " + layer norm)");
         List<AugmentWorker> workers = new ArrayList<>();
         OnlineTrainer.Result result;
-        OnlineTrainer trainer;
         TrainConfig trainConfig;
         long workersStarted = System.nanoTime();
         double workerSeconds;
@@ -195,8 +231,10 @@ final class DemoRun {
             }
             trainConfig = TrainConfig.defaults().with(keys);
             trainer = new OnlineTrainer(kafka.clientProperties(), topics, trainConfig, report.resolve("run"), classes,
-                    null, line -> out.println("      " + line)).command(command);
+                    null, line -> out.println("      " + line)).live(live).command(command);
+            checkStopping(); // a stop that came before the trainer existed
             result = CompletableFuture.supplyAsync(trainer::run).get();
+            checkStopping();
             for (AugmentWorker worker : workers) {
                 if (worker.failure() != null) {
                     throw new IllegalStateException("an augment worker failed: " + worker.failure().getMessage(), worker.failure());
@@ -329,6 +367,7 @@ final class DemoRun {
     }
 
     private void stage(int offset, String what) {
+        checkStopping();
         stageStart = System.nanoTime();
         out.printf("[%d/%d] %s…%n", firstStage + offset, stages, what);
     }

@@ -56,9 +56,9 @@ import picocli.CommandLine.Option;
  * JVM's warm-up.
  */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
-        description = {"Throughput of the augment workers through an embedded broker with exactly-once (the",
-            "fashion-mnist spec), for 1 worker (1 thread) and 2 worker JVMs, beside the pipeline in-process; the",
-            "worker JVMs' CPU time per record; p50/p99 latency raw → prepared at a steady --latency-rate."})
+        description = {"Throughput of the augment workers through an embedded broker with exactly-once (the "
+                + "fashion-mnist spec), for 1 worker (1 thread) and 2 worker JVMs, beside the pipeline in-process; the "
+                + "worker JVMs' CPU time per record; p50/p99 latency raw → prepared at a steady --latency-rate."})
 public final class PipelineBenchCommand implements Callable<Integer> {
     // 900,000: with 300,000 the JIT compilers were still at work in the window (16 µs per record with
     // two workers, 6 with one), which the per-thread split of the worker CPU time showed.

@@ -18,8 +18,8 @@ import picocli.CommandLine.Mixin;
  * existing topic.
  */
 @Command(name = "topics", mixinStandardHelpOptions = true,
-        description = {"Create the project's topics that are missing, and list existing ones whose partitions,",
-            "replication factor or cleanup policy differ from what the project needs (they are never changed).",
+        description = {"Create the project's topics that are missing.",
+            "List existing ones whose partitions, replication factor or cleanup policy differ from what the project needs (they are never changed).",
             "Data topics get --partitions partitions: worker parallelism is bounded by it."})
 public final class TopicsCommand implements Callable<Integer> {
     @Mixin

@@ -58,7 +58,7 @@ public final class AugmentCommand implements Callable<Integer> {
     int statsTimeout;
 
     @Option(names = "--metrics-port", defaultValue = "0",
-            description = "Serve Prometheus metrics at http://HOST:PORT/metrics (default: 0 = off).")
+            description = "Serve Prometheus metrics on this port, at the path /metrics (default: 0 = off).")
     int metricsPort;
 
     @Option(names = "--progress-every", defaultValue = "10", paramLabel = "SECONDS",
@@ -74,7 +74,9 @@ public final class AugmentCommand implements Callable<Integer> {
                 + "(default: ${DEFAULT-VALUE}). Class counts for mixing come from each record's own dataset."})
     String dataset;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", description = "Kafka Streams state directory (default: a fresh temp dir).")
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = ".streamaug/state",
+            description = "Kafka Streams state directory, kept across restarts so that a restart need not restore "
+                + "the mixing buffers (default: ${DEFAULT-VALUE}).")
     Path stateDir;
 
     @Mixin
@@ -159,7 +161,7 @@ public final class AugmentCommand implements Callable<Integer> {
                     + normalization.channels() + (mean != null ? " or give one value per channel" : ""));
         }
         TextSpec text = textSpec.equals("none") ? null : SpecLoader.resolveText(textSpec);
-        Path state = stateDir != null ? stateDir : java.nio.file.Files.createTempDirectory("streamaug-state");
+        Path state = java.nio.file.Files.createDirectories(stateDir);
         try {
             return new WorkerSetup(kafka.clientProperties(), kafka.topics(), kafka.topics().name(applicationId), threads,
                     state, pipelineSpec,
@@ -200,8 +202,15 @@ public final class AugmentCommand implements Callable<Integer> {
         AugmentWorker worker = setup.build(deadLetters);
         WorkerMetrics metrics = new WorkerMetrics(worker.streams(), deadLetters);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            boolean running = worker.state().isRunningOrRebalancing();
+            if (running) {
+                System.err.println("augment worker '" + applicationId + "' stopping (committing its work)…");
+            }
             worker.close();
             metrics.close();
+            if (running) {
+                System.err.println("augment worker '" + applicationId + "' stopped");
+            }
         }, "streamaug-augment-shutdown"));
         worker.start();
         if (metricsPort > 0) {

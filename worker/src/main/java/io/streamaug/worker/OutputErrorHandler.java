@@ -67,8 +67,8 @@ public final class OutputErrorHandler implements ProductionExceptionHandler {
 
     private Response deadLetter(ErrorHandlerContext context, String target, Exception exception) {
         counter.incrementAndGet();
-        LOG.warn("dead letter {} from {}-{}@{}: {}", keyOf(context), context.topic(), context.partition(),
-                context.offset(), exception.getMessage());
+        LOG.warn("dead letter {}: stage write:{} refused {}-{}@{}: {}", DeadLetterHandler.keyOf(context.sourceRawKey()),
+                target, context.topic(), context.partition(), context.offset(), DeadLetterHandler.reason(exception));
         if (deadLetterTopic.isEmpty()) {
             return Response.resume();
         }
@@ -77,10 +77,5 @@ public final class OutputErrorHandler implements ProductionExceptionHandler {
         DeadLetters.stamp(letter.headers(), "write:" + target, exception, context.topic(), context.partition(),
                 context.offset());
         return Response.resume(List.of(DeadLetterHandler.fitted(letter, deadLetterBytes)));
-    }
-
-    private static String keyOf(ErrorHandlerContext context) {
-        byte[] key = context.sourceRawKey();
-        return key == null ? "(no key)" : new String(key, java.nio.charset.StandardCharsets.UTF_8);
     }
 }

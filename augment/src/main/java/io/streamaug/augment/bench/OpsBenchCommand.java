@@ -18,9 +18,9 @@ import picocli.CommandLine.Option;
 
 /** {@code streamaug bench ops}: images/s per op and for the reference pipelines, beside raw OpenCV and Python peers. */
 @Command(name = "ops", mixinStandardHelpOptions = true,
-        description = {"Single-thread images/s of every op and of the reference pipeline (crop+pad 4, flip,",
-            "rotate ±15°, noise, normalise) on 28×28 gray and 224×224 RGB, beside a raw OpenCV loop doing the",
-            "same work, and beside Python OpenCV and torchvision (bench/peers/ops_peers.py) when available."})
+        description = {"Single-thread images/s of every op and of the reference pipeline (crop+pad 4, flip, "
+                + "rotate ±15°, noise, normalise) on 28×28 gray and 224×224 RGB, beside a raw OpenCV loop doing the "
+                + "same work, and beside Python OpenCV and torchvision (bench/peers/ops_peers.py) when available."})
 public final class OpsBenchCommand implements Callable<Integer> {
     @Mixin
     JsonOutput json;

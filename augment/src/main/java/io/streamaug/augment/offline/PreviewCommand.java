@@ -28,10 +28,10 @@ import picocli.CommandLine.Option;
 
 /** {@code streamaug preview}: a PNG grid of originals beside their augmented versions, with (soft) labels. */
 @Command(name = "preview", mixinStandardHelpOptions = true,
-        description = {"Images: draw originals beside their augmented versions, with (soft) labels and the ops applied,",
-            "as a PNG grid; the samples are drawn across the classes with --seed; mixing pairs each sample with the next one.",
-            "Text (a spec with type: text): print each text beside its variants with the changed words marked;",
-            "--source is a .jsonl or .csv file or the SpamAssassin directory."})
+        description = {"Images: draw originals beside their augmented versions, with (soft) labels and the ops applied, "
+                + "as a PNG grid; the samples are drawn across the classes with --seed; mixing pairs each sample with the next one.",
+            "Text (a spec with type: text): print each text beside its variants with the changed words marked; "
+                + "--source is a .jsonl or .csv file or the SpamAssassin directory."})
 public final class PreviewCommand implements Callable<Integer> {
     private static final int CELL = 112;
     private static final int GAP = 4;

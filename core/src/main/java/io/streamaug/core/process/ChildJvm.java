@@ -22,6 +22,7 @@ public final class ChildJvm {
     private final List<String> jvmOptions = new ArrayList<>();
     private final List<String> args = new ArrayList<>();
     private Path log;
+    private Path directory;
 
     private ChildJvm(String mainClass) {
         this.mainClass = mainClass;
@@ -62,6 +63,12 @@ public final class ChildJvm {
         return this;
     }
 
+    /** Runs the child in {@code dir} (else in this JVM's working directory). */
+    public ChildJvm workingDirectory(Path dir) {
+        this.directory = dir;
+        return this;
+    }
+
     /** The whole command line: this JVM's {@code java}, the options, the classpath, main and arguments. */
     public List<String> command() {
         List<String> command = new ArrayList<>();
@@ -79,6 +86,9 @@ public final class ChildJvm {
         ProcessBuilder builder = new ProcessBuilder(command()).redirectErrorStream(true);
         if (log != null) {
             builder.redirectOutput(log.toFile());
+        }
+        if (directory != null) {
+            builder.directory(directory.toFile());
         }
         return builder.start();
     }

@@ -29,8 +29,8 @@ import picocli.CommandLine.Option;
  * config keys, each in its own consumer group on the same augmented stream, and prints a table.
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train one model per combination of the --grid values on the same augmented stream",
-            "(each its own consumer group, named NAME-1, NAME-2, …), then print a results table.",
+        description = {"Train one model per combination of the --grid values on the same augmented stream "
+                + "(each its own consumer group, named NAME-1, NAME-2, …), then print a results table.",
             "Every trainer needs an end: --idle-timeout, --max-steps or --max-samples."})
 public final class SweepCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
@@ -42,7 +42,7 @@ public final class SweepCommand implements Callable<Integer> {
     @Mixin
     RecipeOptions recipe;
 
-    @Option(names = "--grid", arity = "1..*", required = true, paramLabel = "KEY=V1,V2,…",
+    @Option(names = "--grid", arity = "1..*", required = true, paramLabel = "KEY=V1,V2",
             description = "Config keys and their values, e.g. --grid lr=1e-3,3e-4 weight_decay=1e-4,5e-4.")
     List<String> grid;
 

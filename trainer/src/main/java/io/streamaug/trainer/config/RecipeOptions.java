@@ -18,7 +18,8 @@ public final class RecipeOptions {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Set any config key, e.g. --set warmup_steps=200 (repeatable).")
     Map<String, String> set = new LinkedHashMap<>();
 
-    @Option(names = "--name", description = "Trainer name: its consumer group and run directory (default: default).")
+    @Option(names = "--name", description = "Trainer name: its consumer group and run directory (default: default). "
+            + "A sweep names its trainers NAME-1, NAME-2, … (default for sweep: sweep-1, sweep-2, …).")
     String name;
 
     @Option(names = "--dataset", description = "Dataset to learn (default: fashion-mnist).")

@@ -1,5 +1,6 @@
 package io.streamaug.trainer.config;
 
+import io.streamaug.core.cli.HumanNumbers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -259,11 +260,12 @@ public record TrainConfig(String name, String dataset, Model model, Optimiser op
 
     /** The recipe in one line, for logs: optimiser, rate and schedule, regularisation, minibatch. */
     public String describeRecipe() {
-        return String.format("%s lr %g%s, weight decay %g, l1 %g, dropout %.2f, label smoothing %.2f, minibatch %d",
-                optimiser.kind(), optimiser.lr(), schedule.kind() == ScheduleKind.NONE ? "" : " (" + schedule.kind()
-                        + (schedule.warmupSteps() > 0 ? ", warm-up " + schedule.warmupSteps() : "") + ")",
-                regularisation.weightDecay(), regularisation.l1(), regularisation.dropout(),
-                regularisation.labelSmoothing(), optimiser.batchSize());
+        return String.format("%s lr %s%s, weight decay %s, l1 %s, dropout %s, label smoothing %s, minibatch %d",
+                optimiser.kind(), HumanNumbers.format(optimiser.lr()), schedule.kind() == ScheduleKind.NONE ? ""
+                        : " (" + schedule.kind() + (schedule.warmupSteps() > 0 ? ", warm-up " + schedule.warmupSteps() : "") + ")",
+                HumanNumbers.format(regularisation.weightDecay()), HumanNumbers.format(regularisation.l1()),
+                HumanNumbers.format(regularisation.dropout()), HumanNumbers.format(regularisation.labelSmoothing()),
+                optimiser.batchSize());
     }
 
     /** Prefix of the environment variables that set config keys, e.g. {@code STREAMAUG_TRAIN_LR}. */

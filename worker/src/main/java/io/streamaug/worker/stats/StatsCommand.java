@@ -18,9 +18,9 @@ import picocli.CommandLine.Option;
 
 /** {@code streamaug stats}: the training split's per-channel mean and std, published under a new version. */
 @Command(name = "stats", mixinStandardHelpOptions = true,
-        description = {"Compute a dataset's per-channel mean and std over its train split (never val or test)",
-            "from the raw images topic, up to the end offsets found at start, and publish them under a new",
-            "version to the compacted stats topic, where workers and trainers read them."})
+        description = {"Compute a dataset's per-channel mean and std over its train split (never val or test).",
+            "It reads the raw images topic up to the end offsets found at start, and publishes them under a new "
+                + "version to the compacted stats topic, where workers and trainers read them."})
 public final class StatsCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
