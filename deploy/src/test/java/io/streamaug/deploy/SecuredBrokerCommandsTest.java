@@ -52,10 +52,11 @@ class SecuredBrokerCommandsTest {
                     new UserScramCredentialUpsertion("alice", new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), "alice-pw-1"),
                     new UserScramCredentialUpsertion("bob", new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), "bob-pw-22")))
                     .all().get(30, TimeUnit.SECONDS);
-            // alice may do everything the pipeline needs under the prefix "sec"; bob nothing
+            // alice may do everything the pipeline needs under the prefix "sec" (topics, groups and the worker's
+            // transactional ids all carry it); bob nothing
             List<AclBinding> acls = new ArrayList<>();
             for (ResourceType type : List.of(ResourceType.TOPIC, ResourceType.GROUP, ResourceType.TRANSACTIONAL_ID)) {
-                acls.add(new AclBinding(new ResourcePattern(type, type == ResourceType.TOPIC ? "sec" : "streamaug", PatternType.PREFIXED),
+                acls.add(new AclBinding(new ResourcePattern(type, "sec.", PatternType.PREFIXED),
                         new AccessControlEntry("User:alice", "*", AclOperation.ALL, AclPermissionType.ALLOW)));
             }
             acls.add(new AclBinding(new ResourcePattern(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL),
@@ -115,7 +116,7 @@ class SecuredBrokerCommandsTest {
         CliTest.Outcome outcome = as("bob", "topics");
         assertThat(outcome.code()).as(outcome.err()).isEqualTo(2);
         assertThat(outcome.err().strip().lines()).as(outcome.err()).hasSize(1);
-        assertThat(outcome.err()).contains("not authorised to CREATE topics").contains("secraw.images");
+        assertThat(outcome.err()).contains("not authorised to CREATE topics").contains("sec.raw.images");
 
         // topics alice made: bob may not write to them either
         assertThat(as("alice", "topics").code()).isZero();

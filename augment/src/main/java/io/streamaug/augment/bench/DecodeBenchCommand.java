@@ -40,9 +40,9 @@ import picocli.CommandLine.Option;
  * decode: what a change of interpolation alone does. A quality figure, not a timing.
  */
 @Command(name = "decode", mixinStandardHelpOptions = true,
-        description = {"PSNR of reduced JPEG decoding (libjpeg's DCT scaling at 1/2, 1/4, 1/8) + area resize against a",
-            "full decode + area resize, per photo and output size; beside it, area vs bilinear resize of the full",
-            "decode as a yardstick. PNG photos are encoded as JPEG (quality --quality) first."})
+        description = {"PSNR of reduced JPEG decoding (libjpeg's DCT scaling at 1/2, 1/4, 1/8) + area resize against a "
+                + "full decode + area resize, per photo and output size; beside it, area vs bilinear resize of the full "
+                + "decode as a yardstick. PNG photos are encoded as JPEG (quality --quality) first."})
 public final class DecodeBenchCommand implements Callable<Integer> {
     /** Debian's python3-skimage: scikit-image's sample photographs. */
     static final Path SKIMAGE_DATA = Path.of("/usr/lib/python3/dist-packages/skimage/data");

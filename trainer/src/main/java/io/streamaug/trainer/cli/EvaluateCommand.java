@@ -23,8 +23,8 @@ import picocli.CommandLine.Option;
 
 /** {@code streamaug evaluate}: a checkpoint's accuracy, per-class accuracy and confusion matrix on the test topic. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Evaluate a trained checkpoint on the prepared test topic (or val with --split val) of the",
-            "pipeline it was trained on (its checkpoint records the topics; --topic-prefix overrides them).",
+        description = {"Evaluate a trained checkpoint on the prepared test topic (or val with --split val) of the "
+                + "pipeline it was trained on (its checkpoint records the topics; --topic-prefix overrides them).",
             "Prints accuracy, per-class accuracy and the confusion matrix (rows: true class, columns: predicted).",
             "--tta-shift and --tta-flip score each image by its class probabilities averaged over its shifted and "
                 + "mirrored views (test-time augmentation)."})
