@@ -8,7 +8,6 @@ import io.streamaug.core.wire.PreparedSample;
 import io.streamaug.core.wire.Tensor;
 import io.streamaug.trainer.config.TrainConfig;
 import io.streamaug.trainer.core.Learner;
-import io.streamaug.trainer.model.NativeBuild;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -116,7 +115,6 @@ public final class TrainerBench {
      * {@code TrainerBench environment} what this JVM's ND4J runs on.
      */
     public static void main(String[] args) throws Exception {
-        NativeBuild.choose();
         ObjectMapper json = new ObjectMapper();
         if (args[0].equals("environment")) {
             System.out.println(json.writeValueAsString(RuntimeReport.describe()));
