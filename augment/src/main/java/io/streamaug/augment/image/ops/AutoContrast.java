@@ -1,40 +1,21 @@
 package io.streamaug.augment.image.ops;
 
-import io.streamaug.augment.image.ImageOp;
 import io.streamaug.augment.image.Workspace;
 import java.util.Arrays;
-import java.util.Map;
-import java.util.random.RandomGenerator;
 import org.opencv.core.Mat;
 
 /**
  * Stretches each channel to the full 0..255 range (torchvision's {@code autocontrast}): x ↦ (x −
  * min)·255/(max − min), truncated; a flat channel is kept.
  */
-public final class AutoContrast extends ImageOp<AutoContrast.Params> {
-    /** Draws nothing beyond the toss of {@code p}. */
-    public record Params() {
-    }
-
-    private static final Params PARAMS = new Params();
-
+public final class AutoContrast extends DeterministicOp {
     public AutoContrast(double p) {
         super(p);
     }
 
     @Override
-    protected Params sample(RandomGenerator random, int height, int width, int channels) {
-        return PARAMS;
-    }
-
-    @Override
-    protected void apply(Mat src, Mat dst, Params params, Workspace workspace) {
+    protected void transform(Mat src, Mat dst, Workspace workspace) {
         autoContrast(src, dst, workspace, this);
-    }
-
-    @Override
-    protected Map<String, Object> describe(Params params) {
-        return Map.of();
     }
 
     /** The kernel; {@code owner} keys its scratch buffers in {@code workspace}. */

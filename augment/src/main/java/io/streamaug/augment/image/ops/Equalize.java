@@ -1,9 +1,6 @@
 package io.streamaug.augment.image.ops;
 
-import io.streamaug.augment.image.ImageOp;
 import io.streamaug.augment.image.Workspace;
-import java.util.Map;
-import java.util.random.RandomGenerator;
 import org.opencv.core.Mat;
 
 /**
@@ -11,30 +8,14 @@ import org.opencv.core.Mat;
  * histogram in steps of (pixels − count of the last used level)/255; a channel with too few levels
  * is kept.
  */
-public final class Equalize extends ImageOp<Equalize.Params> {
-    /** Draws nothing beyond the toss of {@code p}. */
-    public record Params() {
-    }
-
-    private static final Params PARAMS = new Params();
-
+public final class Equalize extends DeterministicOp {
     public Equalize(double p) {
         super(p);
     }
 
     @Override
-    protected Params sample(RandomGenerator random, int height, int width, int channels) {
-        return PARAMS;
-    }
-
-    @Override
-    protected void apply(Mat src, Mat dst, Params params, Workspace workspace) {
+    protected void transform(Mat src, Mat dst, Workspace workspace) {
         equalize(src, dst, workspace, this);
-    }
-
-    @Override
-    protected Map<String, Object> describe(Params params) {
-        return Map.of();
     }
 
     /** The kernel; {@code owner} keys its scratch buffers in {@code workspace}. */

@@ -1,39 +1,20 @@
 package io.streamaug.augment.image.ops;
 
-import io.streamaug.augment.image.ImageOp;
 import io.streamaug.augment.image.Workspace;
-import java.util.Map;
-import java.util.random.RandomGenerator;
 import org.opencv.core.Mat;
 
 /**
  * Turns RGB gray, keeping three equal channels (torchvision's {@code rgb_to_grayscale} with three
  * output channels: 0.2989 R + 0.587 G + 0.114 B, truncated); a grayscale image is kept.
  */
-public final class Grayscale extends ImageOp<Grayscale.Params> {
-    /** Draws nothing beyond the toss of {@code p}. */
-    public record Params() {
-    }
-
-    private static final Params PARAMS = new Params();
-
+public final class Grayscale extends DeterministicOp {
     public Grayscale(double p) {
         super(p);
     }
 
     @Override
-    protected Params sample(RandomGenerator random, int height, int width, int channels) {
-        return PARAMS;
-    }
-
-    @Override
-    protected void apply(Mat src, Mat dst, Params params, Workspace workspace) {
+    protected void transform(Mat src, Mat dst, Workspace workspace) {
         grayscale(src, dst, workspace, this);
-    }
-
-    @Override
-    protected Map<String, Object> describe(Params params) {
-        return Map.of();
     }
 
     /** The kernel; {@code owner} keys its scratch buffers in {@code workspace}. */

@@ -1,36 +1,17 @@
 package io.streamaug.augment.image.ops;
 
-import io.streamaug.augment.image.ImageOp;
 import io.streamaug.augment.image.Workspace;
-import java.util.Map;
-import java.util.random.RandomGenerator;
 import org.opencv.core.Mat;
 
 /** Inverts every channel: x ↦ 255 − x (torchvision's {@code invert}). */
-public final class Invert extends ImageOp<Invert.Params> {
-    /** Draws nothing beyond the toss of {@code p}. */
-    public record Params() {
-    }
-
-    private static final Params PARAMS = new Params();
-
+public final class Invert extends DeterministicOp {
     public Invert(double p) {
         super(p);
     }
 
     @Override
-    protected Params sample(RandomGenerator random, int height, int width, int channels) {
-        return PARAMS;
-    }
-
-    @Override
-    protected void apply(Mat src, Mat dst, Params params, Workspace workspace) {
+    protected void transform(Mat src, Mat dst, Workspace workspace) {
         invert(src, dst, workspace, this);
-    }
-
-    @Override
-    protected Map<String, Object> describe(Params params) {
-        return Map.of();
     }
 
     /** The kernel; {@code owner} keys its scratch buffers in {@code workspace}. */
