@@ -7,6 +7,7 @@ L2 1e-4, label smoothing 0.1) on uint8 28x28 inputs decoded (affine) in each ste
   cnn         conv 32-64 3x3 (same padding), each with layer norm over (C, H, W) and a per-channel gain and
               bias (GroupNorm with one group: DL4J's LayerNorm2d), ReLU, 2x2 max-pool; dense 256 with layer
               norm; dropout on the inputs of the dense layers
+  cnn-nonorm  cnn without normalisation
   small-cnn   conv 16-32, dense 64, otherwise as cnn
 
 Usage: trainer_peer.py MODEL THREADS BATCH_SIZES ROUNDS SECONDS  (e.g. mlp 1 1,32,128 3 2): one JSON line.
@@ -39,19 +40,20 @@ def mlp(norm):
     return nn.Sequential(*layers, nn.Dropout(0.1), nn.Linear(width, 10))
 
 
-def cnn(channels, hidden):
+def cnn(channels, hidden, norm=True):
     layers, c, side = [nn.Unflatten(1, (1, 28, 28))], 1, 28
     for out in channels:
-        layers += [nn.Conv2d(c, out, 3, padding=1), nn.GroupNorm(1, out), nn.ReLU(), nn.MaxPool2d(2)]
+        layers += [nn.Conv2d(c, out, 3, padding=1)] + ([nn.GroupNorm(1, out)] if norm else []) + [nn.ReLU(), nn.MaxPool2d(2)]
         c, side = out, side // 2
     return nn.Sequential(*layers, nn.Flatten(), nn.Dropout(0.1), nn.Linear(c * side * side, hidden),
-                         nn.LayerNorm(hidden), nn.ReLU(), nn.Dropout(0.1), nn.Linear(hidden, 10))
+                         *([nn.LayerNorm(hidden)] if norm else []), nn.ReLU(), nn.Dropout(0.1), nn.Linear(hidden, 10))
 
 
 MODELS = {
     "mlp": lambda: mlp(True),
     "mlp-nonorm": lambda: mlp(False),
     "cnn": lambda: cnn((32, 64), 256),
+    "cnn-nonorm": lambda: cnn((32, 64), 256, norm=False),
     "small-cnn": lambda: cnn((16, 32), 64),
 }
 

@@ -18,6 +18,9 @@ public enum BenchModel {
     /** The CNN of the accuracy experiments: conv 32-64 3×3, layer norm over (C, H, W), max-pool, dense 256. */
     CNN("cnn", "cnn_", List.of(32, 64),
             Map.of("model", "cnn", "conv_channels", "32,64", "hidden", "256", "norm", "layer")),
+    /** The same CNN without normalisation: the cost of the layer norm in each framework. */
+    CNN_NONORM("cnn-nonorm", "cnn_nonorm_", List.of(32, 64),
+            Map.of("model", "cnn", "conv_channels", "32,64", "hidden", "256", "norm", "none")),
     /** The small-data CNN: conv 16-32, layer norm, dense 64. */
     SMALL_CNN("small-cnn", "small_cnn_", List.of(32, 64),
             Map.of("model", "cnn", "conv_channels", "16,32", "hidden", "64", "norm", "layer"));

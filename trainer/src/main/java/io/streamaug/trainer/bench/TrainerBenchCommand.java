@@ -37,8 +37,8 @@ public final class TrainerBenchCommand implements Callable<Integer> {
     @Mixin
     JsonOutput json;
 
-    @Option(names = "--models", split = ",", defaultValue = "mlp,mlp-nonorm,cnn,small-cnn",
-            description = "Models: mlp, mlp-nonorm, cnn, small-cnn (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--models", split = ",", defaultValue = "mlp,mlp-nonorm,cnn,cnn-nonorm,small-cnn",
+            description = "Models: mlp, mlp-nonorm, cnn, cnn-nonorm, small-cnn (default: ${DEFAULT-VALUE}).")
     List<String> models;
 
     @Option(names = "--batch-sizes", split = ",",

@@ -31,7 +31,7 @@ class TrainerBenchTest {
         }
         assertThat(BenchModel.CNN.config(32).model().convChannels()).containsExactly(32, 64);
         assertThat(BenchModel.MLP_NONORM.config(32).model().norm()).isEqualTo(TrainConfig.Norm.NONE);
-        assertThatThrownBy(() -> BenchModel.of("resnet")).hasMessageContaining("mlp, mlp-nonorm, cnn, small-cnn");
+        assertThatThrownBy(() -> BenchModel.of("resnet")).hasMessageContaining("mlp, mlp-nonorm, cnn, cnn-nonorm, small-cnn");
     }
 
     @Test
