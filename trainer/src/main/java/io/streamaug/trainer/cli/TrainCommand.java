@@ -116,7 +116,8 @@ public final class TrainCommand implements Callable<Integer> {
         s.put("steps", r.steps());
         s.put("samples", r.samples());
         s.put("seconds", Decimals.round4(r.seconds()));
-        s.put("samples_per_s", Decimals.round4(r.samples() / Math.max(r.seconds(), 1e-9)));
+        s.put("samples_this_run", r.samplesThisRun()); // a resumed run: without those trained before it
+        s.put("samples_per_s", Decimals.round4(r.samplesThisRun() / Math.max(r.seconds(), 1e-9)));
         s.put("data_wait_fraction", Decimals.round4(r.dataWaitFraction()));
         s.put("first_loss", Decimals.round4(r.firstLoss()));
         s.put("first_loss_cross_entropy", Decimals.round4(r.initialLoss()));

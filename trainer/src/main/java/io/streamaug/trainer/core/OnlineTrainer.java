@@ -42,7 +42,7 @@ public final class OnlineTrainer {
             double dataWaitFraction, double initialLoss, double firstLoss, double lastLoss,
             Evaluator.Evaluation finalVal, Double bestMetric, long bestStep, boolean stoppedEarly, Path checkpoint,
             Path metrics, Path curves, long trainedCount, long trainedFingerprint, String command, String model,
-            String records, String firstRejection) {
+            String records, String firstRejection, long samplesThisRun) {
     }
 
     private final Properties clientProperties;
@@ -66,6 +66,7 @@ public final class OnlineTrainer {
     private List<String> resumedSpecs = List.of();
     private long step;
     private long samples;
+    private long samplesAtStart; // a resumed run's samples before it started: its rate counts only its own
     private double initialLoss = Double.NaN;
     private Path lastCheckpoint;
     /** Samples out of the shuffle buffer, waiting for the minibatch to fill. */
@@ -150,7 +151,8 @@ public final class OnlineTrainer {
                 (System.nanoTime() - started) / 1e9, source.finalDataWait(), initialLoss, runLog.losses().first(),
                 runLog.losses().last(), lastVal(), early.progress().best(), early.progress().bestStep(),
                 early.progress().stopped(), lastCheckpoint, runLog.file(), runLog.drawCurves(), audit.count(),
-                audit.fingerprint(), command, model, runLog.recordsExplained(), source.firstRejection());
+                audit.fingerprint(), command, model, runLog.recordsExplained(), source.firstRejection(),
+                samples - samplesAtStart);
         java.util.Map<String, Object> report = new java.util.LinkedHashMap<>();
         report.put("command", command);
         report.put("model", model);
@@ -226,6 +228,7 @@ public final class OnlineTrainer {
         useLearner(Learner.restore(config, classNames.size(), state.features(), loaded.net()));
         step = state.step();
         samples = state.samples();
+        samplesAtStart = samples;
         audit = new Audit(state.trainedCount(), state.trainedFingerprint(),
                 state.provenance() == null ? List.of() : state.provenance().ops());
         resumedSpecs = state.provenance() == null ? List.of() : state.provenance().specs();

@@ -67,7 +67,9 @@ class TrainerCrashTest {
         Process second = child(kafka, topics, settings, runs, 3, dir.resolve("second.log"));
         assertThat(second.waitFor(3, TimeUnit.MINUTES)).as("the resumed trainer finishes").isTrue();
         assertThat(second.exitValue()).as(java.nio.file.Files.readString(dir.resolve("second.log"))).isZero();
-        assertThat(java.nio.file.Files.readString(dir.resolve("second.log"))).contains("resuming from");
+        assertThat(java.nio.file.Files.readString(dir.resolve("second.log"))).contains("resuming from")
+                .as("the resumed run's summary counts its own samples, and its rate over them")
+                .contains("samples: " + RECORDS + "\n").contains("samples_this_run: " + (RECORDS - killedAfter * BATCH) + "\n");
 
         Checkpoint.Loaded resumed = Checkpoint.load(Checkpoint.resolve(checkpoints));
         Checkpoint.State state = resumed.state();
