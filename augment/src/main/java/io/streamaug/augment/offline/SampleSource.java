@@ -25,50 +25,6 @@ final class SampleSource {
     private SampleSource() {
     }
 
-    /** {@code fashion-mnist} (its training images) or a directory (ImageFolder tree or plain images). */
-    static Loaded load(String source, int limit) {
-        if (source.equals("fashion-mnist")) {
-            IdxImages train = FashionMnist.load(null, false, limit).train();
-            List<Sample> samples = new ArrayList<>();
-            try (IdxPngEncoder png = new IdxPngEncoder(train)) {
-                for (int i = 0; i < train.count(); i++) {
-                    samples.add(new Sample(String.format("fashion-mnist-train-%05d", i), png.encode(i), train.label(i)));
-                }
-            }
-            return new Loaded(samples, FashionMnist.CLASSES);
-        }
-        Path dir = Path.of(source);
-        if (!Files.isDirectory(dir)) {
-            throw new UsageException("source '" + source + "' is neither 'fashion-mnist' nor a directory");
-        }
-        try {
-            boolean tree;
-            try (Stream<Path> children = Files.list(dir)) {
-                tree = children.anyMatch(Files::isDirectory);
-            }
-            List<Sample> samples = new ArrayList<>();
-            if (tree) {
-                ImageFolder folder = ImageFolder.scan(dir);
-                for (ImageFolder.Entry entry : folder.entries()) {
-                    if (limit > 0 && samples.size() >= limit) {
-                        break;
-                    }
-                    samples.add(new Sample(dir.relativize(entry.file()).toString(), Files.readAllBytes(entry.file()), entry.label()));
-                }
-                return new Loaded(samples, folder.classes());
-            }
-            for (Path file : images(dir)) {
-                if (limit > 0 && samples.size() >= limit) {
-                    break;
-                }
-                samples.add(new Sample(dir.relativize(file).toString(), Files.readAllBytes(file), -1));
-            }
-            return new Loaded(samples, List.of());
-        } catch (IOException e) {
-            throw new UsageException("cannot read " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
     /** How many of Fashion-MNIST's first training images a sample is drawn from (every class is among them). */
     static final int FASHION_MNIST_POOL = 10_000;
 
