@@ -78,7 +78,8 @@ public final class ImageDecoder implements AutoCloseable {
      * JPEG at the reduction {@code plan} allows, when the options allow reductions.
      *
      * @throws IllegalArgumentException when the bytes are empty, exceed the limits, are not an
-     *                                  image OpenCV can decode, or (strict channels) have the
+     *                                  image OpenCV can decode (a JPEG without its end, a GIF
+     *                                  included), or (strict channels) have the
      *                                  wrong colour for the spec
      */
     public void decode(byte[] image, Mat out, ReducedDecode plan) {
@@ -86,11 +87,15 @@ public final class ImageDecoder implements AutoCloseable {
             throw new IllegalArgumentException("record value is empty: no image to decode");
         }
         ImageHeader.Size size = limits.check(image);
+        if (size.format().equals("jpeg") && !ImageHeader.jpegComplete(image)) {
+            throw new IllegalArgumentException("JPEG is truncated: it has no end-of-image marker (" + image.length
+                    + " bytes; cut short in transfer?)");
+        }
         encoded.fromArray(image);
         if (size.format().equals("jpeg")) {
             decodeJpeg(image, size, out, plan);
         } else {
-            decodeOther(image.length, out);
+            decodeOther(size.format(), image.length, out);
         }
     }
 
@@ -120,7 +125,7 @@ public final class ImageDecoder implements AutoCloseable {
         Mat decoded = Imgcodecs.imdecode(encoded, flags);
         try {
             if (decoded.empty()) {
-                throw notAnImage(image.length);
+                throw notAnImage("jpeg", image.length);
             }
             if (channels == 3) {
                 Imgproc.cvtColor(decoded, out, Imgproc.COLOR_BGR2RGB);
@@ -134,11 +139,11 @@ public final class ImageDecoder implements AutoCloseable {
     }
 
     /** Other formats keep alpha and 16 bits ({@code IMREAD_UNCHANGED}), converted here. */
-    private void decodeOther(int length, Mat out) {
+    private void decodeOther(String format, int length, Mat out) {
         Mat decoded = Imgcodecs.imdecode(encoded, Imgcodecs.IMREAD_UNCHANGED);
         try {
             if (decoded.empty()) {
-                throw notAnImage(length);
+                throw notAnImage(format, length);
             }
             if (decoded.depth() != CvType.CV_8U) {
                 decoded.convertTo(decoded, CvType.CV_8U, decoded.depth() == CvType.CV_16U ? 1 / 257.0 : 1.0);
@@ -207,8 +212,13 @@ public final class ImageDecoder implements AutoCloseable {
                 + " and refuses to convert (decode: {channels: strict})");
     }
 
-    private static IllegalArgumentException notAnImage(int length) {
-        return new IllegalArgumentException("value is not an image OpenCV can decode (" + length + " bytes)");
+    private static IllegalArgumentException notAnImage(String format, int length) {
+        if (format.equals("gif")) { // OpenCV reads GIF from 4.11 on; this build's 4.9 does not
+            return new IllegalArgumentException("GIF is not supported: this OpenCV cannot decode it (" + length
+                    + " bytes); convert it to PNG");
+        }
+        return new IllegalArgumentException("value is not an image OpenCV can decode (" + length + " bytes of "
+                + format + ": corrupt or cut short?)");
     }
 
     /** Decodes {@code image} as {@link #decode} does and returns its pixels, HWC, in Java memory. */

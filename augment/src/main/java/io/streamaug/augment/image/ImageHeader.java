@@ -6,7 +6,9 @@ import java.nio.ByteOrder;
 /**
  * Width and height read from an encoded image's header, without decoding it, so that a
  * decompression bomb (a small file that decodes to gigapixels) is refused before anything is
- * allocated. Knows PNG, JPEG, GIF, BMP, WebP and PNM; anything else is refused as unrecognised.
+ * allocated. Knows PNG, JPEG, GIF, BMP, WebP and PNM; anything else is refused as unrecognised,
+ * with a reason of its own for TIFF (whose size sits anywhere in the file) and for a prepared
+ * record sent to a raw topic.
  */
 public final class ImageHeader {
     /** The declared size and format. */
@@ -48,7 +50,47 @@ public final class ImageHeader {
         } catch (IndexOutOfBoundsException e) {
             throw new IllegalArgumentException("image header is cut short (" + b.length + " bytes)");
         }
-        throw new IllegalArgumentException("not a recognised image format (PNG, JPEG, GIF, BMP, WebP or PNM expected)");
+        throw new IllegalArgumentException(unrecognised(b));
+    }
+
+    /** Why bytes are not an image this project reads, naming the kinds that are mistaken for one. */
+    private static String unrecognised(byte[] b) {
+        if (startsWith(b, io.streamaug.core.wire.PreparedCodec.MAGIC)) {
+            return "value is a prepared record (magic 'SAUG'), not an encoded image: it was sent to a raw topic;"
+                    + " send raw images to the raw images topic";
+        }
+        if (startsWith(b, new byte[] {'I', 'I', 42, 0}) || startsWith(b, new byte[] {'M', 'M', 0, 42})) {
+            return "TIFF is not accepted: its size cannot be checked before decoding; convert it to PNG";
+        }
+        return "not a recognised image format (PNG, JPEG, GIF, BMP, WebP or PNM expected)";
+    }
+
+    private static boolean startsWith(byte[] b, byte[] prefix) {
+        if (b.length < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (b[i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether a JPEG ends with its end-of-image marker ({@code FF D9}) after its frame header, as a
+     * whole file does: libjpeg decodes a JPEG cut short with the missing rows gray, and only warns.
+     * Inside the entropy-coded data {@code FF} is always followed by {@code 00} or a restart
+     * marker, so {@code FF D9} there is the real end; bytes after it (some cameras pad) are allowed.
+     */
+    public static boolean jpegComplete(byte[] b) {
+        int frame = jpegFrame(b);
+        for (int i = b.length - 2; i > frame; i--) {
+            if ((b[i] & 0xff) == 0xFF && (b[i + 1] & 0xff) == 0xD9) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Size jpeg(byte[] b) {
