@@ -3,17 +3,22 @@ package io.streamaug.worker;
 import io.streamaug.augment.text.TextPipeline;
 import io.streamaug.core.Split;
 import io.streamaug.core.wire.Label;
+import io.streamaug.core.wire.PreparedCodec;
 import io.streamaug.core.wire.PreparedSample;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
-/** Raw text record → prepared text samples (K repeats for train); invalid UTF-8 or an empty text goes to the DLQ. */
+/**
+ * Raw text record → prepared text samples (K repeats for train); invalid UTF-8, an empty or blank
+ * text, or a prepared record sent to the raw topic goes to the DLQ.
+ */
 final class PrepareTextProcessor implements Processor<String, byte[], String, PreparedSample> {
     private final Supplier<TextPipeline> pipelines;
     private ProcessorContext<String, PreparedSample> context;
@@ -47,6 +52,12 @@ final class PrepareTextProcessor implements Processor<String, byte[], String, Pr
     private static String utf8(byte[] value) {
         if (value == null || value.length == 0) {
             throw new IllegalArgumentException("record value is empty: no text");
+        }
+        if (value.length >= PreparedCodec.MAGIC.length
+                && Arrays.equals(value, 0, PreparedCodec.MAGIC.length, PreparedCodec.MAGIC, 0, PreparedCodec.MAGIC.length)) {
+            // valid UTF-8 as it stands, so it would be trained on as text
+            throw new IllegalArgumentException("value is a prepared record (magic 'SAUG'), not raw text: it was sent to"
+                    + " a raw topic; send raw text to the raw text topic");
         }
         try {
             String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)

@@ -28,22 +28,23 @@ public record RawRecord(String id, DatasetInfo dataset, Split split, int epoch, 
         if (key == null || key.isEmpty()) {
             throw new IllegalArgumentException("record has no key: the key must be the sample id");
         }
-        String name = RawHeaders.get(headers, RawHeaders.DATASET);
+        String name = RawHeaders.strict(headers, RawHeaders.DATASET);
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("record has no 'dataset' header");
         }
         DatasetInfo dataset = datasets.find(name);
         if (dataset == null) {
             throw new IllegalArgumentException("dataset '" + name + "' is not defined; define it with"
-                    + " './streamaug dataset --name " + name + " --classes A,B,… --channels 1|3' (produce does this for you)");
+                    + " './streamaug dataset --name " + name + " --classes A,B,… --channels " + (text ? "0" : "1|3")
+                    + "' (produce does this for you)");
         }
         if (text != (dataset.channels() == 0)) {
             throw new IllegalArgumentException("dataset '" + name + "' is " + (dataset.channels() == 0 ? "text" : "images")
                     + ", but this record came through the " + (text ? "text" : "images") + " topic");
         }
-        Split split = Split.parse(RawHeaders.get(headers, RawHeaders.SPLIT));
-        int label = dataset.classIndex(RawHeaders.get(headers, RawHeaders.LABEL));
-        String epochHeader = RawHeaders.get(headers, RawHeaders.EPOCH);
+        Split split = Split.parse(RawHeaders.strict(headers, RawHeaders.SPLIT));
+        int label = dataset.classIndex(RawHeaders.strict(headers, RawHeaders.LABEL));
+        String epochHeader = RawHeaders.strict(headers, RawHeaders.EPOCH);
         int epoch = 0;
         if (epochHeader != null && !epochHeader.isBlank()) {
             try {

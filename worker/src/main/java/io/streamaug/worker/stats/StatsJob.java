@@ -5,7 +5,6 @@ import io.streamaug.augment.image.ImageLimits;
 import io.streamaug.kafka.DatasetCatalog;
 import io.streamaug.core.DatasetInfo;
 import io.streamaug.core.DatasetStats;
-import io.streamaug.kafka.RawHeaders;
 import io.streamaug.core.Split;
 import io.streamaug.kafka.KafkaOptions;
 import io.streamaug.kafka.Topics;
@@ -35,11 +34,15 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Per-channel statistics of a dataset's <em>training split</em> (never val or test: that would
  * leak), read from the raw images topic up to the end offsets found at start. Each partition gets
  * its own partial statistics, merged at the end (in any order: Chan et al.). Replays of the train
- * split (epoch &gt; 0) are skipped, so each image counts once. A record of the dataset that the
- * worker would send to the dead-letter topic — one that breaks the raw record contract, or a train
- * image the worker's {@link ImageDecoder} refuses (a decompression bomb, a truncated file) — is
- * skipped and reported, never counted: the statistics are those of the images the workers prepare,
- * converted to the dataset's channels as a spec's default {@code decode} section converts them.
+ * split (epoch &gt; 0) are skipped, so each image counts once. A record the worker would send to the
+ * dead-letter topic — any record on the topic that breaks the raw record contract (no key, no or an
+ * undefined dataset, a text dataset, a label or split not in the contract, headers that are not
+ * UTF-8 or contradict each other), checked by the worker's own {@link RawRecord#parse}, and any
+ * train image of the dataset the worker's {@link ImageDecoder} refuses (a decompression bomb, a
+ * truncated file, an unsupported format) — is skipped and reported, never counted: the statistics
+ * are those of the images the workers prepare, converted to the dataset's channels as a spec's
+ * default {@code decode} section converts them. Val, test and replayed images are not decoded, so
+ * one that does not decode is the workers' alone to dead-letter.
  */
 public final class StatsJob {
     /** How many skipped records are reported by key. */
@@ -56,7 +59,7 @@ public final class StatsJob {
     /**
      * What the job read, besides the statistics.
      *
-     * @param skipped      records of the dataset skipped because the worker would dead-letter them
+     * @param skipped      records skipped because the worker would dead-letter them
      * @param firstSkipped the first {@value #REPORTED_SKIPS} of them, in the order read
      */
     public record Outcome(DatasetStats stats, long recordsRead, long skipped, List<Skip> firstSkipped) {
@@ -83,7 +86,9 @@ public final class StatsJob {
         long read = 0;
         long skipped = 0;
         List<Skip> firstSkipped = new ArrayList<>();
-        DatasetDirectory only = name -> dataset.name().equals(name) ? dataset : null;
+        Map<String, DatasetInfo> defined = new HashMap<>(DatasetCatalog.read(clientProperties, topics, timeout));
+        defined.put(dataset.name(), dataset);
+        DatasetDirectory catalog = defined::get;
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props);
                 ImageDecoder decoder = new ImageDecoder(channels, limits)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topics.rawImages(), timeout).stream()
@@ -100,13 +105,10 @@ public final class StatsJob {
                         }
                         read++;
                         bar.step();
-                        if (!dataset.name().equals(RawHeaders.get(record.headers(), RawHeaders.DATASET))) {
-                            continue;
-                        }
                         byte[] pixels;
                         try {
-                            RawRecord raw = RawRecord.parse(record.key(), record.headers(), only, false);
-                            if (raw.split() != Split.TRAIN || raw.epoch() != 0) {
+                            RawRecord raw = RawRecord.parse(record.key(), record.headers(), catalog, false);
+                            if (!raw.dataset().name().equals(dataset.name()) || raw.split() != Split.TRAIN || raw.epoch() != 0) {
                                 continue;
                             }
                             pixels = decoder.pixels(record.value());
