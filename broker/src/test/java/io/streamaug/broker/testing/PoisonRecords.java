@@ -251,7 +251,8 @@ public final class PoisonRecords {
         byte[] v2 = good.clone();
         v2[4] = 2;
         kinds.add(prep("unknown wire version", "x-version", v2, c, "version 2 is not supported"));
-        kinds.add(prep("prepared record cut at half", "x-truncated", Arrays.copyOf(good, good.length / 2), c, "truncated"));
+        kinds.add(prep("prepared record cut at half", "x-truncated", Arrays.copyOf(good, good.length / 2), c,
+                "tensor data claims 784 bytes but only"));
         byte[] trailing = Arrays.copyOf(good, good.length + 3);
         kinds.add(prep("trailing bytes", "x-trailing", trailing, c, "unexpected bytes after the end"));
         kinds.add(prep("wrong tensor shape", "x-shape", PreparedCodec.encode(sample("x-shape", split, statsVersion,

@@ -9,6 +9,7 @@ import io.streamaug.trainer.checkpoint.Checkpoint;
 import io.streamaug.trainer.eval.Evaluator;
 import io.streamaug.trainer.eval.TestTimeViews;
 import io.streamaug.trainer.features.ImageFeatures;
+import io.streamaug.trainer.source.DeadLetterWriter;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,9 @@ import picocli.CommandLine.Option;
             "--tta-shift and --tta-flip score each image by its class probabilities averaged over its shifted and "
                 + "mirrored views (test-time augmentation)."})
 public final class EvaluateCommand implements Callable<Integer> {
+    /** The stage named on the dead letters of the records it cannot score. */
+    public static final String STAGE = "evaluate";
+
     @Mixin
     KafkaOptions kafka;
 
@@ -76,8 +80,11 @@ public final class EvaluateCommand implements Callable<Integer> {
         kafka.connect(Duration.ofSeconds(10)).close(); // an unreachable broker is one clear line, not a silent wait
         System.err.println("evaluating " + dir + " (step " + state.step() + ") on " + topic
                 + (views.any() ? " with test-time augmentation, " + views : "") + "…");
-        Evaluator.Evaluation result = new Evaluator(kafka.clientProperties(), state.dataset(), state.features(),
-                state.classes().size(), Duration.ofMinutes(10), views).evaluate(topic, loaded.net());
+        Evaluator.Evaluation result;
+        try (DeadLetterWriter deadLetters = DeadLetterWriter.open(kafka.clientProperties(), topics, STAGE)) {
+            result = new Evaluator(kafka.clientProperties(), state.dataset(), state.features(), state.classes().size(),
+                    Duration.ofMinutes(10), views, state.statsVersion(), deadLetters::reject).evaluate(topic, loaded.net());
+        }
         if (result.total() == 0) {
             String flags = kafka.commandFlags() + (kafka.topicPrefixGiven() || topics.prefix().isEmpty() ? ""
                     : " --topic-prefix " + topics.prefix());
@@ -85,6 +92,10 @@ public final class EvaluateCommand implements Callable<Integer> {
                     topic, !(state.features() instanceof ImageFeatures), flags));
         }
         print(System.out, state.classes(), result);
+        if (result.skipped() > 0) {
+            System.err.println(result.skipped() + " record(s) of " + topic + " could not be scored; their dead letters,"
+                    + " with the reason, are on " + topics.dlq());
+        }
         if (json.file() != null) {
             Map<String, Object> out = toMap(dir, state, split, result);
             Map<String, Object> viewed = new LinkedHashMap<>();

@@ -9,11 +9,13 @@ import io.streamaug.trainer.checkpoint.Provenance;
 import io.streamaug.trainer.checkpoint.Resume;
 import io.streamaug.trainer.config.TrainConfig;
 import io.streamaug.trainer.eval.Evaluator;
+import io.streamaug.trainer.eval.TestTimeViews;
 import io.streamaug.trainer.features.Featuriser;
 import io.streamaug.trainer.report.RunLog;
 import io.streamaug.trainer.report.RunReport;
 import io.streamaug.trainer.source.Audit;
 import io.streamaug.trainer.source.Buffered;
+import io.streamaug.trainer.source.DeadLetterWriter;
 import io.streamaug.trainer.source.RecordSource;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,6 +61,8 @@ public final class OnlineTrainer {
     private Learner learner;
     private Validator validator;
     private RecordSource source;
+    /** Where validation sends the val records it cannot score, each once per run. */
+    private DeadLetterWriter valDeadLetters;
     private RunLog runLog;
     private EarlyStopping early;
     private INDArray resumedBest;
@@ -125,7 +129,8 @@ public final class OnlineTrainer {
     public Result run() {
         long started = System.nanoTime();
         source = RecordSource.open(clientProperties, topics, config, log);
-        try (RecordSource src = source) {
+        valDeadLetters = DeadLetterWriter.open(clientProperties, topics, "trainer:" + config.name());
+        try (RecordSource src = source; DeadLetterWriter valLetters = valDeadLetters) {
             boolean resumed = resume();
             runLog = new RunLog(runDir, resumed ? step : -1, config.io().logEvery());
             runLog.trainLossIncludes(trainLossIncludes(config));
@@ -225,7 +230,7 @@ public final class OnlineTrainer {
         early = new EarlyStopping(config.validation().monitor().lowerIsBetter(), config.validation().patience(),
                 state.bestMetric(), state.bestStep(), state.evalsWithoutImprovement());
         resumedBest = loaded.bestParams();
-        useLearner(Learner.restore(config, classNames.size(), state.features(), loaded.net()));
+        useLearner(Learner.restore(config, classNames.size(), state.features(), loaded.net()), state.statsVersion());
         step = state.step();
         samples = state.samples();
         samplesAtStart = samples;
@@ -238,17 +243,18 @@ public final class OnlineTrainer {
         return true;
     }
 
-    private void useLearner(Learner learner) {
+    /** The learner, and a validator that scores only val samples normalised with the train samples' {@code statsVersion}. */
+    private void useLearner(Learner learner, long statsVersion) {
         this.learner = learner;
         Evaluator evaluator = new Evaluator(clientProperties, config.dataset(), learner.features(), classNames.size(),
-                Duration.ofMinutes(10));
+                Duration.ofMinutes(10), TestTimeViews.NONE, statsVersion, valDeadLetters::reject);
         this.validator = new Validator(config, evaluator, topics.preparedVal(), early, resumedBest, log);
     }
 
     /** The source's check of each record: the first one fixes the model's input. */
     private void accept(PreparedSample sample) {
         if (learner == null) {
-            useLearner(Learner.create(config, classNames.size(), sample));
+            useLearner(Learner.create(config, classNames.size(), sample), sample.statsVersion());
             log.accept("trainer " + config.name() + ": " + learner.describe());
         }
         learner.check(sample);

@@ -1,5 +1,6 @@
 package io.streamaug.trainer.features;
 
+import io.streamaug.core.wire.Dtype;
 import io.streamaug.core.wire.PreparedSample;
 import io.streamaug.core.wire.Tensor;
 import java.util.Map;
@@ -34,6 +35,15 @@ public record ImageFeatures(int channels, int height, int width) implements Feat
         if (tensor.channels() != channels || tensor.height() != height || tensor.width() != width) {
             throw new IllegalArgumentException("sample " + sample.id() + " is " + tensor.channels() + "×" + tensor.height()
                     + "×" + tensor.width() + "; this model takes " + describe());
+        }
+        if (tensor.dtype() != Dtype.UINT8) { // uint8's scale and offset are checked finite by the codec
+            float[] values = tensor.toNormalisedFloats();
+            for (int i = 0; i < values.length; i++) {
+                if (!Float.isFinite(values[i])) {
+                    throw new IllegalArgumentException("sample " + sample.id() + " holds " + values[i] + " at element " + i
+                            + ": a non-finite input would turn the model's weights into NaN");
+                }
+            }
         }
     }
 

@@ -34,13 +34,13 @@ public final class TopicReader {
     }
 
     /**
-     * Hands every record value of {@code topic}, from its start to the end offsets found when the
-     * read begins, to {@code each}.
+     * Hands every record of {@code topic}, from its start to the end offsets found when the read
+     * begins, to {@code each}.
      *
      * @throws IllegalStateException when that takes longer than {@code timeout} ("{@code what} on TOPIC did not finish …")
      */
     public static void readToEnd(Properties clientProperties, String topic, Duration timeout, String what,
-            Consumer<byte[]> each) {
+            Consumer<ConsumerRecord<byte[], byte[]>> each) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(readerProperties(clientProperties))) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
@@ -54,7 +54,7 @@ public final class TopicReader {
                 }
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     if (record.offset() < end.get(new TopicPartition(record.topic(), record.partition()))) {
-                        each.accept(record.value());
+                        each.accept(record);
                     }
                 }
             }
