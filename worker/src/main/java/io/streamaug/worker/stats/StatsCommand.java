@@ -20,7 +20,9 @@ import picocli.CommandLine.Option;
 @Command(name = "stats", mixinStandardHelpOptions = true,
         description = {"Compute a dataset's per-channel mean and std over its train split (never val or test).",
             "It reads the raw images topic up to the end offsets found at start, and publishes them under a new "
-                + "version to the compacted stats topic, where workers and trainers read them."})
+                + "version to the compacted stats topic, where workers and trainers read them.",
+            "Records the workers would dead-letter (a broken contract, an image their decoder refuses under the same "
+                + "limits) are skipped, counted and listed, so the statistics describe exactly the images trained on."})
 public final class StatsCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
