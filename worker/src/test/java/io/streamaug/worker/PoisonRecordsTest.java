@@ -16,7 +16,13 @@ import io.streamaug.kafka.DeadLetters;
 import io.streamaug.kafka.KafkaOptions;
 import io.streamaug.kafka.TopicLayout;
 import io.streamaug.kafka.Topics;
+import io.streamaug.worker.stats.StatsCommand;
 import io.streamaug.worker.stats.StatsJob;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import picocli.CommandLine;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,6 +112,30 @@ class PoisonRecordsTest {
         double[] expected = meanAndStd(goodImages);
         assertThat(stats.stats().mean()[0]).isCloseTo(expected[0], within(1e-9));
         assertThat(stats.stats().std()[0]).isCloseTo(expected[1], within(1e-9));
+
+        // the command reports the same, on its console and in --json
+        Path json = dir.resolve("stats.json");
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        int exit;
+        try {
+            System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+            exit = new CommandLine(new StatsCommand()).execute("--bootstrap", kafka.bootstrapServers(), "--topic-prefix",
+                    topics.prefix(), "--dataset", images.name(), "--max-image-bytes", Long.toString(PoisonRecords.MAX_IMAGE_BYTES),
+                    "--json", json.toString());
+        } finally {
+            System.setOut(stdout);
+        }
+        assertThat(exit).as(printed.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(printed.toString(StandardCharsets.UTF_8))
+                .contains("over " + goodImages.size() + " train images")
+                .contains(imagePoison.size() + " skipped that the workers would dead-letter");
+        JsonNode report = new ObjectMapper().readTree(json.toFile());
+        assertThat(report.get("skipped").asLong()).isEqualTo(stats.skipped());
+        assertThat(report.get("images").asLong()).isEqualTo(goodImages.size());
+        assertThat(report.get("mean").get(0).asDouble()).isCloseTo(expected[0], within(1e-9));
+        assertThat(report.get("first_skipped")).hasSize(StatsJob.REPORTED_SKIPS);
+        assertThat(report.get("first_skipped").get(0).get("reason").asText()).contains("no key");
 
         // the worker: one dead letter per bad record, with its stage and reason; every good record prepared
         PipelineSpec spec = SpecLoader.resolve("fashion-mnist", PoisonRecords.CLASSES);

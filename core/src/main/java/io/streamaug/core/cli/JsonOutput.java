@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code --json FILE}: the one way a command writes its results for scripts (benchmarks, demo,
- * evaluate): indented JSON, and a line saying where it went.
+ * evaluate, stats): indented JSON, and a line saying where it went.
  */
 public final class JsonOutput {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -7,7 +7,13 @@ import io.streamaug.core.DatasetInfo;
 import io.streamaug.core.DatasetStats;
 import io.streamaug.kafka.KafkaOptions;
 import io.streamaug.core.cli.UsageException;
+import io.streamaug.core.cli.JsonOutput;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -33,8 +39,12 @@ public final class StatsCommand implements Callable<Integer> {
     @Mixin
     ImageLimitOptions imageLimits;
 
+    @Mixin
+    JsonOutput json;
+
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
+        json.check();
         DatasetInfo info;
         try (Admin admin = kafka.connect(Duration.ofSeconds(10))) {
             info = DatasetCatalog.read(kafka.clientProperties(), kafka.topics(), Duration.ofSeconds(10)).get(dataset);
@@ -66,7 +76,31 @@ public final class StatsCommand implements Callable<Integer> {
                 System.out.println("  " + skip);
             }
         }
+        json.write(toMap(published, outcome));
         return 0;
+    }
+
+    /** The results for {@code --json}: the statistics, and what was skipped that the workers would dead-letter. */
+    static Map<String, Object> toMap(DatasetStats published, StatsJob.Outcome outcome) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("dataset", published.dataset());
+        out.put("version", published.version());
+        out.put("images", published.images());
+        out.put("mean", published.mean());
+        out.put("std", published.std());
+        out.put("records_read", outcome.recordsRead());
+        out.put("skipped", outcome.skipped());
+        List<Map<String, Object>> first = new ArrayList<>();
+        for (StatsJob.Skip skip : outcome.firstSkipped()) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("key", skip.key());
+            one.put("partition", skip.partition());
+            one.put("offset", skip.offset());
+            one.put("reason", skip.reason());
+            first.add(one);
+        }
+        out.put("first_skipped", first);
+        return out;
     }
 
     private static String format(double[] values) {
