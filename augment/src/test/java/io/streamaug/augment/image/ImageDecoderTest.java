@@ -41,6 +41,29 @@ class ImageDecoderTest {
     }
 
     @Test
+    void aJpegCutShortIsRefusedThoughLibjpegWouldFillItInButPaddingAfterItsEndIsNot() {
+        byte[] jpeg = TestImages.resource("/fixtures/decode/chelsea.jpg");
+        byte[] cut = Arrays.copyOf(jpeg, jpeg.length * 2 / 3);
+        byte[] padded = Arrays.copyOf(jpeg, jpeg.length + 64); // zeros after the end-of-image marker, as some cameras write
+        try (ImageDecoder decoder = new ImageDecoder(3, ImageLimits.DEFAULT)) {
+            assertThatThrownBy(() -> decoder.check(cut)).hasMessageContaining("JPEG is truncated");
+            decoder.check(padded);
+            decoder.check(jpeg);
+        }
+    }
+
+    @Test
+    void aTiffAndAPreparedRecordAreRefusedNamingWhatTheyAre() {
+        byte[] tiff = {'I', 'I', 42, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+        byte[] prepared = {'S', 'A', 'U', 'G', 1, 1, 0, 1, 0, 0, 0, 0};
+        try (ImageDecoder decoder = new ImageDecoder(1, ImageLimits.DEFAULT)) {
+            assertThatThrownBy(() -> decoder.check(tiff)).hasMessageContaining("TIFF is not accepted");
+            assertThatThrownBy(() -> decoder.check(prepared)).hasMessageContaining("a prepared record")
+                    .hasMessageContaining("raw topic");
+        }
+    }
+
+    @Test
     void strictChannelsRefuseGrayIntoRgbAndColourIntoGray() {
         byte[] grayPng = TestImages.grayPng(6, 5);
         byte[] grayJpeg = TestImages.resource("/fixtures/decode/camera.jpg");
