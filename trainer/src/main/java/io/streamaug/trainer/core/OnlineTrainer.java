@@ -129,8 +129,8 @@ public final class OnlineTrainer {
     public Result run() {
         long started = System.nanoTime();
         source = RecordSource.open(clientProperties, topics, config, log);
-        valDeadLetters = DeadLetterWriter.open(clientProperties, topics, "trainer:" + config.name());
-        try (RecordSource src = source; DeadLetterWriter valLetters = valDeadLetters) {
+        try (RecordSource src = source;
+                DeadLetterWriter valLetters = valDeadLetters = DeadLetterWriter.open(clientProperties, topics, "trainer:" + config.name())) {
             boolean resumed = resume();
             runLog = new RunLog(runDir, resumed ? step : -1, config.io().logEvery());
             runLog.trainLossIncludes(trainLossIncludes(config));
