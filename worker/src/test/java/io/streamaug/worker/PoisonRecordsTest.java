@@ -84,6 +84,7 @@ class PoisonRecordsTest {
         for (int i = 0; i < 12; i++) {
             goodImages.add(PoisonRecords.goodImage(i));
         }
+        goodImages.addAll(PoisonRecords.oddButGoodHeaders());
         goodImages.addAll(PoisonRecords.convertedImages());
         List<Kind> goodTexts = new ArrayList<>();
         for (int i = 0; i < 6; i++) {

@@ -88,6 +88,19 @@ public final class PoisonRecords {
     }
 
     /**
+     * Good train images whose headers look odd but keep the contract: no {@code split} header
+     * (train by default) and a {@code label} header given twice with the same value. Their keys and
+     * pixels are those of {@link #goodImage(int)} 12 and 13.
+     */
+    public static List<Kind> oddButGoodHeaders() {
+        return List.of(
+                new Kind("no split header (train)", Target.RAW_IMAGES, "good-img-12", png(gray(goodPixels(12))),
+                        headers(IMAGES, "1", null), null, null),
+                new Kind("the same label twice", Target.RAW_IMAGES, "good-img-13", png(gray(goodPixels(13))),
+                        with(headers(IMAGES, "bee", "train"), "label", "bee".getBytes(StandardCharsets.UTF_8)), null, null));
+    }
+
+    /**
      * Images in a form other than the dataset's that the worker converts, as torchvision's loader
      * does: not poison. Each decodes to a uniform gray of {@link #CONVERTED_GRAY}.
      */
