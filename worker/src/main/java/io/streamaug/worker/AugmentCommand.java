@@ -82,6 +82,13 @@ public final class AugmentCommand implements Callable<Integer> {
     @Mixin
     TopicOptions topicOptions;
 
+    @Option(names = "--instance-id", paramLabel = "ID", defaultValue = "${env:STREAMAUG_INSTANCE_ID}",
+            description = {"A stable name for this instance (a StatefulSet pod's name; or env STREAMAUG_INSTANCE_ID): "
+                + "Kafka's static membership. An instance that crashes and comes back under the same id, with the "
+                + "same --state-dir, takes its partitions back at once, without a rebalance; the others wait for it "
+                + "for the session timeout (10 s). Default: none (dynamic membership)."})
+    String instanceId;
+
     /** Waits until the dataset's training statistics are published, saying so, and uses them. */
     private Normalization awaitStats() throws InterruptedException {
         String run = "./streamaug stats --dataset " + dataset + kafka.commandFlags();
@@ -162,8 +169,12 @@ public final class AugmentCommand implements Callable<Integer> {
         }
         TextSpec text = textSpec.equals("none") ? null : SpecLoader.resolveText(textSpec);
         Path state = java.nio.file.Files.createDirectories(stateDir);
+        java.util.Properties client = kafka.clientProperties();
+        if (instanceId != null && !instanceId.isBlank()) {
+            client.put(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId.strip());
+        }
         try {
-            return new WorkerSetup(kafka.clientProperties(), kafka.topics(), kafka.topics().name(applicationId), threads,
+            return new WorkerSetup(client, kafka.topics(), kafka.topics().name(applicationId), threads,
                     state, pipelineSpec,
                     normalization, imageLimits.limits(), text, mixBuffer);
         } catch (IllegalArgumentException e) {
