@@ -64,8 +64,10 @@ public final class ChaosCommand implements Callable<Integer> {
         if (Files.exists(dir)) {
             DemoCommand.deleteRecursively(dir);
         }
-        Map<String, Object> results = new ChaosRun(new ChaosRun.Settings(n, seed, dir, plan, membership.equals("static"), 6),
-                System.out).run();
+        ChaosRun run = new ChaosRun(new ChaosRun.Settings(n, seed, dir, plan, membership.equals("static"), 6), System.out);
+        Thread stopAll = new Thread(run::abort, "streamaug-chaos-stop");
+        Runtime.getRuntime().addShutdownHook(stopAll); // Ctrl-C: every broker, worker and trainer stopped by PID
+        Map<String, Object> results = run.run();
         System.out.println();
         results.forEach((key, value) -> {
             if (!(value instanceof List<?> list) || !list.isEmpty()) {

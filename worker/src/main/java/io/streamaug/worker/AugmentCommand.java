@@ -24,6 +24,9 @@ import picocli.CommandLine.Option;
         description = {"Run an augment worker (Kafka Streams, exactly-once): raw images → prepared records.",
             "Start more instances with the same --application-id to share the partitions."})
 public final class AugmentCommand implements Callable<Integer> {
+    /** The environment variable that names this instance for static group membership (a pod's name). */
+    public static final String ENV_INSTANCE_ID = "STREAMAUG_INSTANCE_ID";
+
     @Mixin
     KafkaOptions kafka;
 
@@ -82,7 +85,7 @@ public final class AugmentCommand implements Callable<Integer> {
     @Mixin
     TopicOptions topicOptions;
 
-    @Option(names = "--instance-id", paramLabel = "ID", defaultValue = "${env:STREAMAUG_INSTANCE_ID}",
+    @Option(names = "--instance-id", paramLabel = "ID", defaultValue = "${env:" + AugmentCommand.ENV_INSTANCE_ID + "}",
             description = {"A stable name for this instance (a StatefulSet pod's name; or env STREAMAUG_INSTANCE_ID): "
                 + "Kafka's static membership. An instance that crashes and comes back under the same id, with the "
                 + "same --state-dir, takes its partitions back at once, without a rebalance; the others wait for it "

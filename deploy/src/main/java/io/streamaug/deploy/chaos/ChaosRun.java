@@ -60,6 +60,8 @@ public final class ChaosRun {
     private final Settings settings;
     private final PrintStream out;
     private final long started = System.nanoTime();
+    /** Every process group started, for {@link #abort}. */
+    private final java.util.Deque<AutoCloseable> open = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
     public ChaosRun(Settings settings, PrintStream out) {
         this.settings = settings;
@@ -72,8 +74,27 @@ public final class ChaosRun {
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("seed", settings.seed());
         say("starting a %d-broker KRaft cluster (one JVM per broker) under %s", BROKERS, dir.resolve("cluster"));
-        try (KafkaCluster cluster = KafkaCluster.start(dir.resolve("cluster"), BROKERS, 0, Map.of())) {
+        try (KafkaCluster cluster = track(KafkaCluster.start(dir.resolve("cluster"), BROKERS, 0, Map.of()))) {
             return run(cluster, dir, results);
+        }
+    }
+
+    private <T extends AutoCloseable> T track(T processes) {
+        open.push(processes);
+        return processes;
+    }
+
+    /**
+     * Stops every process the run started, newest first (SIGTERM, then SIGKILL): for a shutdown
+     * hook, so that Ctrl-C on a run leaves nothing behind.
+     */
+    public void abort() {
+        for (AutoCloseable processes = open.poll(); processes != null; processes = open.poll()) {
+            try {
+                processes.close();
+            } catch (Exception e) {
+                // stopping the rest matters more
+            }
         }
     }
 
@@ -103,8 +124,8 @@ public final class ChaosRun {
         say("reference: one worker, no faults, over the %,d input records", produced[0] + produced[1]);
         Delivery expected;
         long referenceStarted = System.nanoTime();
-        try (Fleet one = new Fleet("reference-worker", 1, dir.resolve("logs"),
-                slot -> worker(bootstrap, reference, spec, dir.resolve("reference-state"), null))) {
+        try (Fleet one = track(new Fleet("reference-worker", 1, dir.resolve("logs"),
+                slot -> worker(bootstrap, reference, spec, dir.resolve("reference-state"), null)))) {
             one.start(0);
             awaitCaughtUp(client, reference, one, Duration.ofMinutes(10));
             one.stop(0, Duration.ofSeconds(60));
@@ -127,9 +148,9 @@ public final class ChaosRun {
         List<String> unexpected = new ArrayList<>();
         double longestStall;
         List<Map<String, Object>> stalls;
-        try (Fleet workers = new Fleet("worker", MAX_WORKERS, dir.resolve("logs"), slot -> worker(bootstrap, live, spec,
-                        dir.resolve("state").resolve("worker-" + slot), settings.staticMembership() ? "chaos-worker-" + slot : null));
-                Fleet trainer = new Fleet("trainer", 1, dir.resolve("logs"), slot -> trainer(bootstrap, live, trainerRuns, 600));
+        try (Fleet workers = track(new Fleet("worker", MAX_WORKERS, dir.resolve("logs"), slot -> worker(bootstrap, live, spec,
+                        dir.resolve("state").resolve("worker-" + slot), settings.staticMembership() ? "chaos-worker-" + slot : null)));
+                Fleet trainer = track(new Fleet("trainer", 1, dir.resolve("logs"), slot -> trainer(bootstrap, live, trainerRuns, 600)));
                 StallMonitor monitor = new StallMonitor(client, groupId, List.of(live.rawImages(), live.rawText()))) {
             say("fault phase: %.0f s; %d workers (%s membership), 1 trainer, input paced over %.0f s", phase, 3,
                     settings.staticMembership() ? "static" : "dynamic", phase * 0.8);
@@ -171,7 +192,7 @@ public final class ChaosRun {
             delivered = Delivery.read(client, live, DATASET, Duration.ofMinutes(2));
             // The trainer: one clean stop, then a last run that takes what is left and stops when the stream is idle.
             trainer.stop(0, Duration.ofSeconds(60));
-            Fleet last = new Fleet("trainer-final", 1, dir.resolve("logs"), slot -> trainer(bootstrap, live, trainerRuns, 10));
+            Fleet last = track(new Fleet("trainer-final", 1, dir.resolve("logs"), slot -> trainer(bootstrap, live, trainerRuns, 10)));
             last.start(0);
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
             while (last.exitStatus(0) < 0 && System.nanoTime() < deadline) {
