@@ -46,6 +46,12 @@ class KafkaClusterTest {
                 assertThat(ProcessHandle.of(before)).isEmpty();
                 // Two replicas of three are in sync: acks=all writes still succeed.
                 send(producer, topics, 100, 200);
+                // A command (re)starting now finds its topics and goes on: the replication factor is
+                // only checked against the live brokers when a topic is to be created.
+                assertThat(kafka.ensureTopics(TopicLayout.of(3))).allSatisfy(o -> assertThat(o.created()).isFalse());
+                Topics more = new Topics("cluster-more.");
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> KafkaOptions.of(cluster.bootstrapServers(), more)
+                        .ensureTopics(TopicLayout.of(3))).hasMessageContaining("needs 3 brokers, but the cluster has 2");
                 cluster.restart(2);
                 send(producer, topics, 200, 300);
             }

@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
 @Command(name = "streamaug", mixinStandardHelpOptions = true, version = "streamaug 0.1.0",
         description = "Streaming data augmentation for deep learning, on Apache Kafka.",
         subcommands = {BrokerCommand.class, TopicsCommand.class, DatasetCommand.class, ProduceCommand.class, StatsCommand.class, AugmentCommand.class,
-            TrainCommand.class, EvaluateCommand.class, SweepCommand.class, PreviewCommand.class, ApplyCommand.class, BenchCommand.class, DemoCommand.class,
+            TrainCommand.class, EvaluateCommand.class, SweepCommand.class, PreviewCommand.class, ApplyCommand.class, BenchCommand.class, DemoCommand.class, ChaosCommand.class,
             CommandLine.HelpCommand.class})
 public final class StreamaugCli implements Runnable {
     @CommandLine.Spec

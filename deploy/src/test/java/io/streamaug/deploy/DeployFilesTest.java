@@ -71,7 +71,7 @@ class DeployFilesTest {
 
     private static void knownVariables(Map<String, Object> env, String where) {
         List<String> known = new ArrayList<>(List.of(KafkaOptions.ENV_BOOTSTRAP, KafkaOptions.ENV_WAIT_FOR_BROKER,
-                "STREAMAUG_TOPIC_PREFIX", "STREAMAUG_RUNS"));
+                "STREAMAUG_TOPIC_PREFIX", "STREAMAUG_RUNS", io.streamaug.worker.AugmentCommand.ENV_INSTANCE_ID));
         TrainConfig.keys().forEach(k -> known.add(TrainConfig.ENV_PREFIX + k.toUpperCase()));
         env.keySet().stream().filter(k -> k.startsWith("STREAMAUG_"))
                 .forEach(k -> assertThat(known).as(where + " sets " + k + ", which the code does not read").contains(k));

@@ -199,13 +199,16 @@ public record Topics(String prefix) {
      * keys between partitions; {@link #check} says what differs). This is the only place that
      * creates the project's topics.
      *
-     * @throws IllegalArgumentException when the layout asks for more replicas than the cluster has brokers
+     * @throws IllegalArgumentException when a topic is missing and the layout asks for more replicas than
+     *                                  the cluster has brokers
      */
     public List<Outcome> ensure(Admin admin, TopicLayout layout) throws InterruptedException, ExecutionException {
-        short replicas = replicationFactor(admin, layout);
-        List<NewTopic> wanted = definitions(layout, replicas);
         Set<String> existing = admin.listTopics().names().get();
-        List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
+        List<String> wanted = definitions(layout, (short) 1).stream().map(NewTopic::name).toList();
+        // The replication factor is asked of the cluster only when something is to be created: a worker
+        // restarting while one broker of three is down must start on the topics that exist.
+        List<NewTopic> missing = existing.containsAll(wanted) ? List.of()
+                : definitions(layout, replicationFactor(admin, layout)).stream().filter(t -> !existing.contains(t.name())).toList();
         Set<String> created = new java.util.HashSet<>();
         if (!missing.isEmpty()) {
             var result = admin.createTopics(missing);
@@ -230,11 +233,11 @@ public record Topics(String prefix) {
                         + "PREFIXED topic ACL on the topic prefix, or have an admin run './streamaug topics' first");
             }
         }
-        Map<String, TopicDescription> described = awaitReady(admin, wanted.stream().map(NewTopic::name).toList(), created);
+        Map<String, TopicDescription> described = awaitReady(admin, wanted, created);
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
-        for (NewTopic topic : wanted) {
-            TopicDescription description = described.get(topic.name());
-            outcomes.put(topic.name(), new Outcome(topic.name(), created.contains(topic.name()),
+        for (String topic : wanted) {
+            TopicDescription description = described.get(topic);
+            outcomes.put(topic, new Outcome(topic, created.contains(topic),
                     description.partitions().size(), description.partitions().get(0).replicas().size()));
         }
         return List.copyOf(outcomes.values());

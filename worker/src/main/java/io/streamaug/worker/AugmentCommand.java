@@ -24,6 +24,9 @@ import picocli.CommandLine.Option;
         description = {"Run an augment worker (Kafka Streams, exactly-once): raw images → prepared records.",
             "Start more instances with the same --application-id to share the partitions."})
 public final class AugmentCommand implements Callable<Integer> {
+    /** The environment variable that names this instance for static group membership (a pod's name). */
+    public static final String ENV_INSTANCE_ID = "STREAMAUG_INSTANCE_ID";
+
     @Mixin
     KafkaOptions kafka;
 
@@ -81,6 +84,13 @@ public final class AugmentCommand implements Callable<Integer> {
 
     @Mixin
     TopicOptions topicOptions;
+
+    @Option(names = "--instance-id", paramLabel = "ID", defaultValue = "${env:" + AugmentCommand.ENV_INSTANCE_ID + "}",
+            description = {"A stable name for this instance (a StatefulSet pod's name; or env STREAMAUG_INSTANCE_ID): "
+                + "Kafka's static membership. An instance that crashes and comes back under the same id, with the "
+                + "same --state-dir, takes its partitions back at once, without a rebalance; the others wait for it "
+                + "for the session timeout (10 s). Default: none (dynamic membership)."})
+    String instanceId;
 
     /** Waits until the dataset's training statistics are published, saying so, and uses them. */
     private Normalization awaitStats() throws InterruptedException {
@@ -162,8 +172,12 @@ public final class AugmentCommand implements Callable<Integer> {
         }
         TextSpec text = textSpec.equals("none") ? null : SpecLoader.resolveText(textSpec);
         Path state = java.nio.file.Files.createDirectories(stateDir);
+        java.util.Properties client = kafka.clientProperties();
+        if (instanceId != null && !instanceId.isBlank()) {
+            client.put(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId.strip());
+        }
         try {
-            return new WorkerSetup(kafka.clientProperties(), kafka.topics(), kafka.topics().name(applicationId), threads,
+            return new WorkerSetup(client, kafka.topics(), kafka.topics().name(applicationId), threads,
                     state, pipelineSpec,
                     normalization, imageLimits.limits(), text, mixBuffer);
         } catch (IllegalArgumentException e) {

@@ -76,6 +76,9 @@ public final class RecordSource implements AutoCloseable {
     private long waitNanos;
     private long firstRecordAt;
     private long lastRecordAt;
+    /** Since when no record came, for idle_timeout: from the first record, or from the start for a resumed reader. */
+    private long idleSince;
+    private boolean resumed;
     private boolean idleEnd;
 
     /** A source over the given clients (tests pass Kafka's mock consumer and producer); it closes them. */
@@ -106,6 +109,9 @@ public final class RecordSource implements AutoCloseable {
         buffer.restore(position.buffered(), position.randomState());
         statsVersion = position.statsVersion();
         deadLetters = position.deadLetters();
+        // A resumed reader has seen its stream already: if nothing is left, idle_timeout ends it as it
+        // would have ended the run it resumes (a fresh one waits for its first record, however late).
+        resumed = true;
     }
 
     /** Assigns every partition of the train topic and seeks each to its next offset, or to the start. */
@@ -134,6 +140,9 @@ public final class RecordSource implements AutoCloseable {
      * {@code max_samples}, or (with {@code idle_timeout}) no record came for that long.
      */
     public void read(Check check, Sink sink, BooleanSupplier stop, LongSupplier taken) {
+        if (resumed && idleSince == 0) {
+            idleSince = System.nanoTime();
+        }
         outer:
         while (!stop.getAsBoolean()) {
             long pollStart = System.nanoTime();
@@ -141,13 +150,14 @@ public final class RecordSource implements AutoCloseable {
             if (firstRecordAt != 0) {
                 waitNanos += System.nanoTime() - pollStart;
             }
-            if (records.isEmpty() && firstRecordAt != 0 && config.io().idleTimeout() > 0
-                    && System.nanoTime() - lastRecordAt > Duration.ofSeconds(config.io().idleTimeout()).toNanos()) {
+            if (records.isEmpty() && idleSince != 0 && config.io().idleTimeout() > 0
+                    && System.nanoTime() - idleSince > Duration.ofSeconds(config.io().idleTimeout()).toNanos()) {
                 idleEnd = true;
                 break;
             }
             for (ConsumerRecord<byte[], byte[]> record : records) {
                 lastRecordAt = System.nanoTime();
+                idleSince = lastRecordAt;
                 if (firstRecordAt == 0) {
                     firstRecordAt = lastRecordAt;
                 }
@@ -166,7 +176,7 @@ public final class RecordSource implements AutoCloseable {
             }
         }
         if (idleEnd) {
-            waitNanos -= Math.min(waitNanos, System.nanoTime() - lastRecordAt); // the idle tail is not waiting for data
+            waitNanos -= Math.min(waitNanos, System.nanoTime() - idleSince); // the idle tail is not waiting for data
         }
     }
 

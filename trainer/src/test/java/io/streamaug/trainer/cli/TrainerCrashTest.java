@@ -100,6 +100,13 @@ class TrainerCrashTest {
         assertThat(resumed.net().params().data().asFloat())
                 .as("killed at step %d and resumed = never interrupted", killedAfter)
                 .containsExactly(reference.network().params().data().asFloat());
+
+        // Started again on a finished run, with nothing left to read: it stops at its idle timeout and trains nothing.
+        OnlineTrainer.Result again = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> new OnlineTrainer(kafka.clientProperties(), topics, TrainConfig.load(null, settings),
+                        runs.resolve("reference"), Toy.CLASSES, null, line -> { }).run());
+        assertThat(again.samplesThisRun()).isZero();
+        assertThat(again.trainedCount()).isEqualTo(RECORDS);
     }
 
     @Test
