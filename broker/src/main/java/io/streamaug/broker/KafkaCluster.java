@@ -129,7 +129,49 @@ public final class KafkaCluster implements AutoCloseable {
             throw new IllegalStateException("node " + node + " is running");
         }
         launch(node);
+        awaitNode(node, READY);
         awaitNodes(size(), READY);
+    }
+
+    /**
+     * Waits until node {@code node} itself answers on its client port and sees itself in the
+     * cluster: a node killed a moment ago is still listed by the others until its broker session
+     * times out, so the cluster's view alone does not say the node is back.
+     */
+    private void awaitNode(int node, Duration timeout) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + clientPorts[node - 1]);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no answer";
+        try (Admin admin = Admin.create(props)) {
+            while (System.nanoTime() < deadline) {
+                if (nodes[node - 1] != null && !nodes[node - 1].isAlive()) {
+                    throw new BrokerStartException("node " + node + " exited with status " + nodes[node - 1].exitValue()
+                            + "; see " + nodeDir(node).resolve("broker.log"));
+                }
+                try {
+                    var cluster = admin.describeCluster();
+                    if (cluster.nodes().get(5, TimeUnit.SECONDS).stream().anyMatch(n -> n.id() == node)) {
+                        return;
+                    }
+                    last = "node " + node + " answers but is not registered yet";
+                } catch (Exception e) {
+                    if (e instanceof InterruptedException) {
+                        Thread.currentThread().interrupt();
+                        throw new BrokerStartException("interrupted while waiting for node " + node, e);
+                    }
+                    last = e.getMessage();
+                }
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new BrokerStartException("interrupted while waiting for node " + node, e);
+                }
+            }
+        }
+        throw new BrokerStartException("node " + node + " did not come back within " + timeout.toSeconds() + " s (" + last
+                + "); see " + nodeDir(node).resolve("broker.log"));
     }
 
     private Path nodeDir(int node) {

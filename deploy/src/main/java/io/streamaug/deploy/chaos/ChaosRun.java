@@ -147,6 +147,7 @@ public final class ChaosRun {
         Checkpoint.State trained;
         List<String> unexpected = new ArrayList<>();
         double longestStall;
+        double startup;
         List<Map<String, Object>> stalls;
         try (Fleet workers = track(new Fleet("worker", MAX_WORKERS, dir.resolve("logs"), slot -> worker(bootstrap, live, spec,
                         dir.resolve("state").resolve("worker-" + slot), settings.staticMembership() ? "chaos-worker-" + slot : null)));
@@ -187,6 +188,7 @@ public final class ChaosRun {
                 Thread.sleep(1000);
             }
             longestStall = monitor.longest();
+            startup = monitor.startup();
             stalls = monitor.report();
             say("verifying: reading every prepared topic read_committed");
             delivered = Delivery.read(client, live, DATASET, Duration.ofMinutes(2));
@@ -238,6 +240,7 @@ public final class ChaosRun {
         results.put("trainer_fingerprint_matches", trained.trainedFingerprint() == delivered.trainFingerprint());
         results.put("longest_stall_s", Math.round(longestStall * 10) / 10.0);
         results.put("stalls", stalls);
+        results.put("workers_first_commit_s", Math.round(startup * 10) / 10.0);
         results.put("unexpected_exits", unexpected);
         results.put("examples", verdict.examples());
         results.put("membership", settings.staticMembership() ? "static" : "dynamic");

@@ -16,8 +16,8 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Watches the workers' progress from outside, as an operator would: twice a second, the offsets
  * the application has committed on its input topics. A stall is a stretch during which input was
- * waiting and the committed offsets did not move; each stall of 2 s or more is kept with the last
- * fault before its end.
+ * waiting and the committed offsets did not move, counted from the workers' first commit (before
+ * it they are starting up); each stall of 2 s or more is kept with the faults that led into it.
  */
 final class StallMonitor implements AutoCloseable {
     /** One stall: when it began (seconds since the monitor started), how long it lasted, and the fault before it. */
@@ -31,7 +31,9 @@ final class StallMonitor implements AutoCloseable {
     private final List<Stall> stalls = new ArrayList<>();
     private final Thread thread;
     private volatile boolean stopping;
-    private volatile String lastFault = "the start";
+    private final List<long[]> faultTimes = new ArrayList<>();
+    private final List<String> faultNames = new ArrayList<>();
+    private long firstProgress;
     private volatile long committed;
     private volatile long lag = -1;
     private long lastProgress = System.nanoTime();
@@ -49,9 +51,27 @@ final class StallMonitor implements AutoCloseable {
         thread.start();
     }
 
-    /** Says which fault came last, for the stalls that follow it. */
-    void fault(String what) {
-        lastFault = what;
+    /** Notes a fault as it happens, so that the stalls around it name it. */
+    synchronized void fault(String what) {
+        faultTimes.add(new long[] {System.nanoTime()});
+        faultNames.add(what);
+    }
+
+    /** Seconds from the monitor's start to the workers' first commit (-1: none yet): their start-up, not a stall. */
+    synchronized double startup() {
+        return firstProgress == 0 ? -1 : seconds(firstProgress);
+    }
+
+    /** The faults from 2 s before {@code from} to {@code to}, or "no fault". */
+    private String faultsBetween(long from, long to) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < faultTimes.size(); i++) {
+            long at = faultTimes.get(i)[0];
+            if (at >= from - 2_000_000_000L && at <= to) {
+                names.add(faultNames.get(i));
+            }
+        }
+        return names.isEmpty() ? "no fault" : String.join("; ", names);
     }
 
     /** Input records the workers have committed as processed, as last seen. */
@@ -66,9 +86,10 @@ final class StallMonitor implements AutoCloseable {
 
     synchronized List<Stall> stalls() {
         List<Stall> all = new ArrayList<>(stalls);
-        double open = (System.nanoTime() - lastProgress) / 1e9;
-        if (open >= 2) {
-            all.add(new Stall(seconds(lastProgress), open, lastFault));
+        long now = System.nanoTime();
+        double open = (now - lastProgress) / 1e9;
+        if (firstProgress != 0 && open >= 2) {
+            all.add(new Stall(seconds(lastProgress), open, faultsBetween(lastProgress, now)));
         }
         return all;
     }
@@ -125,9 +146,13 @@ final class StallMonitor implements AutoCloseable {
         committed = Math.max(committed, sum);
         lag = waiting;
         if (progressed) {
-            double stalled = (now - lastProgress) / 1e9;
-            if (stalled >= 2) {
-                stalls.add(new Stall(seconds(lastProgress), stalled, lastFault));
+            if (firstProgress == 0) {
+                firstProgress = sum > 0 ? now : 0; // before the first commit the workers are starting, not stalled
+            } else {
+                double stalled = (now - lastProgress) / 1e9;
+                if (stalled >= 2) {
+                    stalls.add(new Stall(seconds(lastProgress), stalled, faultsBetween(lastProgress, now)));
+                }
             }
             lastProgress = now;
         }
