@@ -14,9 +14,9 @@ from __future__ import annotations
 import argparse
 import faulthandler
 import json
+import math
 import os
 import signal
-import math
 import time
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -197,7 +197,8 @@ def main(argv: Optional[list[str]] = None) -> dict[str, Any]:
             dist.all_gather_object(sizes, keys_log.tell() if keys_log else 0)
         if rank == 0:
             save(args.checkpoint, {"model": model.state_dict(), "optimiser": optimiser.state_dict(),
-                                   "scheduler": scheduler.state_dict(), "stream": state, "step": step, "samples": samples, "keys_log": sizes})
+                                   "scheduler": scheduler.state_dict(), "stream": state, "step": step,
+                                   "samples": samples, "keys_log": sizes})
         if world > 1:
             dist.barrier()
 
