@@ -14,11 +14,12 @@ from __future__ import annotations
 import argparse
 import faulthandler
 import json
+import math
 import os
 import signal
 import time
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import torch
 import torch.distributed as dist
@@ -48,6 +49,20 @@ def cnn(classes: int, dropout: float, channels: tuple[int, ...] = (32, 64), hidd
     layers += [nn.Flatten(), nn.Dropout(dropout), nn.Linear(c * side * side, hidden), nn.LayerNorm(hidden),
                nn.ReLU(), nn.Dropout(dropout), nn.Linear(hidden, classes)]
     return nn.Sequential(*layers)
+
+
+def schedule(kind: str, lr: float, warmup: int, total: int, min_lr: float) -> Callable[[int], float]:
+    """The learning rate at a 0-based step, as the DL4J trainer's `LrSchedule`: a linear warm-up from
+    lr/warmup to lr over `warmup` steps, then constant (`none`) or a cosine from lr to `min_lr` at
+    step `total`, held there after."""
+    def at(step: int) -> float:
+        if step < warmup:
+            return lr * (step + 1) / warmup
+        if kind == "none":
+            return lr
+        progress = min(1.0, (step - warmup) / max(1, total - warmup))
+        return min_lr + (lr - min_lr) * 0.5 * (1 + math.cos(math.pi * progress))
+    return at
 
 
 def init(model: nn.Module) -> None:
@@ -103,6 +118,12 @@ def main(argv: Optional[list[str]] = None) -> dict[str, Any]:
     a.add_argument("--batch-size", type=int, default=32)
     a.add_argument("--shuffle-buffer", type=int, default=2048)
     a.add_argument("--lr", type=float, default=1e-3)
+    a.add_argument("--schedule", choices=("none", "cosine"), default="none",
+                   help="learning-rate schedule by step, as the DL4J trainer's (default: none = constant)")
+    a.add_argument("--warmup-steps", type=int, default=0, help="linear warm-up from lr/N to lr over N steps")
+    a.add_argument("--total-steps", type=int, default=0,
+                   help="the cosine reaches --min-lr at this step (default: --max-steps)")
+    a.add_argument("--min-lr", type=float, default=0.0, help="the cosine's floor (default: 0)")
     a.add_argument("--weight-decay", type=float, default=1e-4)
     a.add_argument("--dropout", type=float, default=0.1)
     a.add_argument("--label-smoothing", type=float, default=0.1)
@@ -112,6 +133,7 @@ def main(argv: Optional[list[str]] = None) -> dict[str, Any]:
     a.add_argument("--idle-timeout", type=float, default=30.0)
     a.add_argument("--to-end", action="store_true", help="stop at the end offsets found at start")
     a.add_argument("--max-steps", type=int, default=0)
+    a.add_argument("--log-every", type=int, default=0, help="print step, samples, loss and lr every N steps")
     a.add_argument("--checkpoint", type=Path, help="checkpoint file: resumed from when it exists")
     a.add_argument("--checkpoint-every", type=int, default=500)
     a.add_argument("--keys-log", type=Path, help="append each trained sample id here (per rank: .rankN); "
@@ -120,6 +142,12 @@ def main(argv: Optional[list[str]] = None) -> dict[str, Any]:
     a.add_argument("--json", type=Path, help="write the run's summary here")
     a.add_argument("--kafka", action="append", default=[], metavar="KEY=VALUE", help="any librdkafka setting")
     args = a.parse_args(argv)
+    total_steps = args.total_steps or args.max_steps
+    if args.schedule == "cosine" and total_steps <= args.warmup_steps:
+        a.error(f"--schedule cosine decays over --total-steps (or --max-steps), which must exceed --warmup-steps "
+                f"({args.warmup_steps}), got {total_steps}")
+    if not 0 <= args.min_lr <= args.lr:
+        a.error(f"--min-lr must be in [0, --lr], got {args.min_lr}")
     faulthandler.register(signal.SIGUSR1, all_threads=True)  # `kill -USR1 PID` prints where it is
     args.kafka = dict(kv.split("=", 1) for kv in args.kafka)
     if args.threads:
@@ -133,6 +161,8 @@ def main(argv: Optional[list[str]] = None) -> dict[str, Any]:
     model = mlp(args.classes, args.dropout) if args.model == "mlp" else cnn(args.classes, args.dropout)
     init(model)
     optimiser = torch.optim.Adam(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
+    rate = schedule(args.schedule, args.lr, args.warmup_steps, total_steps, args.min_lr)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: rate(s) / args.lr)
     stream = PreparedStream(args.bootstrap, args.topic, batch_size=args.batch_size,
                             shuffle_buffer=args.shuffle_buffer, seed=args.seed, dataset=args.dataset,
                             idle_timeout=args.idle_timeout, to_end=args.to_end, kafka=args.kafka,
@@ -144,12 +174,14 @@ def main(argv: Optional[list[str]] = None) -> dict[str, Any]:
         ck = torch.load(args.checkpoint)
         model.load_state_dict(ck["model"])
         optimiser.load_state_dict(ck["optimiser"])
+        scheduler.load_state_dict(ck["scheduler"])
         stream.load_state_dict(ck["stream"])
         step, samples = ck["step"], ck["samples"]
         if keys_path is not None:
             with open(keys_path, "ab") as f:
                 f.truncate(ck["keys_log"][rank])
-        print(f"rank {rank}: resumed at step {step} ({samples} samples) from {args.checkpoint}", flush=True)
+        print(f"rank {rank}: resumed at step {step} ({samples} samples, lr {scheduler.get_last_lr()[0]:.6g}) "
+              f"from {args.checkpoint}", flush=True)
     elif keys_path is not None:
         keys_path.write_bytes(b"")
     net: nn.Module = nn.parallel.DistributedDataParallel(model) if world > 1 else model
@@ -165,7 +197,8 @@ def main(argv: Optional[list[str]] = None) -> dict[str, Any]:
             dist.all_gather_object(sizes, keys_log.tell() if keys_log else 0)
         if rank == 0:
             save(args.checkpoint, {"model": model.state_dict(), "optimiser": optimiser.state_dict(),
-                                   "stream": state, "step": step, "samples": samples, "keys_log": sizes})
+                                   "scheduler": scheduler.state_dict(), "stream": state, "step": step,
+                                   "samples": samples, "keys_log": sizes})
         if world > 1:
             dist.barrier()
 
@@ -189,10 +222,15 @@ def main(argv: Optional[list[str]] = None) -> dict[str, Any]:
             waited += wait
         x, y = batch
         optimiser.zero_grad(set_to_none=True)
-        loss_of(net(x), y, args.label_smoothing).backward()
+        lr = scheduler.get_last_lr()[0]
+        loss = loss_of(net(x), y, args.label_smoothing)
+        loss.backward()
         optimiser.step()
+        scheduler.step()
         step += 1
         samples += len(y)
+        if args.log_every and step % args.log_every == 0 and rank == 0:
+            print(json.dumps({"step": step, "samples": samples, "loss": round(loss.item(), 5), "lr": lr}), flush=True)
         if keys_log is not None and batch.keys:
             keys_log.write(("\n".join(batch.keys) + "\n").encode())
             keys_log.flush()

@@ -1,6 +1,9 @@
-"""The example trainer as child processes: killed with SIGKILL and resumed, and under DDP (gloo)."""
+"""The example trainer as child processes: killed with SIGKILL and resumed (its data and its learning-rate
+schedule), and under DDP (gloo)."""
 from __future__ import annotations
 
+import json
+import math
 import os
 import re
 import signal
@@ -10,6 +13,8 @@ import time
 from collections import Counter
 from pathlib import Path
 from typing import Optional
+
+import pytest
 
 from conftest import Pipeline, free_port, topic_records
 
@@ -31,7 +36,8 @@ def trainer(p: Pipeline, tmp: Path, *extra: str) -> list[str]:
 
 def test_sigkill_three_times_then_resume_trains_every_record_once(pipeline: Pipeline, tmp_path: Path) -> None:
     cmd = trainer(pipeline, tmp_path, "--model", "cnn", "--batch-size", "16", "--shuffle-buffer", "300",
-                  "--checkpoint-every", "4", "--no-eval")
+                  "--checkpoint-every", "4", "--no-eval", "--schedule", "cosine", "--warmup-steps", "5",
+                  "--total-steps", str(-(-pipeline.train_count // 16)))
     keys = tmp_path / "keys"
     outputs: list[str] = []
     total = pipeline.train_count
@@ -60,6 +66,36 @@ def test_sigkill_three_times_then_resume_trains_every_record_once(pipeline: Pipe
     trained = Counter(lines(keys))
     assert trained == topic_keys(pipeline)  # every record once: none lost, none twice
     assert max(trained.values()) == 1
+
+
+def step_rates(out: str) -> dict[int, float]:
+    """Step → learning rate, from the trainer's `--log-every` lines."""
+    rows = (json.loads(line) for line in out.splitlines() if line.startswith('{"step"'))
+    return {row["step"]: row["lr"] for row in rows}
+
+
+def test_a_resumed_run_continues_the_learning_rate_schedule(pipeline: Pipeline, tmp_path: Path) -> None:
+    lr, warmup, total, min_lr = 1e-3, 4, 30, 1e-4
+    schedule = ("--model", "mlp", "--no-eval", "--log-every", "1", "--checkpoint-every", "0", "--lr", str(lr),
+                "--schedule", "cosine", "--warmup-steps", str(warmup), "--total-steps", str(total),
+                "--min-lr", str(min_lr))
+
+    def run(directory: str, max_steps: int) -> str:
+        (tmp_path / directory).mkdir(exist_ok=True)
+        done = subprocess.run(trainer(pipeline, tmp_path / directory, *schedule, "--max-steps", str(max_steps)),
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=180)
+        assert done.returncode == 0, done.stdout
+        return done.stdout
+
+    uninterrupted = step_rates(run("whole", 25))
+    before, after = run("stopped", 11), run("stopped", 25)
+    assert "resumed at step 11" in after
+    assert set(step_rates(after)) == set(range(12, 26))
+    assert {**step_rates(before), **step_rates(after)} == uninterrupted  # every step's rate, exactly
+    # The shape DL4J's LrSchedule gives: a linear warm-up, then a cosine to min_lr at `total`.
+    assert uninterrupted[1] == pytest.approx(lr / warmup) and uninterrupted[warmup] == pytest.approx(lr)
+    progress = (25 - 1 - warmup) / (total - warmup)
+    assert uninterrupted[25] == pytest.approx(min_lr + (lr - min_lr) * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
 def run_ranks(p: Pipeline, tmp: Path, *extra: str, world: int = 2) -> list[str]:

@@ -6,7 +6,6 @@ import io.streamaug.trainer.eval.Evaluator;
 import io.streamaug.trainer.eval.Scores;
 import io.streamaug.trainer.eval.TestTimeViews;
 import io.streamaug.trainer.features.Featuriser;
-import io.streamaug.trainer.model.LrSchedule;
 import io.streamaug.trainer.model.Models;
 import java.util.List;
 import java.util.Locale;
@@ -24,7 +23,6 @@ public final class Learner implements AutoCloseable {
     private final Featuriser features;
     private final MultiLayerNetwork net;
     private final BatchBuilder batches;
-    private final LrSchedule schedule;
     private final int classes;
     private final TrainConfig config;
 
@@ -38,7 +36,6 @@ public final class Learner implements AutoCloseable {
         this.net = net;
         this.classes = classes;
         this.batches = new BatchBuilder(features, classes, config.regularisation().labelSmoothing());
-        this.schedule = Models.schedule(config);
     }
 
     /**
@@ -88,7 +85,9 @@ public final class Learner implements AutoCloseable {
                     trainAcc = accuracy(output, batch);
                 }
             }
-            double lr = schedule.at(net.getIterationCount());
+            // The rate the updater's own schedule gives at the network's iteration count: after a
+            // resume both come from the checkpoint, so this is the rate actually used.
+            double lr = net.getLearningRate(0);
             net.fit(data);
             return new Step(net.score(), lr, trainAcc, initial);
         } finally {

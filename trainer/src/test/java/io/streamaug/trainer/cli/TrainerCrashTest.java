@@ -2,6 +2,7 @@ package io.streamaug.trainer.cli;
 
 import io.streamaug.core.process.ChildJvm;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamaug.broker.testing.KafkaBrokerExtension;
@@ -15,7 +16,6 @@ import io.streamaug.trainer.core.OnlineTrainer;
 import io.streamaug.trainer.report.MetricsLog;
 import io.streamaug.trainer.source.Buffered;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Exact resume: a trainer JVM killed with SIGKILL mid-run and started again trains on exactly the
- * offsets produced — none twice, none skipped — and ends with the same parameters as a run that
- * was never interrupted (one partition and no dropout make the run deterministic).
+ * offsets produced — none twice, none skipped — continues its learning-rate schedule where it was,
+ * and ends with the same parameters as a run that was never interrupted (one partition and no
+ * dropout make the run deterministic).
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class TrainerCrashTest {
@@ -36,7 +37,7 @@ class TrainerCrashTest {
     private static final int BATCH = 4;
 
     @Test
-    void aKilledTrainerResumesFromItsCheckpointAndTrainsEveryRecordOnce(TestKafka kafka, @TempDir Path dir) throws Exception {
+    void aKilledTrainerResumesFromItsCheckpointTrainsEveryRecordOnceAndContinuesItsSchedule(TestKafka kafka, @TempDir Path dir) throws Exception {
         Topics topics = Toy.topics(kafka, "crash", 1);
         List<PreparedSample> samples = Toy.train(RECORDS, 11);
         Toy.produce(kafka, topics.augmentedTrain(), samples);
@@ -50,6 +51,10 @@ class TrainerCrashTest {
         settings.put("eval_every", "0");
         settings.put("checkpoint_every", "25");
         settings.put("seed", "7");
+        settings.put("schedule", "cosine");
+        settings.put("warmup_steps", "50");
+        settings.put("total_steps", String.valueOf(RECORDS / BATCH));
+        settings.put("min_lr", "1e-4");
         Path runs = dir.resolve("runs");
         Path checkpoints = runs.resolve("crash").resolve("checkpoints");
 
@@ -82,13 +87,8 @@ class TrainerCrashTest {
         assertThat(state.step()).isEqualTo(RECORDS / BATCH);
         assertThat(state.offsets()).containsEntry(0, (long) RECORDS);
         assertThat(resumed.buffer()).isEmpty();
-        List<Long> steps = new ArrayList<>();
-        for (JsonNode line : MetricsLog.read(runs.resolve("crash").resolve("metrics.jsonl"))) {
-            if ("step".equals(line.path("type").asText())) {
-                steps.add(line.path("step").asLong());
-            }
-        }
-        assertThat(steps).containsExactlyElementsOf(LongStream.rangeClosed(1, RECORDS / BATCH).boxed().toList());
+        Map<Long, Double> rates = rates(runs.resolve("crash"));
+        assertThat(rates.keySet()).containsExactlyElementsOf(LongStream.rangeClosed(1, RECORDS / BATCH).boxed().toList());
 
         // The same settings, never interrupted, in this JVM: bit-identical parameters.
         settings.put("name", "reference");
@@ -97,6 +97,12 @@ class TrainerCrashTest {
                 runs.resolve("reference"), Toy.CLASSES, null, line -> { });
         OnlineTrainer.Result result = reference.run();
         assertThat(result.trainedFingerprint()).isEqualTo(expectedFingerprint);
+        Map<Long, Double> uninterrupted = rates(runs.resolve("reference"));
+        assertThat(rates.get(killedAfter + 1)).as("the rate of the first step after the resume")
+                .isEqualTo(uninterrupted.get(killedAfter + 1)).isLessThan(1e-2).isGreaterThan(1e-4);
+        assertThat(rates).as("the rate the updater used at each step, killed at step %d and resumed = never interrupted",
+                killedAfter).isEqualTo(uninterrupted);
+        assertThat(rates.get((long) RECORDS / BATCH)).as("decayed to min_lr").isCloseTo(1e-4, within(1e-6));
         assertThat(resumed.net().params().data().asFloat())
                 .as("killed at step %d and resumed = never interrupted", killedAfter)
                 .containsExactly(reference.network().params().data().asFloat());
@@ -141,6 +147,17 @@ class TrainerCrashTest {
                 .isEqualTo(number(out, "(?m)^sweep-1\\s+1e-2\\s+(\\d+)\\s"));
         assertThat(out).containsPattern("(?m)^sweep-2\\s+1e-3\\s+not started");
         assertThat(runs.resolve("sweep-2")).as("the queued trainer never started").doesNotExist();
+    }
+
+    /** The learning rate of each step, from a run's metrics. */
+    private static Map<Long, Double> rates(Path run) throws Exception {
+        Map<Long, Double> rates = new LinkedHashMap<>();
+        for (JsonNode line : MetricsLog.read(run.resolve("metrics.jsonl"))) {
+            if ("step".equals(line.path("type").asText())) {
+                rates.put(line.path("step").asLong(), line.path("lr").asDouble());
+            }
+        }
+        return rates;
     }
 
     /** Sends SIGTERM (as Ctrl-C or a container stop does) once the child has checkpointed step ≥ {@code step}. */
