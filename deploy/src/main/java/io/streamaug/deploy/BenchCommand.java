@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 /** {@code streamaug bench}: the benchmarks whose results docs/benchmarks.md reports. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks (see docs/benchmarks.md for results and how they were measured).",
-        subcommands = {OpsBenchCommand.class, DecodeBenchCommand.class, TextBenchCommand.class, PipelineBenchCommand.class, TrainerBenchCommand.class})
+        subcommands = {OpsBenchCommand.class, DecodeBenchCommand.class, TextBenchCommand.class, PipelineBenchCommand.class, TrainerBenchCommand.class, SoakCommand.class})
 public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
