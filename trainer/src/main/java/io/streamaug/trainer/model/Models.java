@@ -75,7 +75,7 @@ public final class Models {
                 list.layer(index++, new ConvolutionLayer.Builder(3, 3).nOut(channels).convolutionMode(ConvolutionMode.Same)
                         .activation(Activation.IDENTITY).hasBias(norm != Norm.BATCH).build());
                 if (norm == Norm.LAYER) {
-                    list.layer(index++, new LayerNorm2d());
+                    list.layer(index++, new LayerNorm2d.Builder().build());
                 } else if (norm == Norm.BATCH) {
                     list.layer(index++, new BatchNormalization.Builder().build());
                 }

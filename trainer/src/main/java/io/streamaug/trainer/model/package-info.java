@@ -1,6 +1,5 @@
 /**
  * Network construction from a config: the mlp, cnn and text models with layer, batch or no
- * normalisation, the learning-rate schedule DL4J stores with the model, a 2-d layer norm, and a
- * guard against SameDiff's log chatter.
+ * normalisation, the learning-rate schedule DL4J stores with the model, and a 2-d layer norm.
  */
 package io.streamaug.trainer.model;
