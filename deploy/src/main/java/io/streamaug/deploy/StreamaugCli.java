@@ -10,7 +10,6 @@ import io.streamaug.core.cli.Commands;
 import io.streamaug.trainer.cli.EvaluateCommand;
 import io.streamaug.trainer.cli.SweepCommand;
 import io.streamaug.trainer.cli.TrainCommand;
-import io.streamaug.trainer.model.SameDiffChatter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -30,7 +29,6 @@ public final class StreamaugCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        SameDiffChatter.silence();
         System.exit(run(args));
     }
 

@@ -1,56 +1,88 @@
 package io.streamaug.trainer.model;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
-import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.nn.conf.memory.MemoryReport;
+import org.deeplearning4j.nn.weights.IWeightInit;
+import org.deeplearning4j.nn.weights.WeightInitConstant;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.shade.jackson.annotation.JsonIgnoreProperties;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
+import org.nd4j.shade.jackson.annotation.JsonSetter;
 
 /**
  * Layer normalisation for convolutional activations, which DL4J 1.0.0-M2.1 lacks: each example is
  * normalised over all of (C, H, W) on its own, then scaled and shifted by a learnable per-channel
  * gain and bias. It does not depend on the minibatch, so it works down to minibatch 1. Gain and
  * bias are registered as bias parameters, so weight decay does not pull the gain towards zero.
+ *
+ * <p>This is the layer's configuration; {@link LayerNorm2dImpl} computes it. Until the layer was a
+ * native DL4J layer it was a SameDiff layer under this same class name, with the same two
+ * parameters in the same order; its JSON names the updater {@code updater} rather than
+ * {@code iUpdater} and carries SameDiff's parameter shapes, so the setter below and the ignored
+ * properties let networks saved then load into this layer unchanged.
  */
-public final class LayerNorm2d extends SameDiffLayer {
+@JsonIgnoreProperties({"layerParams", "paramWeightInit", "weightInit"})
+public final class LayerNorm2d extends BaseLayer {
     public static final String GAIN = "gain";
     public static final String BIAS = "beta";
+
+    /**
+     * The parameters start at gain 1 and bias 0 whatever the network's weight init. Stating that here
+     * also keeps DL4J from looking for a legacy weight init in a network saved by the SameDiff layer
+     * (and logging a stack trace when it finds none).
+     */
+    private static final IWeightInit START = new WeightInitConstant(1.0);
 
     @JsonProperty("channels")
     private long channels;
 
     /** For JSON. */
     public LayerNorm2d() {
+        weightInitFn = START; // for networks saved by the SameDiff layer, whose JSON has none: see START
     }
 
-    public LayerNorm2d(long channels) {
-        this.channels = channels;
+    private LayerNorm2d(Builder builder) {
+        super(builder);
+        this.weightInitFn = START;
+        this.channels = builder.channels;
     }
 
-    @Override
-    public SDVariable defineLayer(SameDiff sd, SDVariable input, Map<String, SDVariable> params, SDVariable mask) {
-        // ND4J's fused layer_norm (and its fused gradient) standardises over dimensions 1-3 and applies a
-        // gain and bias of shape [C] along dimension 1: four graph ops instead of nine, and about 4 % faster
-        // training of the 32-64 CNN than the same maths spelled out as mean/sub/mul/div/add.
-        SDVariable gain = params.get(GAIN).reshape(channels);
-        SDVariable bias = params.get(BIAS).reshape(channels);
-        return sd.nn().layerNorm(input, gain, bias, true, 1, 2, 3);
+    public long channels() {
+        return channels;
     }
 
-    @Override
-    public void defineParameters(SDLayerParams params) {
-        params.addBiasParam(GAIN, 1, channels, 1, 1);
-        params.addBiasParam(BIAS, 1, channels, 1, 1);
+    /** The updater as the earlier SameDiff layer wrote it into a network's JSON. */
+    @JsonSetter("updater")
+    void setLegacyUpdater(IUpdater updater) {
+        setIUpdater(updater);
     }
 
     @Override
-    public void initializeParameters(Map<String, INDArray> params) {
-        params.get(GAIN).assign(1.0);
-        params.get(BIAS).assign(0.0);
+    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
+            int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
+        LayerNorm2dImpl layer = new LayerNorm2dImpl(conf, networkDataType);
+        layer.setListeners(listeners);
+        layer.setIndex(layerIndex);
+        layer.setParamsViewArray(layerParamsView);
+        layer.setParamTable(initializer().init(conf, layerParamsView, initializeParams));
+        layer.setConf(conf);
+        return layer;
+    }
+
+    @Override
+    public ParamInitializer initializer() {
+        return Params.INSTANCE;
     }
 
     @Override
@@ -60,8 +92,11 @@ public final class LayerNorm2d extends SameDiffLayer {
 
     @Override
     public void setNIn(InputType inputType, boolean override) {
+        if (!(inputType instanceof InputType.InputTypeConvolutional conv)) {
+            throw new IllegalArgumentException("LayerNorm2d normalises convolutional activations, not " + inputType);
+        }
         if (channels == 0 || override) {
-            channels = ((InputType.InputTypeConvolutional) inputType).getChannels();
+            channels = conv.getChannels();
         }
     }
 
@@ -70,8 +105,20 @@ public final class LayerNorm2d extends SameDiffLayer {
         return null;
     }
 
-    public long channels() {
-        return channels;
+    @Override
+    public boolean isPretrainParam(String paramName) {
+        return false;
+    }
+
+    @Override
+    public LayerMemoryReport getMemoryReport(InputType inputType) {
+        long perExample = inputType.arrayElementsPerExample();
+        // The normalised input is kept for the backward pass: one more activation-sized array per example.
+        return new LayerMemoryReport.Builder(layerName, LayerNorm2d.class, inputType, inputType)
+                .standardMemory(2 * channels, 0)
+                .workingMemory(0, perExample, 0, 2 * perExample)
+                .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS)
+                .build();
     }
 
     @Override
@@ -82,5 +129,87 @@ public final class LayerNorm2d extends SameDiffLayer {
     @Override
     public int hashCode() {
         return Long.hashCode(channels) * 31 + super.hashCode();
+    }
+
+    public static final class Builder extends BaseLayer.Builder<Builder> {
+        private long channels;
+
+        /** The number of channels; left at 0 it is taken from the input type. */
+        public Builder channels(long channels) {
+            this.channels = channels;
+            return this;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public LayerNorm2d build() {
+            return new LayerNorm2d(this);
+        }
+    }
+
+    /** Gain then bias, {@code channels} each, both bias parameters; the gain starts at 1, the bias at 0. */
+    static final class Params implements ParamInitializer {
+        static final Params INSTANCE = new Params();
+        private static final List<String> KEYS = List.of(GAIN, BIAS);
+
+        @Override
+        public long numParams(NeuralNetConfiguration conf) {
+            return numParams(conf.getLayer());
+        }
+
+        @Override
+        public long numParams(org.deeplearning4j.nn.conf.layers.Layer layer) {
+            return 2 * ((LayerNorm2d) layer).channels;
+        }
+
+        @Override
+        public List<String> paramKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
+            return KEYS;
+        }
+
+        @Override
+        public List<String> weightKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
+            return List.of();
+        }
+
+        @Override
+        public List<String> biasKeys(org.deeplearning4j.nn.conf.layers.Layer layer) {
+            return KEYS;
+        }
+
+        @Override
+        public boolean isWeightParam(org.deeplearning4j.nn.conf.layers.Layer layer, String key) {
+            return false;
+        }
+
+        @Override
+        public boolean isBiasParam(org.deeplearning4j.nn.conf.layers.Layer layer, String key) {
+            return KEYS.contains(key);
+        }
+
+        @Override
+        public Map<String, INDArray> init(NeuralNetConfiguration conf, INDArray paramsView, boolean initializeParams) {
+            Map<String, INDArray> views = views(conf, paramsView);
+            if (initializeParams) {
+                views.get(GAIN).assign(1.0);
+                views.get(BIAS).assign(0.0);
+            }
+            return views;
+        }
+
+        @Override
+        public Map<String, INDArray> getGradientsFromFlattened(NeuralNetConfiguration conf, INDArray gradientView) {
+            return views(conf, gradientView);
+        }
+
+        /** Views [1, C] of the layer's slice of the flat parameter (or gradient) row. */
+        private static Map<String, INDArray> views(NeuralNetConfiguration conf, INDArray flat) {
+            long c = ((LayerNorm2d) conf.getLayer()).channels;
+            INDArray row = flat.reshape(1, flat.length());
+            Map<String, INDArray> out = new java.util.LinkedHashMap<>();
+            out.put(GAIN, row.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, c)));
+            out.put(BIAS, row.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(c, 2 * c)));
+            return out;
+        }
     }
 }

@@ -4,13 +4,11 @@ import io.streamaug.trainer.config.TrainConfig;
 import io.streamaug.trainer.config.TrainConfig.Norm;
 import io.streamaug.trainer.features.Featuriser;
 import io.streamaug.trainer.features.ImageFeatures;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
@@ -26,8 +24,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * Builds the networks a {@link TrainConfig} names, with its normalisation and recipe:
  * <ul>
  * <li>{@code mlp}: dense layers ({@code hidden}), each followed by the chosen normalisation and ReLU;</li>
- * <li>{@code cnn}: per entry of {@code conv_channels} a 3×3 convolution, normalisation, ReLU and 2×2
- * max-pooling, then one dense layer of {@code hidden[0]} units;</li>
+ * <li>{@code cnn}: per entry of {@code conv_channels} a 3×3 convolution ({@link SameConvolution}),
+ * normalisation, ReLU and 2×2 max-pooling, then one dense layer of {@code hidden[0]} units;</li>
  * <li>{@code text}: the MLP over hashed word and bigram features.</li>
  * </ul>
  * Dropout acts on hidden activations (the inputs of every layer after the first), never on raw
@@ -72,10 +70,9 @@ public final class Models {
             }
             input = InputType.convolutionalFlat(image.height(), image.width(), image.channels());
             for (int channels : config.model().convChannels()) {
-                list.layer(index++, new ConvolutionLayer.Builder(3, 3).nOut(channels).convolutionMode(ConvolutionMode.Same)
-                        .activation(Activation.IDENTITY).hasBias(norm != Norm.BATCH).build());
+                list.layer(index++, new SameConvolution.Builder(3, 3).nOut(channels).hasBias(norm != Norm.BATCH).build());
                 if (norm == Norm.LAYER) {
-                    list.layer(index++, new LayerNorm2d());
+                    list.layer(index++, new LayerNorm2d.Builder().build());
                 } else if (norm == Norm.BATCH) {
                     list.layer(index++, new BatchNormalization.Builder().build());
                 }

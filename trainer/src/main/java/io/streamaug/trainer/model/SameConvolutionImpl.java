@@ -1,0 +1,129 @@
+package io.streamaug.trainer.model;
+
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
+import static org.nd4j.linalg.indexing.NDArrayIndex.point;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.convolution.Convolution;
+
+/**
+ * The computation of {@link SameConvolution}. With x of shape [N, C, H, W] and a kH×kW kernel:
+ * <ul>
+ * <li>x is copied once into a zero-padded [C, N, H+kH−1, W+kW−1] array;</li>
+ * <li>the patch matrix P [C·kH·kW, N·H·W] is filled by one strided copy per kernel tap (i, j): the
+ * padded input shifted by (i, j); every copy writes whole contiguous rows;</li>
+ * <li>z = W [C_out, C·kH·kW] · P, stored [C_out, N, H, W] and returned as its NCHW view (the layout
+ * DL4J's own convolution returns), plus the bias per output channel.</li>
+ * </ul>
+ * Backward: dW = dz · Pᵀ from the kept P, db = Σ dz, and dx by scattering Wᵀ · dz back through the
+ * same shifted views. The matrix products are written as f-order results, which ND4J passes to BLAS
+ * as they are; a c-order result costs an extra transposing copy as large as the product.
+ */
+final class SameConvolutionImpl extends ConvolutionLayer {
+    private INDArray patches; // P, [C·kH·kW, N·H·W], kept from a training forward pass for the backward one
+
+    SameConvolutionImpl(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        if (input.rank() != 4) {
+            throw new IllegalArgumentException("SameConvolution (layer " + index + ") takes [N, C, H, W] activations, got shape "
+                    + java.util.Arrays.toString(input.shape()));
+        }
+        applyDropOutIfNecessary(training, workspaceMgr);
+        INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, training, workspaceMgr);
+        long n = input.size(0);
+        long c = input.size(1);
+        long h = input.size(2);
+        long w = input.size(3);
+        long out = weights.size(0);
+        if (weights.size(1) != c) {
+            throw new IllegalArgumentException("SameConvolution (layer " + index + ") expects " + weights.size(1)
+                    + " input channels, got " + c);
+        }
+        int kH = (int) weights.size(2);
+        int kW = (int) weights.size(3);
+        DataType type = weights.dataType();
+
+        INDArray padded = workspaceMgr.create(ArrayType.FF_WORKING_MEM, type, new long[] {c, n, h + kH - 1, w + kW - 1}, 'c');
+        padded.get(all(), all(), interval(kH / 2, kH / 2 + h), interval(kW / 2, kW / 2 + w)).assign(input.permute(1, 0, 2, 3));
+        ArrayType kept = training ? ArrayType.INPUT : ArrayType.FF_WORKING_MEM;
+        INDArray p = workspaceMgr.createUninitialized(kept, type, new long[] {c, kH, kW, n, h, w}, 'c');
+        for (int i = 0; i < kH; i++) {
+            for (int j = 0; j < kW; j++) {
+                p.get(all(), point(i), point(j), all(), all(), all()).assign(padded.get(all(), all(), interval(i, i + h), interval(j, j + w)));
+            }
+        }
+        INDArray p2 = p.reshape(c * kH * kW, n * h * w);
+
+        INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, type, new long[] {out, n, h, w}, 'c');
+        INDArray z2 = z.reshape(out, n * h * w);
+        p2.transpose().mmuli(weights.reshape(out, c * kH * kW).transpose(), z2.transpose());
+        if (layerConf().hasBias()) {
+            INDArray bias = getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training, workspaceMgr);
+            z2.addiColumnVector(bias.reshape(out, 1));
+        }
+        patches = training ? p2 : null;
+        return z.permute(1, 0, 2, 3);
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        if (patches == null) {
+            throw new IllegalStateException("SameConvolution: backward pass without a training forward pass");
+        }
+        INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr);
+        long n = input.size(0);
+        long c = input.size(1);
+        long h = input.size(2);
+        long w = input.size(3);
+        long out = weights.size(0);
+        int kH = (int) weights.size(2);
+        int kW = (int) weights.size(3);
+        DataType type = weights.dataType();
+
+        INDArray dz = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, type, new long[] {out, n, h, w}, 'c');
+        dz.assign(epsilon.permute(1, 0, 2, 3));
+        INDArray dz2 = dz.reshape(out, n * h * w);
+        INDArray w2 = weights.reshape(out, c * kH * kW);
+
+        INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+        patches.mmuli(dz2.transpose(), weightGrad.reshape(out, c * kH * kW).transpose());
+        Gradient gradient = new DefaultGradient();
+        if (layerConf().hasBias()) {
+            INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
+            biasGrad.assign(dz2.sum(1).reshape(biasGrad.shape()));
+            gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
+        }
+        gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
+
+        INDArray dp = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, type, new long[] {c, kH, kW, n, h, w}, 'c');
+        dz2.transpose().mmuli(w2, dp.reshape(c * kH * kW, n * h * w).transpose());
+        // ND4J's col2im sums the taps back into place; it reads dp through a permuted view, in any order.
+        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, type, new long[] {n, c, h, w}, 'c');
+        Convolution.col2im(dp.permute(3, 0, 1, 2, 4, 5), dx, 1, 1, kH / 2, kW / 2, (int) h, (int) w, 1, 1);
+        patches = null;
+        weightNoiseParams.clear();
+        return new Pair<>(gradient, dx);
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        patches = null;
+    }
+}

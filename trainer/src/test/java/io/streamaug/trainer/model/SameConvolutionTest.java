@@ -1,0 +1,124 @@
+package io.streamaug.trainer.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.Random;
+import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+class SameConvolutionTest {
+    private static INDArray uniform(long seed, DataType type, long... shape) {
+        Random random = new Random(seed);
+        double[] values = new double[(int) (shape[0] * shape[1] * shape[2] * shape[3])];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = random.nextDouble() * 2 - 1;
+        }
+        return Nd4j.create(values, shape, type);
+    }
+
+    private static INDArray oneHot(int rows, DataType type) {
+        INDArray y = Nd4j.zeros(type, rows, 3);
+        for (int i = 0; i < rows; i++) {
+            y.putScalar(i, i % 3, 1.0);
+        }
+        return y;
+    }
+
+    /**
+     * Two convolutions (3×3 without bias, then 5×3 with bias) with tanh after each, then softmax: the
+     * second one's input gradient reaches the first one's weights, so every part of the backward pass
+     * is checked. {@code same} chooses this layer, else DL4J's own convolution with the same settings.
+     */
+    private static MultiLayerNetwork net(boolean same, DataType type, boolean noOp) {
+        var list = new NeuralNetConfiguration.Builder().seed(4).dataType(type).updater(noOp ? new NoOp() : new Adam(1e-2))
+                .weightInit(WeightInit.XAVIER).list()
+                .layer(same ? new SameConvolution.Builder(3, 3).nOut(3).hasBias(false).build()
+                        : new ConvolutionLayer.Builder(3, 3).nOut(3).hasBias(false).convolutionMode(ConvolutionMode.Same)
+                                .activation(Activation.IDENTITY).build())
+                .layer(new ActivationLayer.Builder().activation(Activation.TANH).build())
+                .layer(same ? new SameConvolution.Builder(5, 3).nOut(2).biasInit(0.1).build()
+                        : new ConvolutionLayer.Builder(5, 3).nOut(2).biasInit(0.1).convolutionMode(ConvolutionMode.Same)
+                                .activation(Activation.IDENTITY).build())
+                .layer(new ActivationLayer.Builder().activation(Activation.TANH).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX).build());
+        MultiLayerNetwork net = new MultiLayerNetwork(list.setInputType(InputType.convolutional(6, 5, 2)).build());
+        net.init();
+        return net;
+    }
+
+    @Test
+    void gradientsMatchFiniteDifferencesInDoublePrecision() {
+        DataType before = Nd4j.dataType();
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+        try {
+            MultiLayerNetwork net = net(true, DataType.DOUBLE, true);
+            INDArray x = uniform(5, DataType.DOUBLE, 3, 2, 6, 5);
+            assertThat(GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(x)
+                    .labels(oneHot(3, DataType.DOUBLE)).epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9))).isTrue();
+        } finally {
+            Nd4j.setDefaultDataTypes(before, before);
+        }
+    }
+
+    @Test
+    void outputsGradientsAndTrainingEqualDl4jsConvolution() {
+        MultiLayerNetwork same = net(true, DataType.FLOAT, false);
+        MultiLayerNetwork dl4j = net(false, DataType.FLOAT, false);
+        assertThat(same.params().data().asFloat()).containsExactly(dl4j.params().data().asFloat()); // same init, same layout
+        INDArray x = uniform(6, DataType.FLOAT, 4, 2, 6, 5);
+        INDArray y = oneHot(4, DataType.FLOAT);
+        assertThat(same.output(x, false).data().asFloat()).containsExactly(dl4j.output(x, false).data().asFloat(), within(1e-5f));
+        for (MultiLayerNetwork net : new MultiLayerNetwork[] {same, dl4j}) {
+            net.setInput(x);
+            net.setLabels(y);
+            net.computeGradientAndScore();
+        }
+        assertThat(same.gradient().gradient().data().asFloat())
+                .containsExactly(dl4j.gradient().gradient().data().asFloat(), within(1e-5f));
+        for (int step = 0; step < 10; step++) {
+            same.fit(x, y);
+            dl4j.fit(x, y);
+        }
+        assertThat(same.params().data().asFloat()).containsExactly(dl4j.params().data().asFloat(), within(1e-5f));
+    }
+
+    @Test
+    void savesAndLoads(@TempDir Path dir) throws Exception {
+        MultiLayerNetwork net = net(true, DataType.FLOAT, false);
+        INDArray x = uniform(7, DataType.FLOAT, 2, 2, 6, 5);
+        File file = dir.resolve("net.zip").toFile();
+        ModelSerializer.writeModel(net, file, true);
+        MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(file, true);
+        assertThat(restored.getLayerWiseConfigurations().getConf(0).getLayer()).isInstanceOf(SameConvolution.class);
+        assertThat(restored.output(x, false).data().asFloat()).containsExactly(net.output(x, false).data().asFloat());
+    }
+
+    @Test
+    void refusesWhatItDoesNotCompute() {
+        assertThatThrownBy(() -> new SameConvolution.Builder(2, 3).nOut(4).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("odd kernel");
+        assertThatThrownBy(() -> new SameConvolution.Builder(3, 3).stride(2, 2).nOut(4).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stride 1");
+    }
+}
