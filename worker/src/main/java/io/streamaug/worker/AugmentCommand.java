@@ -62,7 +62,8 @@ public final class AugmentCommand implements Callable<Integer> {
     int metricsPort;
 
     @Option(names = "--progress-every", defaultValue = "10", paramLabel = "SECONDS",
-            description = "Log a progress line this often (default: ${DEFAULT-VALUE}; 0 = never).")
+            description = "Log a progress line this often (default: ${DEFAULT-VALUE}; 0 = never); while no broker is "
+                + "reachable a line says so every 5 s instead.")
     int progressEvery;
 
     @Option(names = "--mix-buffer", defaultValue = "256",
@@ -200,7 +201,7 @@ public final class AugmentCommand implements Callable<Integer> {
         kafka.ensureTopics(topicOptions.layout());
         java.util.concurrent.atomic.AtomicLong deadLetters = new java.util.concurrent.atomic.AtomicLong();
         AugmentWorker worker = setup.build(deadLetters);
-        WorkerMetrics metrics = new WorkerMetrics(worker.streams(), deadLetters);
+        WorkerMetrics metrics = new WorkerMetrics(worker, deadLetters, setup);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             boolean running = worker.state().isRunningOrRebalancing();
             if (running) {
@@ -216,9 +217,7 @@ public final class AugmentCommand implements Callable<Integer> {
         if (metricsPort > 0) {
             System.err.println("metrics at http://localhost:" + metrics.serve(metricsPort) + "/metrics");
         }
-        if (progressEvery > 0) {
-            metrics.logEvery(progressEvery, System.err::println);
-        }
+        metrics.logEvery(progressEvery, System.err::println); // with 0, only the lines saying no broker is reachable
         System.err.println("augment worker '" + setup.applicationId() + "' started: " + topics.rawImages()
                 + (setup.textSpec() == null ? "" : " and " + topics.rawText()) + " → "
                 + topics.augmentedTrain() + ", " + topics.preparedVal() + ", " + topics.preparedTest()

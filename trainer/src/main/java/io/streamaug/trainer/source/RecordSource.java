@@ -2,6 +2,7 @@ package io.streamaug.trainer.source;
 
 import org.apache.kafka.common.header.Header;
 import io.streamaug.kafka.PreparedSerde;
+import io.streamaug.kafka.BrokerOutage;
 import io.streamaug.kafka.DeadLetters;
 import io.streamaug.kafka.Topics;
 import io.streamaug.core.cli.UsageException;
@@ -77,6 +78,7 @@ public final class RecordSource implements AutoCloseable {
     private long firstRecordAt;
     private long lastRecordAt;
     private boolean idleEnd;
+    private BrokerOutage outage;
 
     /** A source over the given clients (tests pass Kafka's mock consumer and producer); it closes them. */
     public RecordSource(org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> dlq,
@@ -93,7 +95,11 @@ public final class RecordSource implements AutoCloseable {
     public static RecordSource open(Properties clientProperties, Topics topics, TrainConfig config, Consumer<String> log) {
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(clientProperties, topics, config));
         try {
-            return new RecordSource(consumer, new KafkaProducer<>(dlqProperties(clientProperties)), topics, config, log);
+            RecordSource source = new RecordSource(consumer, new KafkaProducer<>(dlqProperties(clientProperties)), topics,
+                    config, log);
+            source.outage = new BrokerOutage(String.valueOf(clientProperties.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG)),
+                    "training resumes at the next record not yet read", consumer::metrics, System.nanoTime());
+            return source;
         } catch (RuntimeException e) {
             consumer.close();
             throw e;
@@ -141,8 +147,11 @@ public final class RecordSource implements AutoCloseable {
             if (firstRecordAt != 0) {
                 waitNanos += System.nanoTime() - pollStart;
             }
-            if (records.isEmpty() && firstRecordAt != 0 && config.io().idleTimeout() > 0
-                    && System.nanoTime() - lastRecordAt > Duration.ofSeconds(config.io().idleTimeout()).toNanos()) {
+            if (outage != null) {
+                outage.check(System.nanoTime()).ifPresent(line -> log.accept("trainer " + config.name() + ": " + line));
+            }
+            if (records.isEmpty() && firstRecordAt != 0 && config.io().idleTimeout() > 0 && reachable()
+                    && System.nanoTime() - idleSince() > Duration.ofSeconds(config.io().idleTimeout()).toNanos()) {
                 idleEnd = true;
                 break;
             }
@@ -168,6 +177,16 @@ public final class RecordSource implements AutoCloseable {
         if (idleEnd) {
             waitNanos -= Math.min(waitNanos, System.nanoTime() - lastRecordAt); // the idle tail is not waiting for data
         }
+    }
+
+    /** False while the consumer holds no connection to a broker (then no record coming says nothing of the stream). */
+    private boolean reachable() {
+        return outage == null || outage.connected();
+    }
+
+    /** Since when no record came while a broker was reachable: the last record, or the broker's return after it. */
+    private long idleSince() {
+        return outage == null ? lastRecordAt : Math.max(lastRecordAt, outage.reconnectedAt());
     }
 
     /** Hands what the shuffle buffer still holds to {@code sink}, in shuffled order, while it wants more. */
