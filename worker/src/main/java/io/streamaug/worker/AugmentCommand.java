@@ -4,7 +4,9 @@ import io.streamaug.augment.text.TextSpec;
 import io.streamaug.augment.image.Normalization;
 import io.streamaug.augment.spec.PipelineSpec;
 import io.streamaug.augment.spec.SpecLoader;
+import io.streamaug.kafka.AclRefusal;
 import io.streamaug.kafka.DatasetCatalog;
+import io.streamaug.kafka.PipelineAcls;
 import io.streamaug.core.DatasetStats;
 import io.streamaug.kafka.TopicOptions;
 import io.streamaug.kafka.Topics;
@@ -223,6 +225,13 @@ public final class AugmentCommand implements Callable<Integer> {
                 + topics.augmentedTrain() + ", " + topics.preparedVal() + ", " + topics.preparedTest()
                 + " (dead letters: " + topics.dlq() + "); Ctrl-C to stop");
         worker.awaitStop();
-        return worker.failure() == null ? 0 : 1;
+        if (worker.failure() != null) {
+            // A refused ACL is one line naming the resource and the operations the worker needs on it.
+            AclRefusal.explain(worker.failure(), PipelineAcls.WORKER, topics, setup.applicationId() + "-").ifPresent(line -> {
+                throw new UsageException(line);
+            });
+            return 1;
+        }
+        return 0;
     }
 }

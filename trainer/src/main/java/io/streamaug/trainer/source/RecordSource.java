@@ -124,6 +124,9 @@ public final class RecordSource implements AutoCloseable {
                     + (topics.prefix().isEmpty() ? "" : " --topic-prefix " + topics.prefix()) + "'");
         }
         consumer.assign(partitions);
+        // Ask the group for its offsets now, though the checkpoint's are used: a group the trainer may
+        // not use is then refused at start, not at the final commit after the whole run.
+        consumer.committed(java.util.Set.copyOf(partitions), Duration.ofSeconds(30));
         for (TopicPartition tp : partitions) {
             Long offset = next.get(tp.partition());
             if (offset != null) {
