@@ -120,6 +120,9 @@ class SecuredPipelineTest {
 
     @Test
     void eachRoleWithItsAclsRunsProduceStatsAugmentTrainEndToEnd() throws Exception {
+        for (String command : List.of("topics", "stats", "augment", "train")) {
+            assertThat(cli("producer", command, "--help").code()).isZero(); // cli() checks the help holds no password
+        }
         CliTest.Outcome again = cli("producer", "topics", "--partitions", "2"); // checks the existing topics' settings
         assertThat(again.code()).as(again.err()).isZero();
         CliTest.Outcome produce = cli("producer", "produce", "images", "--bundled", "--train-limit", "300");
