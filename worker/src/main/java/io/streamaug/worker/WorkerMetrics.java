@@ -93,6 +93,9 @@ public final class WorkerMetrics implements AutoCloseable {
         AtomicLong ticks = new AtomicLong();
         timer.scheduleAtFixedRate(() -> {
             try {
+                if (!streams.state().isRunningOrRebalancing()) {
+                    return; // starting or stopping: its clients hold no connection, and no broker is at fault
+                }
                 outage.check(System.nanoTime()).ifPresent(log);
                 if (seconds > 0 && ticks.incrementAndGet() % seconds == 0 && !outage.unreachable()
                         && outage.connections() > 0) {
