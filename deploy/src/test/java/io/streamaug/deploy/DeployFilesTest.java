@@ -209,4 +209,57 @@ class DeployFilesTest {
             }
         }
     }
+
+    /** A Strimzi ACL rule's resource and one operation, as Kafka names them: TOPIC streamaug PREFIXED WRITE. */
+    private static String rule(String type, String name, String patternType, String operation) {
+        return (type.replaceAll("([a-z])([A-Z])", "$1_$2") + " " + name + " "
+                + (patternType.equals("prefix") ? "prefixed" : patternType) + " "
+                + operation.replaceAll("([a-z])([A-Z])", "$1_$2")).toUpperCase(java.util.Locale.ROOT);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theKafkaUsersCarryTheAclsOfTheirRoles() throws IOException {
+        Map<String, java.util.Set<String>> users = new HashMap<>();
+        for (Object doc : new Yaml().loadAll(Files.readString(ROOT.resolve("deploy/k8s/users.yaml")))) {
+            Map<String, Object> user = (Map<String, Object>) doc;
+            assertThat(user.get("kind")).isEqualTo("KafkaUser");
+            assertThat((String) get(user, "spec", "authentication", "type")).isEqualTo("scram-sha-512");
+            java.util.Set<String> rules = new java.util.TreeSet<>();
+            for (Map<String, Object> acl : (List<Map<String, Object>>) get(user, "spec", "authorization", "acls")) {
+                for (String operation : (List<String>) acl.get("operations")) {
+                    rules.add(rule(get(acl, "resource", "type"), get(acl, "resource", "name"),
+                            get(acl, "resource", "patternType"), operation));
+                }
+            }
+            users.put(get(user, "metadata", "name"), rules);
+        }
+        Map<String, java.util.Set<String>> expected = new HashMap<>();
+        for (io.streamaug.kafka.PipelineAcls role : io.streamaug.kafka.PipelineAcls.values()) {
+            java.util.Set<String> rules = new java.util.TreeSet<>();
+            for (var binding : role.bindings("User:any", Topics.DEFAULT)) {
+                rules.add((binding.pattern().resourceType() + " " + binding.pattern().name() + " "
+                        + binding.pattern().patternType() + " " + binding.entry().operation()).toUpperCase(java.util.Locale.ROOT));
+            }
+            expected.put("streamaug-" + role.name().toLowerCase(java.util.Locale.ROOT), rules);
+        }
+        assertThat(users).isEqualTo(expected);
+    }
+
+    @Test
+    void theDocsAclTableIsTheCodes() throws IOException {
+        String docs = Files.readString(ROOT.resolve("docs/deploy.md"));
+        List<String> rows = new ArrayList<>();
+        for (io.streamaug.kafka.PipelineAcls role : io.streamaug.kafka.PipelineAcls.values()) {
+            List<String> grants = new ArrayList<>();
+            for (io.streamaug.kafka.PipelineAcls.Grant grant : role.grants()) {
+                grants.add(String.join(", ", grant.operationNames().stream().map(op -> "`" + op + "`").toList()) + " on "
+                        + io.streamaug.kafka.PipelineAcls.kind(grant.type()) + "s `P.*`");
+            }
+            rows.add("| " + role.role() + " | " + String.join("; ", grants) + " |");
+        }
+        Matcher table = Pattern.compile("\\| role \\| ACLs \\|\n\\| --- \\| --- \\|\n((?:\\|.*\\n)+)").matcher(docs);
+        assertThat(table.find()).as("docs/deploy.md has the ACL table").isTrue();
+        assertThat(table.group(1).lines().toList()).isEqualTo(rows);
+    }
 }

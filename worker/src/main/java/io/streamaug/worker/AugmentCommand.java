@@ -4,7 +4,9 @@ import io.streamaug.augment.text.TextSpec;
 import io.streamaug.augment.image.Normalization;
 import io.streamaug.augment.spec.PipelineSpec;
 import io.streamaug.augment.spec.SpecLoader;
+import io.streamaug.kafka.AclRefusal;
 import io.streamaug.kafka.DatasetCatalog;
+import io.streamaug.kafka.PipelineAcls;
 import io.streamaug.core.DatasetStats;
 import io.streamaug.kafka.TopicOptions;
 import io.streamaug.kafka.Topics;
@@ -65,7 +67,8 @@ public final class AugmentCommand implements Callable<Integer> {
     int metricsPort;
 
     @Option(names = "--progress-every", defaultValue = "10", paramLabel = "SECONDS",
-            description = "Log a progress line this often (default: ${DEFAULT-VALUE}; 0 = never).")
+            description = "Log a progress line this often (default: ${DEFAULT-VALUE}; 0 = never); while no broker is "
+                + "reachable a line says so every 5 s instead.")
     int progressEvery;
 
     @Option(names = "--mix-buffer", defaultValue = "256",
@@ -214,7 +217,7 @@ public final class AugmentCommand implements Callable<Integer> {
         kafka.ensureTopics(topicOptions.layout());
         java.util.concurrent.atomic.AtomicLong deadLetters = new java.util.concurrent.atomic.AtomicLong();
         AugmentWorker worker = setup.build(deadLetters);
-        WorkerMetrics metrics = new WorkerMetrics(worker.streams(), deadLetters);
+        WorkerMetrics metrics = new WorkerMetrics(worker, deadLetters, setup);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             boolean running = worker.state().isRunningOrRebalancing();
             if (running) {
@@ -230,14 +233,19 @@ public final class AugmentCommand implements Callable<Integer> {
         if (metricsPort > 0) {
             System.err.println("metrics at http://localhost:" + metrics.serve(metricsPort) + "/metrics");
         }
-        if (progressEvery > 0) {
-            metrics.logEvery(progressEvery, System.err::println);
-        }
+        metrics.logEvery(progressEvery, System.err::println); // with 0, only the lines saying no broker is reachable
         System.err.println("augment worker '" + setup.applicationId() + "' started: " + topics.rawImages()
                 + (setup.textSpec() == null ? "" : " and " + topics.rawText()) + " → "
                 + topics.augmentedTrain() + ", " + topics.preparedVal() + ", " + topics.preparedTest()
                 + " (dead letters: " + topics.dlq() + "); Ctrl-C to stop");
         worker.awaitStop();
-        return worker.failure() == null ? 0 : 1;
+        if (worker.failure() != null) {
+            // A refused ACL is one line naming the resource and the operations the worker needs on it.
+            AclRefusal.explain(worker.failure(), PipelineAcls.WORKER, topics, setup.applicationId() + "-").ifPresent(line -> {
+                throw new UsageException(line);
+            });
+            return 1;
+        }
+        return 0;
     }
 }

@@ -46,7 +46,12 @@ public final class AugmentWorker implements AutoCloseable {
             FailurePolicy.Decision decision = policy.decide(e, System.nanoTime());
             if (decision.response() == StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT) {
                 fatal = e;
-                LOG.error("augment worker stopping: {}", decision.reason(), e);
+                if (FailurePolicy.refusedAccess(e)) {
+                    // A configuration matter: whoever runs the worker reports failure() in one line.
+                    LOG.info("augment worker stopping: {}", decision.reason());
+                } else {
+                    LOG.error("augment worker stopping: {}", decision.reason(), e);
+                }
             } else {
                 LOG.warn("augment worker: {}", decision.reason());
             }

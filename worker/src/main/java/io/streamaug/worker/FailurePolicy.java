@@ -75,6 +75,16 @@ final class FailurePolicy {
         return null;
     }
 
+    /** Whether the cluster refused the worker's credentials or an ACL: a configuration matter, no stack trace helps. */
+    static boolean refusedAccess(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof AuthenticationException || t instanceof AuthorizationException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static String describe(Throwable t) {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {

@@ -92,6 +92,11 @@ public record WorkerSetup(Properties client, Topics topics, String applicationId
         }
     }
 
+    /** The topics the worker consumes: the raw images, and the raw text when it prepares text. */
+    public java.util.List<String> inputTopics() {
+        return textSpec == null ? java.util.List.of(topics.rawImages()) : java.util.List.of(topics.rawImages(), topics.rawText());
+    }
+
     /** Builds the worker (not started). */
     public AugmentWorker build() {
         return build(new AtomicLong());

@@ -14,6 +14,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import io.streamaug.core.cli.UsageException;
+import io.streamaug.kafka.AclRefusal;
+import io.streamaug.kafka.PipelineAcls;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,6 +56,16 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try {
+            return train();
+        } catch (RuntimeException e) {
+            // A refused ACL is one line naming the resource and the operations the trainer needs on it.
+            throw AclRefusal.explain(e, PipelineAcls.TRAINER, kafka.topics(), null)
+                    .map(line -> (RuntimeException) new UsageException(line)).orElse(e);
+        }
+    }
+
+    private Integer train() throws Exception {
         TrainConfig config = recipe.load(Map.of());
         TrainerSetup.Dataset dataset = TrainerSetup.dataset(kafka, config.dataset());
         int classes = dataset.info().classes().size();

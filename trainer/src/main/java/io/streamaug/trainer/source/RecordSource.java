@@ -2,6 +2,7 @@ package io.streamaug.trainer.source;
 
 import org.apache.kafka.common.header.Header;
 import io.streamaug.kafka.PreparedSerde;
+import io.streamaug.kafka.BrokerOutage;
 import io.streamaug.kafka.DeadLetters;
 import io.streamaug.kafka.Topics;
 import io.streamaug.core.cli.UsageException;
@@ -77,9 +78,10 @@ public final class RecordSource implements AutoCloseable {
     private long firstRecordAt;
     private long lastRecordAt;
     /** Since when no record came, for idle_timeout: from the first record, or from the start for a resumed reader. */
-    private long idleSince;
+    private long quietSince;
     private boolean resumed;
     private boolean idleEnd;
+    private BrokerOutage outage;
 
     /** A source over the given clients (tests pass Kafka's mock consumer and producer); it closes them. */
     public RecordSource(org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> dlq,
@@ -96,7 +98,11 @@ public final class RecordSource implements AutoCloseable {
     public static RecordSource open(Properties clientProperties, Topics topics, TrainConfig config, Consumer<String> log) {
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(clientProperties, topics, config));
         try {
-            return new RecordSource(consumer, new KafkaProducer<>(dlqProperties(clientProperties)), topics, config, log);
+            RecordSource source = new RecordSource(consumer, new KafkaProducer<>(dlqProperties(clientProperties)), topics,
+                    config, log);
+            source.outage = new BrokerOutage(String.valueOf(clientProperties.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG)),
+                    "training resumes at the next record not yet read", consumer::metrics, System.nanoTime());
+            return source;
         } catch (RuntimeException e) {
             consumer.close();
             throw e;
@@ -124,6 +130,9 @@ public final class RecordSource implements AutoCloseable {
                     + (topics.prefix().isEmpty() ? "" : " --topic-prefix " + topics.prefix()) + "'");
         }
         consumer.assign(partitions);
+        // Ask the group for its offsets now, though the checkpoint's are used: a group the trainer may
+        // not use is then refused at start, not at the final commit after the whole run.
+        consumer.committed(java.util.Set.copyOf(partitions), Duration.ofSeconds(30));
         for (TopicPartition tp : partitions) {
             Long offset = next.get(tp.partition());
             if (offset != null) {
@@ -140,8 +149,8 @@ public final class RecordSource implements AutoCloseable {
      * {@code max_samples}, or (with {@code idle_timeout}) no record came for that long.
      */
     public void read(Check check, Sink sink, BooleanSupplier stop, LongSupplier taken) {
-        if (resumed && idleSince == 0) {
-            idleSince = System.nanoTime();
+        if (resumed && quietSince == 0) {
+            quietSince = System.nanoTime();
         }
         outer:
         while (!stop.getAsBoolean()) {
@@ -150,14 +159,17 @@ public final class RecordSource implements AutoCloseable {
             if (firstRecordAt != 0) {
                 waitNanos += System.nanoTime() - pollStart;
             }
-            if (records.isEmpty() && idleSince != 0 && config.io().idleTimeout() > 0
-                    && System.nanoTime() - idleSince > Duration.ofSeconds(config.io().idleTimeout()).toNanos()) {
+            if (outage != null) {
+                outage.check(System.nanoTime()).ifPresent(line -> log.accept("trainer " + config.name() + ": " + line));
+            }
+            if (records.isEmpty() && quietSince != 0 && config.io().idleTimeout() > 0 && reachable()
+                    && System.nanoTime() - idleSince() > Duration.ofSeconds(config.io().idleTimeout()).toNanos()) {
                 idleEnd = true;
                 break;
             }
             for (ConsumerRecord<byte[], byte[]> record : records) {
                 lastRecordAt = System.nanoTime();
-                idleSince = lastRecordAt;
+                quietSince = lastRecordAt;
                 if (firstRecordAt == 0) {
                     firstRecordAt = lastRecordAt;
                 }
@@ -176,8 +188,18 @@ public final class RecordSource implements AutoCloseable {
             }
         }
         if (idleEnd) {
-            waitNanos -= Math.min(waitNanos, System.nanoTime() - idleSince); // the idle tail is not waiting for data
+            waitNanos -= Math.min(waitNanos, System.nanoTime() - quietSince); // the idle tail is not waiting for data
         }
+    }
+
+    /** False while the consumer holds no connection to a broker (then no record coming says nothing of the stream). */
+    private boolean reachable() {
+        return outage == null || outage.connected();
+    }
+
+    /** Since when no record came while a broker was reachable: the last record, or the broker's return after it. */
+    private long idleSince() {
+        return outage == null ? quietSince : Math.max(quietSince, outage.reconnectedAt());
     }
 
     /** Hands what the shuffle buffer still holds to {@code sink}, in shuffled order, while it wants more. */
