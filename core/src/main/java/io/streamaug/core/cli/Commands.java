@@ -22,8 +22,10 @@ public final class Commands {
      * argument as given, single-quoted when it holds a space, a quote or a dollar sign.
      */
     public static String typed(CommandLine.Model.CommandSpec spec) {
-        StringBuilder line = new StringBuilder(spec.qualifiedName());
-        for (String arg : spec.commandLine().getParseResult().originalArgs()) {
+        // A subcommand's parse result holds the whole command line's arguments, its own name among them:
+        // they follow the root's name, not the subcommand's qualified name.
+        StringBuilder line = new StringBuilder(spec.root().qualifiedName());
+        for (String arg : spec.root().commandLine().getParseResult().originalArgs()) {
             line.append(' ').append(arg.isEmpty() || arg.matches(".*[\\s'\"$].*") ? "'" + arg.replace("'", "'\\''") + "'" : arg);
         }
         return line.toString();
