@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
 @Command(name = "soak", mixinStandardHelpOptions = true,
         description = {"Resident size of a worker JVM over N records and of a trainer JVM over N samples, sampled "
                 + "every few seconds on an embedded broker: flat after warm-up means no native memory is kept.",
-            "Prints each curve and whether it stays within ±10 %% of its median after the warm-up (the first third)."})
+            "Prints each curve and whether it stays within a tenth of its median after the warm-up (the first third)."})
 public final class SoakCommand implements Callable<Integer> {
     /** A fixed, pre-touched heap: resident from the start, so that what grows later is native memory. */
     private static final String[] PRETOUCHED = {"-Xms768m", "-XX:+AlwaysPreTouch"};
