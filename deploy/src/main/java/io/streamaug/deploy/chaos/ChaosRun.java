@@ -147,6 +147,8 @@ public final class ChaosRun {
         Checkpoint.State trained;
         List<String> unexpected = new ArrayList<>();
         double longestStall;
+        double applicationStall;
+        List<Map<String, Object>> partitionStalls;
         double startup;
         List<Map<String, Object>> stalls;
         try (Fleet workers = track(new Fleet("worker", MAX_WORKERS, dir.resolve("logs"), slot -> worker(bootstrap, live, spec,
@@ -187,9 +189,11 @@ public final class ChaosRun {
                 }
                 Thread.sleep(1000);
             }
-            longestStall = monitor.longest();
+            longestStall = monitor.longestPartitionStall();
+            applicationStall = monitor.longest();
             startup = monitor.startup();
             stalls = monitor.report();
+            partitionStalls = monitor.partitionReport();
             say("verifying: reading every prepared topic read_committed");
             delivered = Delivery.read(client, live, DATASET, Duration.ofMinutes(2));
             // The trainer: one clean stop, then a last run that takes what is left and stops when the stream is idle.
@@ -239,7 +243,9 @@ public final class ChaosRun {
         results.put("trainer_missed", Math.max(0, trainerExpected - trained.trainedCount()));
         results.put("trainer_fingerprint_matches", trained.trainedFingerprint() == delivered.trainFingerprint());
         results.put("longest_stall_s", Math.round(longestStall * 10) / 10.0);
+        results.put("longest_application_stall_s", Math.round(applicationStall * 10) / 10.0);
         results.put("stalls", stalls);
+        results.put("partition_stalls", partitionStalls);
         results.put("workers_first_commit_s", Math.round(startup * 10) / 10.0);
         results.put("unexpected_exits", unexpected);
         results.put("examples", verdict.examples());

@@ -29,6 +29,8 @@ final class StallMonitor implements AutoCloseable {
     private final List<String> inputs;
     private final long started = System.nanoTime();
     private final List<Stall> stalls = new ArrayList<>();
+    private final List<Stall> partitionStalls = new ArrayList<>();
+    private final Map<TopicPartition, long[]> partitions = new HashMap<>();
     private final Thread thread;
     private volatile boolean stopping;
     private final List<long[]> faultTimes = new ArrayList<>();
@@ -126,6 +128,7 @@ final class StallMonitor implements AutoCloseable {
                     waiting += Math.max(0, end.getValue() - position);
                 }
                 observe(sum, waiting);
+                observePartitions(ends, done);
             } catch (Exception e) {
                 if (e instanceof InterruptedException) {
                     return;
@@ -138,6 +141,45 @@ final class StallMonitor implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /**
+     * The same, partition by partition: the application as a whole keeps committing while a killed
+     * worker's own partitions wait for its replacement, and that wait is what a fault costs.
+     */
+    private synchronized void observePartitions(Map<TopicPartition, Long> ends, Map<TopicPartition, OffsetAndMetadata> done) {
+        long now = System.nanoTime();
+        for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+            OffsetAndMetadata offset = done.get(end.getKey());
+            long position = offset == null ? 0 : offset.offset();
+            long[] seen = partitions.computeIfAbsent(end.getKey(), tp -> new long[] {position, now});
+            if (position > seen[0] || position >= end.getValue()) {
+                double stalled = (now - seen[1]) / 1e9;
+                if (firstProgress != 0 && stalled >= 2) {
+                    partitionStalls.add(new Stall(seconds(seen[1]), stalled, end.getKey() + ": " + faultsBetween(seen[1], now)));
+                }
+                seen[0] = position;
+                seen[1] = now;
+            }
+        }
+    }
+
+    /** The longest wait of any one partition with input waiting, in seconds (read once every partition has caught up). */
+    synchronized double longestPartitionStall() {
+        return partitionStalls.stream().mapToDouble(Stall::seconds).max().orElse(0);
+    }
+
+    /** The partitions' stalls as JSON-ready maps, the ten longest. */
+    synchronized List<Map<String, Object>> partitionReport() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        partitionStalls.stream().sorted((a, b) -> Double.compare(b.seconds(), a.seconds())).limit(10).forEach(s -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("start_s", Math.round(s.startS() * 10) / 10.0);
+            m.put("seconds", Math.round(s.seconds() * 10) / 10.0);
+            m.put("partition_and_faults", s.after());
+            out.add(m);
+        });
+        return out;
     }
 
     private synchronized void observe(long sum, long waiting) {
