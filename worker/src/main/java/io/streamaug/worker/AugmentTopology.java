@@ -24,6 +24,18 @@ public final class AugmentTopology {
     }
 
     /**
+     * The mixing buffer's changelog, compacted as it goes. The buffer holds a few hundred samples, but
+     * every sample rewrites two keys: with Kafka's 1 GB segments nothing is compacted for hundreds of
+     * thousands of records, and a worker that takes a partition over after a crash (exactly-once wipes
+     * the crashed task's local state) restores all of them before it works. Small segments and an
+     * eager cleaner keep the restore to one segment plus the buffer itself.
+     */
+    static final java.util.Map<String, String> MIX_CHANGELOG = java.util.Map.of(
+            "segment.bytes", Integer.toString(8 * 1024 * 1024),
+            "segment.ms", "60000",
+            "min.cleanable.dirty.ratio", "0.1");
+
+    /**
      * The topology with a mixing buffer of {@link #DEFAULT_MIX_BUFFER} samples when the image spec
      * mixes (asked of one pipeline from {@code images}, closed at once).
      *
@@ -63,7 +75,7 @@ public final class AugmentTopology {
         String[] stores = {};
         if (mixes) {
             builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MixBuffer.STORE),
-                    Serdes.String(), Serdes.ByteArray()));
+                    Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(MIX_CHANGELOG));
             stores = new String[] {MixBuffer.STORE};
         }
         KStream<String, PreparedSample> prepared = builder

@@ -147,7 +147,7 @@ public final class ChaosRun {
         Checkpoint.State trained;
         List<String> unexpected = new ArrayList<>();
         double longestStall;
-        double applicationStall;
+        double partitionStall;
         List<Map<String, Object>> partitionStalls;
         double startup;
         List<Map<String, Object>> stalls;
@@ -189,8 +189,8 @@ public final class ChaosRun {
                 }
                 Thread.sleep(1000);
             }
-            longestStall = monitor.longestPartitionStall();
-            applicationStall = monitor.longest();
+            partitionStall = monitor.longestPartitionStall();
+            longestStall = monitor.longest();
             startup = monitor.startup();
             stalls = monitor.report();
             partitionStalls = monitor.partitionReport();
@@ -243,7 +243,7 @@ public final class ChaosRun {
         results.put("trainer_missed", Math.max(0, trainerExpected - trained.trainedCount()));
         results.put("trainer_fingerprint_matches", trained.trainedFingerprint() == delivered.trainFingerprint());
         results.put("longest_stall_s", Math.round(longestStall * 10) / 10.0);
-        results.put("longest_application_stall_s", Math.round(applicationStall * 10) / 10.0);
+        results.put("longest_partition_stall_s", Math.round(partitionStall * 10) / 10.0);
         results.put("stalls", stalls);
         results.put("partition_stalls", partitionStalls);
         results.put("workers_first_commit_s", Math.round(startup * 10) / 10.0);
