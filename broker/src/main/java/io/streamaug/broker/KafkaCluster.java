@@ -236,21 +236,7 @@ public final class KafkaCluster implements AutoCloseable {
             return;
         }
         closed = true;
-        for (int i = 0; i < nodes.length; i++) {
-            if (nodes[i] != null) {
-                nodes[i].destroy();
-            }
-        }
-        for (int i = 0; i < nodes.length; i++) {
-            if (nodes[i] != null) {
-                try {
-                    ChildJvm.stop(nodes[i], Duration.ofSeconds(30));
-                } catch (InterruptedException e) {
-                    nodes[i].destroyForcibly();
-                    Thread.currentThread().interrupt();
-                }
-                nodes[i] = null;
-            }
-        }
+        ChildJvm.stopAll(java.util.Arrays.asList(nodes), Duration.ofSeconds(30));
+        java.util.Arrays.fill(nodes, null);
     }
 }

@@ -76,8 +76,7 @@ public final class SoakCommand implements Callable<Integer> {
             kafka.ensureTopics(TopicLayout.of(6));
             FashionMnist.Source source = FashionMnist.load(null, true, 0);
             int perEpoch = source.train().count() - (int) Math.round(source.train().count() * 0.1);
-            int fixed = source.train().count() - perEpoch + source.test().count();
-            int epochs = Math.max(1, (int) Math.ceil((n - fixed) / (double) perEpoch));
+            int epochs = io.streamaug.deploy.chaos.ChaosRun.epochsFor(source, n);
             long produced;
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producerProperties())) {
                 produced = new ImageProducer(producer, topics).produce(source,

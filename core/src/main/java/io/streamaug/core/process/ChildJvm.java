@@ -113,4 +113,26 @@ public final class ChildJvm {
         }
         return process.exitValue();
     }
+
+    /**
+     * Stops several processes at once: SIGTERM to all first, so that they shut down side by side,
+     * then waits for each (SIGKILL after {@code grace}). Nulls are skipped.
+     */
+    public static void stopAll(List<Process> processes, Duration grace) {
+        for (Process process : processes) {
+            if (process != null) {
+                process.destroy();
+            }
+        }
+        for (Process process : processes) {
+            if (process != null) {
+                try {
+                    stop(process, grace);
+                } catch (InterruptedException e) {
+                    process.destroyForcibly();
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
 }

@@ -5,6 +5,7 @@ import io.streamaug.core.process.ChildJvm;
 import io.streamaug.datasets.FashionMnist;
 import io.streamaug.datasets.TextCorpus;
 import io.streamaug.deploy.StreamaugCli;
+import io.streamaug.kafka.ConsumerLag;
 import io.streamaug.kafka.KafkaOptions;
 import io.streamaug.kafka.TopicLayout;
 import io.streamaug.kafka.Topics;
@@ -29,10 +30,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * One chaos run: a three-broker cluster; the bundled Fashion-MNIST replayed to the asked number of
@@ -354,7 +352,7 @@ public final class ChaosRun {
     private void awaitCaughtUp(Properties client, Topics topics, Fleet fleet, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Admin admin = Admin.create(client)) {
-            while (lag(admin, topics.name(APPLICATION), List.of(topics.rawImages(), topics.rawText())) > 0) {
+            while (ConsumerLag.of(admin, topics.name(APPLICATION), List.of(topics.rawImages(), topics.rawText())) > 0) {
                 if (!fleet.exited().isEmpty()) {
                     throw new IllegalStateException("the reference worker exited; see " + fleet.log(0));
                 }
@@ -367,28 +365,10 @@ public final class ChaosRun {
         }
     }
 
-    private static long lag(Admin admin, String groupId, List<String> topicNames) throws Exception {
-        Map<TopicPartition, OffsetSpec> latest = new LinkedHashMap<>();
-        admin.describeTopics(topicNames).allTopicNames().get(10, TimeUnit.SECONDS).forEach((name, d) ->
-                d.partitions().forEach(p -> latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
-                .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-        long lag = 0;
-        for (var end : admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).entrySet()) {
-            OffsetAndMetadata done = committed.get(end.getKey());
-            lag += end.getValue().offset() - (done == null ? 0 : done.offset());
-        }
-        return lag;
-    }
-
     /** Produces the bundled Fashion-MNIST, replayed to about {@code records} raw records, and the bundled text. */
     private long[] produce(String bootstrap, Topics topics, Path dir) throws IOException {
         FashionMnist.Source source = FashionMnist.load(null, true, 0);
-        int trainImages = source.train().count();
-        int valImages = (int) Math.round(trainImages * 0.1);
-        int fixed = valImages + source.test().count();
-        int perEpoch = trainImages - valImages;
-        int epochs = Math.max(1, (int) Math.ceil((settings.records() - fixed) / (double) perEpoch));
+        int epochs = epochsFor(source, settings.records());
         say("producing %s, %d epoch(s) of its train split, and the bundled SpamAssassin subset", source.description(), epochs);
         Path text = dir.resolve("spam-assassin-subset.jsonl");
         try (InputStream in = new GZIPInputStream(ChaosRun.class.getResourceAsStream(
@@ -402,6 +382,17 @@ public final class ChaosRun {
                     new TextProducer.Plan(TEXT_DATASET, 0.1, 0.2, settings.seed(), 1));
             return new long[] {images.total(), texts.total()};
         }
+    }
+
+    /**
+     * How many replays of {@code source}'s train split (val 10 %, sent once with the test split) make
+     * about {@code records} raw records: the input size of chaos and of the soak.
+     */
+    public static int epochsFor(FashionMnist.Source source, int records) {
+        int trainImages = source.train().count();
+        int valImages = (int) Math.round(trainImages * 0.1);
+        int fixed = valImages + source.test().count();
+        return Math.max(1, (int) Math.ceil((records - fixed) / (double) (trainImages - valImages)));
     }
 
     /** The bundled fashion-mnist spec with mixing switched on: the partner buffer is state, restored after a crash. */

@@ -109,21 +109,7 @@ final class Fleet implements AutoCloseable {
     /** Stops every process: SIGTERM, then SIGKILL after 30 s. */
     @Override
     public synchronized void close() {
-        for (int i = 0; i < slots.length; i++) {
-            if (slots[i] != null) {
-                slots[i].destroy();
-            }
-        }
-        for (int i = 0; i < slots.length; i++) {
-            if (slots[i] != null) {
-                try {
-                    ChildJvm.stop(slots[i], Duration.ofSeconds(30));
-                } catch (InterruptedException e) {
-                    slots[i].destroyForcibly();
-                    Thread.currentThread().interrupt();
-                }
-                slots[i] = null;
-            }
-        }
+        ChildJvm.stopAll(java.util.Arrays.asList(slots), Duration.ofSeconds(30));
+        java.util.Arrays.fill(slots, null);
     }
 }

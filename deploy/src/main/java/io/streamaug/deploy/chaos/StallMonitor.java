@@ -171,15 +171,7 @@ final class StallMonitor implements AutoCloseable {
 
     /** The partitions' stalls as JSON-ready maps, the ten longest. */
     synchronized List<Map<String, Object>> partitionReport() {
-        List<Map<String, Object>> out = new ArrayList<>();
-        partitionStalls.stream().sorted((a, b) -> Double.compare(b.seconds(), a.seconds())).limit(10).forEach(s -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("start_s", Math.round(s.startS() * 10) / 10.0);
-            m.put("seconds", Math.round(s.seconds() * 10) / 10.0);
-            m.put("partition_and_faults", s.after());
-            out.add(m);
-        });
-        return out;
+        return asMaps(partitionStalls, "partition_and_faults", 10);
     }
 
     private synchronized void observe(long sum, long waiting) {
@@ -202,12 +194,16 @@ final class StallMonitor implements AutoCloseable {
 
     /** The stalls as JSON-ready maps, longest first. */
     List<Map<String, Object>> report() {
+        return asMaps(stalls(), "after", Integer.MAX_VALUE);
+    }
+
+    private static List<Map<String, Object>> asMaps(List<Stall> stalls, String afterKey, int most) {
         List<Map<String, Object>> out = new ArrayList<>();
-        stalls().stream().sorted((a, b) -> Double.compare(b.seconds(), a.seconds())).forEach(s -> {
+        stalls.stream().sorted((a, b) -> Double.compare(b.seconds(), a.seconds())).limit(most).forEach(s -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("start_s", Math.round(s.startS() * 10) / 10.0);
             m.put("seconds", Math.round(s.seconds() * 10) / 10.0);
-            m.put("after", s.after());
+            m.put(afterKey, s.after());
             out.add(m);
         });
         return out;
