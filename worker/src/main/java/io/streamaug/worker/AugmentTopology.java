@@ -10,7 +10,6 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
@@ -18,6 +17,12 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The augment topology: raw images and raw texts → prepare (check the record's contract against
  * its dataset's definition, decode, augment train, normalise) → the prepared topic of each split.
+ *
+ * <p>Images and texts are two independent sub-topologies, so two kinds of task: a task that read
+ * both would process its two partitions in timestamp order (Kafka Streams' stream-time
+ * synchronisation), holding every text record back until the image backlog before it had been
+ * prepared, for minutes on a busy image topic, and moving the texts with every image rebalance.
+ * Nothing joins the two streams, so nothing needs them ordered against each other.
  */
 public final class AugmentTopology {
     private AugmentTopology() {
@@ -78,16 +83,18 @@ public final class AugmentTopology {
                     Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(MIX_CHANGELOG));
             stores = new String[] {MixBuffer.STORE};
         }
-        KStream<String, PreparedSample> prepared = builder
-                .stream(topics.rawImages(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("raw-images"))
-                .process(() -> new PrepareImageProcessor(datasets, images, mixBuffer), Named.as("prepare-image"), stores);
+        builder.stream(topics.rawImages(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("raw-images"))
+                .process(() -> new PrepareImageProcessor(datasets, images, mixBuffer), Named.as("prepare-image"), stores)
+                .to((key, sample, context) -> topics.preparedFor(sample.split()), bySplit("prepared-images-by-split", maxPreparedBytes));
         if (texts != null) {
-            prepared = prepared.merge(builder
-                    .stream(topics.rawText(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("raw-text"))
-                    .process(() -> new PrepareTextProcessor(datasets, texts), Named.as("prepare-text")), Named.as("images-and-texts"));
+            builder.stream(topics.rawText(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("raw-text"))
+                    .process(() -> new PrepareTextProcessor(datasets, texts), Named.as("prepare-text"))
+                    .to((key, sample, context) -> topics.preparedFor(sample.split()), bySplit("prepared-texts-by-split", maxPreparedBytes));
         }
-        prepared.to((key, sample, context) -> topics.preparedFor(sample.split()),
-                Produced.with(Serdes.String(), new PreparedSerde(maxPreparedBytes)).withName("prepared-by-split"));
         return builder.build();
+    }
+
+    private static Produced<String, PreparedSample> bySplit(String name, int maxPreparedBytes) {
+        return Produced.with(Serdes.String(), new PreparedSerde(maxPreparedBytes)).withName(name);
     }
 }
