@@ -291,7 +291,9 @@ public final class KafkaOptions {
     public static Properties readerProperties(Properties client) {
         Properties props = new Properties();
         props.putAll(client);
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        // A reader joins no group: group settings meant for the workers (group.protocol=streams,
+        // group.instance.id) would make a plain consumer refuse to start.
+        props.keySet().removeIf(key -> key.toString().startsWith("group."));
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());

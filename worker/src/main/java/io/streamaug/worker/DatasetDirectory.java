@@ -36,7 +36,13 @@ public interface DatasetDirectory {
             }
             lastMiss.put(name, now);
             synchronized (cache) {
-                cache.putAll(DatasetCatalog.read(clientProperties, topics, Duration.ofSeconds(10)));
+                try {
+                    cache.putAll(DatasetCatalog.read(clientProperties, topics, Duration.ofSeconds(10)));
+                } catch (RuntimeException e) {
+                    lastMiss.remove(name); // not a miss: the next record asks again
+                    throw new IllegalStateException("could not read the dataset definitions on " + topics.datasets()
+                            + ": " + e.getMessage(), e);
+                }
             }
             return cache.get(name);
         };
