@@ -30,8 +30,9 @@ import picocli.CommandLine.Option;
             "With --photos, instead: JPEG photographs (~500×375 and 1024×768) from their bytes to uint8 records: "
                 + "OpenCV's imdecode alone (the floor), the ImageNet training pipeline (RandomResizedCrop 224, flip, "
                 + "ColorJitter) with full and with reduced decoding, RandAugment (2, 9) and TrivialAugmentWide "
-                + "pipelines, beside the same in OpenCV-Python and torchvision (bench/peers/photo_peers.py), "
-                + "with the ratios the targets name."})
+                + "pipelines, beside the same in OpenCV-Python and torchvision (bench/peers/photo_peers.py); "
+                + "then each target's ratio (pipeline ÷ decode floor, reduced ÷ full decode, ours ÷ the faster peer) "
+                + "and whether it is met."})
 public final class OpsBenchCommand implements Callable<Integer> {
     @Mixin
     JsonOutput json;
