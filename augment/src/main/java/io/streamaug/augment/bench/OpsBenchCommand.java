@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -16,11 +18,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code streamaug bench ops}: images/s per op and for the reference pipelines, beside raw OpenCV and Python peers. */
+/**
+ * {@code streamaug bench ops}: images/s per op and for the reference pipelines, beside raw OpenCV and
+ * Python peers; with {@code --photos}, instead, the ImageNet training pipelines on JPEG photographs
+ * from their bytes ({@link PhotoBenchmark}), beside OpenCV's decoder alone and Python peers.
+ */
 @Command(name = "ops", mixinStandardHelpOptions = true,
         description = {"Single-thread images/s of every op and of the reference pipeline (crop+pad 4, flip, "
                 + "rotate ±15°, noise, normalise) on 28×28 gray and 224×224 RGB, beside a raw OpenCV loop doing the "
-                + "same work, and beside Python OpenCV and torchvision (bench/peers/ops_peers.py) when available."})
+                + "same work, and beside Python OpenCV and torchvision (bench/peers/ops_peers.py) when available.",
+            "With --photos, instead: JPEG photographs (~500×375 and 1024×768) from their bytes to uint8 records: "
+                + "OpenCV's imdecode alone (the floor), the ImageNet training pipeline (RandomResizedCrop 224, flip, "
+                + "ColorJitter) with full and with reduced decoding, RandAugment (2, 9) and TrivialAugmentWide "
+                + "pipelines, beside the same in OpenCV-Python and torchvision (bench/peers/photo_peers.py); "
+                + "then each target's ratio (pipeline ÷ decode floor, reduced ÷ full decode, ours ÷ the faster peer) "
+                + "and whether it is met."})
 public final class OpsBenchCommand implements Callable<Integer> {
     @Mixin
     JsonOutput json;
@@ -35,8 +47,14 @@ public final class OpsBenchCommand implements Callable<Integer> {
     String peers;
 
     @Option(names = "--peers-script", paramLabel = "FILE",
-            description = "The peers script (default: bench/peers/ops_peers.py under $STREAMAUG_HOME or the working directory).")
+            description = "The peers script (default: bench/peers/ops_peers.py, with --photos bench/peers/photo_peers.py, "
+                    + "under $STREAMAUG_HOME or the working directory).")
     Path peersScript;
+
+    @Option(names = "--photos", arity = "0..1", paramLabel = "DIR", fallbackValue = ".streamaug/photos",
+            description = "Measure the JPEG photo pipelines instead, on the photo set in DIR (default: .streamaug/photos, "
+                    + "made by bench/photos/make_photo_set.py when absent).")
+    Path photos;
 
     @Override
     public Integer call() throws Exception {
@@ -50,39 +68,55 @@ public final class OpsBenchCommand implements Callable<Integer> {
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("rounds", rounds);
         results.put("round_ms", roundMillis);
-        results.putAll(new OpsBenchmark(rounds, roundMillis).run(step -> System.err.println("measuring " + step + "…")));
+        Path dir = photos == null ? null : PhotoSet.ensure(photos, System.err::println);
+        if (dir == null) {
+            results.putAll(new OpsBenchmark(rounds, roundMillis).run(step -> System.err.println("measuring " + step + "…")));
+        } else {
+            results.put("environment", PhotoBenchmark.environment());
+            results.putAll(new PhotoBenchmark(rounds, roundMillis).run(dir, step -> System.err.println("measuring " + step + "…")));
+        }
         if (!peers.equals("no")) {
-            Map<String, Object> peerResults = runPeers();
+            Map<String, Object> peerResults = runPeers(dir);
             if (peerResults != null) {
                 results.putAll(peerResults);
             } else if (peers.equals("yes")) {
                 throw new UsageException("the Python peers could not run (Debian: apt-get install python3-opencv python3-torchvision)");
             }
         }
-        print(results);
+        if (dir == null) {
+            print(results);
+        } else {
+            PhotoReport.addTargets(results);
+            PhotoReport.print(results);
+        }
         json.write(results);
         return 0;
     }
 
-    private Map<String, Object> runPeers() throws IOException, InterruptedException {
+    /** The peers' results, or {@code null} when they cannot run; with a photo set, its peers on its files. */
+    private Map<String, Object> runPeers(Path photoSet) throws IOException, InterruptedException {
         Path script = peersScript;
         if (script == null) {
             String home = System.getenv().getOrDefault("STREAMAUG_HOME", ".");
-            script = Path.of(home, "bench", "peers", "ops_peers.py");
+            script = Path.of(home, "bench", "peers", photoSet == null ? "ops_peers.py" : "photo_peers.py");
         }
         if (!Files.isRegularFile(script)) {
             System.err.println("peers skipped: no " + script);
             return null;
         }
-        Process check = new ProcessBuilder("/usr/bin/python3", "-c", "import cv2, torchvision").redirectErrorStream(true).start();
+        Process check = new ProcessBuilder("/usr/bin/python3", "-c", "import cv2, PIL, torchvision").redirectErrorStream(true).start();
         check.getInputStream().readAllBytes();
         if (!check.waitFor(60, TimeUnit.SECONDS) || check.exitValue() != 0) {
-            System.err.println("peers skipped: /usr/bin/python3 lacks cv2 or torchvision (Debian: python3-opencv python3-torchvision)");
+            System.err.println("peers skipped: /usr/bin/python3 lacks cv2, PIL or torchvision (Debian: python3-opencv python3-torchvision)");
             return null;
         }
         System.err.println("measuring the Python peers…");
-        Process process = new ProcessBuilder("/usr/bin/python3", script.toString(), Integer.toString(rounds),
-                Double.toString(roundMillis / 1000.0)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        List<String> command = new ArrayList<>(List.of("/usr/bin/python3", script.toString()));
+        if (photoSet != null) {
+            command.add(photoSet.toString());
+        }
+        command.addAll(List.of(Integer.toString(rounds), Double.toString(roundMillis / 1000.0)));
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
             System.err.println("peers failed; their output: " + out);
