@@ -137,6 +137,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.setProperty("share.coordinator.state.topic.min.isr", minIsr);
         props.setProperty("default.replication.factor", replicas);
         props.setProperty("group.initial.rebalance.delay.ms", "0");
+        // Workers on the streams rebalance protocol (--kafka group.protocol=streams) get their session
+        // from the broker, 45 s by default and at least 45 s: give them the workers' classic failover
+        // (10 s session, 2 s heartbeat) instead.
+        props.setProperty("group.streams.min.session.timeout.ms", "6000");
+        props.setProperty("group.streams.session.timeout.ms", "10000");
+        props.setProperty("group.streams.min.heartbeat.interval.ms", "1000");
+        props.setProperty("group.streams.heartbeat.interval.ms", "2000");
+        props.setProperty("group.streams.initial.rebalance.delay.ms", "0");
         props.setProperty("num.partitions", "1");
         props.setProperty("auto.create.topics.enable", "false");
         // Big enough for 224×224×3 float32 prepared records.

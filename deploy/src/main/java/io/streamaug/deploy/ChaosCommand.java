@@ -41,9 +41,10 @@ public final class ChaosCommand implements Callable<Integer> {
             description = "Working directory, emptied first: brokers' data, state, logs (default: ${DEFAULT-VALUE}).")
     Path dir;
 
-    @Option(names = "--membership", defaultValue = "static", paramLabel = "static|dynamic",
+    @Option(names = "--membership", defaultValue = "static", paramLabel = "static|dynamic|streams",
             description = "Workers' group membership: static (each worker slot keeps its --instance-id, as StatefulSet "
-                + "pods do) or dynamic (default: ${DEFAULT-VALUE}).")
+                + "pods do), dynamic, or streams (Kafka 4's broker-side streams rebalance protocol, "
+                + "--kafka group.protocol=streams) (default: ${DEFAULT-VALUE}).")
     String membership;
 
     @Mixin
@@ -51,9 +52,9 @@ public final class ChaosCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!membership.equals("static") && !membership.equals("dynamic")) {
-            throw new UsageException("--membership is static or dynamic, not '" + membership + "'");
-        }
+        ChaosRun.Membership chosen = java.util.Arrays.stream(ChaosRun.Membership.values())
+                .filter(m -> m.label().equals(membership)).findFirst()
+                .orElseThrow(() -> new UsageException("--membership is static, dynamic or streams, not '" + membership + "'"));
         if (records < 1) {
             throw new UsageException("--records must be at least 1, got " + records);
         }
@@ -64,7 +65,7 @@ public final class ChaosCommand implements Callable<Integer> {
         if (Files.exists(dir)) {
             DemoCommand.deleteRecursively(dir);
         }
-        ChaosRun run = new ChaosRun(new ChaosRun.Settings(n, seed, dir, plan, membership.equals("static"), 6), System.out);
+        ChaosRun run = new ChaosRun(new ChaosRun.Settings(n, seed, dir, plan, chosen, 6), System.out);
         Thread stopAll = new Thread(run::abort, "streamaug-chaos-stop");
         Runtime.getRuntime().addShutdownHook(stopAll); // Ctrl-C: every broker, worker and trainer stopped by PID
         Map<String, Object> results = run.run();

@@ -79,8 +79,10 @@ class CommandHintsTest {
                 if (option == null) {
                     return "'" + spec.qualifiedName(" ") + "' has no option " + word;
                 }
-                if (!word.contains("=") && option.arity().max() > 0 && i + 1 < words.size()) {
-                    i++; // its value
+                boolean optionalValue = option.arity().min() == 0 && option.arity().max() > 0;
+                if (!word.contains("=") && option.arity().max() > 0 && i + 1 < words.size()
+                        && !(optionalValue && words.get(i + 1).startsWith("-"))) {
+                    i++; // its value (an optional one only when no option follows, as picocli reads it)
                     while (option.arity().max() > 1 && i + 1 < words.size() && !words.get(i + 1).startsWith("-")) {
                         i++; // and more, for an option that takes several
                     }

@@ -51,8 +51,21 @@ public final class ChaosRun {
     private static final String TRAINER = "chaos";
 
     /** What to run. */
-    public record Settings(int records, long seed, Path dir, ChaosSchedule.Plan plan, boolean staticMembership,
+    public record Settings(int records, long seed, Path dir, ChaosSchedule.Plan plan, Membership membership,
             int partitions) {
+    }
+
+    /**
+     * How the workers belong to their group: the classic protocol with each worker slot keeping its
+     * {@code --instance-id} (as StatefulSet pods do) or with none, or Kafka 4's broker-side streams
+     * protocol (KIP-1071; no static membership before Kafka 4.4).
+     */
+    public enum Membership {
+        STATIC, DYNAMIC, STREAMS;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     private final Settings settings;
@@ -123,7 +136,7 @@ public final class ChaosRun {
         Delivery expected;
         long referenceStarted = System.nanoTime();
         try (Fleet one = track(new Fleet("reference-worker", 1, dir.resolve("logs"),
-                slot -> worker(bootstrap, reference, spec, dir.resolve("reference-state"), null)))) {
+                slot -> worker(bootstrap, reference, spec, dir.resolve("reference-state"), slot, Membership.DYNAMIC)))) {
             one.start(0);
             awaitCaughtUp(client, reference, one, Duration.ofMinutes(10));
             one.stop(0, Duration.ofSeconds(60));
@@ -150,11 +163,11 @@ public final class ChaosRun {
         double startup;
         List<Map<String, Object>> stalls;
         try (Fleet workers = track(new Fleet("worker", MAX_WORKERS, dir.resolve("logs"), slot -> worker(bootstrap, live, spec,
-                        dir.resolve("state").resolve("worker-" + slot), settings.staticMembership() ? "chaos-worker-" + slot : null)));
+                        dir.resolve("state").resolve("worker-" + slot), slot, settings.membership())));
                 Fleet trainer = track(new Fleet("trainer", 1, dir.resolve("logs"), slot -> trainer(bootstrap, live, trainerRuns, 600)));
                 StallMonitor monitor = new StallMonitor(client, groupId, List.of(live.rawImages(), live.rawText()))) {
             say("fault phase: %.0f s; %d workers (%s membership), 1 trainer, input paced over %.0f s", phase, 3,
-                    settings.staticMembership() ? "static" : "dynamic", phase * 0.8);
+                    settings.membership().label(), phase * 0.8);
             for (int slot = 0; slot < 3; slot++) {
                 workers.start(slot);
             }
@@ -247,7 +260,7 @@ public final class ChaosRun {
         results.put("workers_first_commit_s", Math.round(startup * 10) / 10.0);
         results.put("unexpected_exits", unexpected);
         results.put("examples", verdict.examples());
-        results.put("membership", settings.staticMembership() ? "static" : "dynamic");
+        results.put("membership", settings.membership().label());
         results.put("wall_s", Math.round((System.nanoTime() - started) / 1e8) / 10.0);
         boolean pass = verdict.allDelivered() && trainerExact && unexpected.isEmpty();
         results.put("verdict", pass ? (stallOk ? ALL_DELIVERED : ALL_DELIVERED + " (stall over 15 s)") : "FAILED");
@@ -410,13 +423,15 @@ public final class ChaosRun {
         return spec;
     }
 
-    private static ChildJvm worker(String bootstrap, Topics topics, Path spec, Path state, String instanceId) {
+    private static ChildJvm worker(String bootstrap, Topics topics, Path spec, Path state, int slot, Membership membership) {
         ChildJvm jvm = ChildJvm.main(StreamaugCli.class).heap("512m").jvmOptions("-XX:+UseSerialGC").args("augment",
                 "--bootstrap", bootstrap, "--wait-for-broker", "2m", "--topic-prefix", topics.prefix(), "--application-id", APPLICATION,
                 "--spec", spec.toString(), "--mean", String.valueOf(FashionMnist.MEAN), "--std", String.valueOf(FashionMnist.STD),
                 "--text-spec", "eda", "--progress-every", "10", "--state-dir", state.toString());
-        if (instanceId != null) {
-            jvm.args("--instance-id", instanceId);
+        switch (membership) {
+            case STATIC -> jvm.args("--instance-id", "chaos-worker-" + slot);
+            case STREAMS -> jvm.args("--kafka", "group.protocol=streams");
+            case DYNAMIC -> { }
         }
         return jvm;
     }
