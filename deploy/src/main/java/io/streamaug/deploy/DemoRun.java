@@ -2,6 +2,7 @@ package io.streamaug.deploy;
 
 import io.streamaug.kafka.TopicLayout;
 import io.streamaug.datasets.FashionMnist;
+import io.streamaug.datasets.ImageFolder;
 import io.streamaug.datasets.TextCorpus;
 import io.streamaug.augment.image.Normalization;
 import io.streamaug.augment.offline.PreviewCommand;
@@ -17,6 +18,7 @@ import io.streamaug.worker.WorkerSetup;
 import io.streamaug.kafka.ConsumerLag;
 import io.streamaug.core.DatasetStats;
 import io.streamaug.core.Split;
+import io.streamaug.core.cli.UsageException;
 import io.streamaug.kafka.Topics;
 import io.streamaug.kafka.KafkaOptions;
 import io.streamaug.trainer.cli.EvaluateCommand;
@@ -35,25 +37,51 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import picocli.CommandLine;
 
 /**
- * The demo's flow against any reachable cluster: topics → produce (Fashion-MNIST, or SpamAssassin
- * with {@code text}) → training-set statistics → augment workers → an online trainer → evaluation
- * on the test topic → a report folder, with progress on {@code out}.
+ * The demo's flow against any reachable cluster: topics → produce (Fashion-MNIST, SpamAssassin
+ * with {@code text}, or an ImageFolder of photos) → training-set statistics → augment workers →
+ * an online trainer → evaluation on the test topic → a report folder, with progress on {@code out}.
  */
 final class DemoRun {
-    /** What to run: data, replays, topology, training settings, where the report goes. */
+    /**
+     * What to run: data, replays, topology, training settings, where the report goes.
+     *
+     * @param photos an ImageFolder of photos ({@code DIR/<class>/*.jpg}) for the photo demo, else {@code null}
+     */
     record Settings(boolean bundledOnly, int limit, int epochs, int partitions, int batchSize, long seed, boolean text,
-            Path textData, int workers, Path report) {
+            Path textData, int workers, Path report, Path photos) {
+        /** The Fashion-MNIST or text demo. */
+        Settings(boolean bundledOnly, int limit, int epochs, int partitions, int batchSize, long seed, boolean text,
+                Path textData, int workers, Path report) {
+            this(bundledOnly, limit, epochs, partitions, batchSize, seed, text, textData, workers, report, null);
+        }
+
+        boolean isPhotos() {
+            return photos != null;
+        }
     }
 
     private static final String TEXT_DATASET = "spam-assassin";
+    private static final String PHOTOS_DATASET = "photos";
+    /**
+     * The photo demo's val and test shares. A file's split is a seeded hash of its name, not drawn
+     * per class, so the shares are large enough that, with the photo set's ~21 images a class, each
+     * class has val and test images (at the default seed every one does; the run says when one has none).
+     */
+    static final double PHOTOS_VAL_FRACTION = 0.15;
+    static final double PHOTOS_TEST_FRACTION = 0.2;
+    /** The photo demo's CNN: three 3×3 convolutions with 2×2 pooling take 3×64×64 to 64×8×8, then a dense layer. */
+    static final String PHOTOS_CONV_CHANNELS = "16,32,64";
+    static final String PHOTOS_HIDDEN = "64";
 
     private final KafkaOptions kafka;
     private final Path workDir;
@@ -138,7 +166,23 @@ final class DemoRun {
         String dataset;
         List<TextCorpus.Row> textRows = null;
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producerProperties())) {
-            if (settings.text()) {
+            if (settings.isPhotos()) {
+                stage(1, "producing the photos");
+                ImageFolder folder = ImageFolder.scan(settings.photos());
+                if (folder.classes().size() < 2 || folder.entries().isEmpty()) {
+                    throw new UsageException("--photos: " + settings.photos() + " needs photos in at least 2 class folders "
+                            + "(DIR/<class>/<image>), has " + folder.entries().size() + " in " + folder.classes().size());
+                }
+                classes = folder.classes();
+                dataset = PHOTOS_DATASET;
+                String source = String.format(Locale.ROOT, "%s: %d photos in %d classes", settings.photos().toAbsolutePath()
+                        .normalize(), folder.entries().size(), classes.size());
+                out.println("      source: " + source);
+                results.put("dataset_source", source);
+                results.put("images", folder.entries().size());
+                produced = new ImageProducer(producer, topics).produce(folder, new ImageProducer.Plan(dataset,
+                        PHOTOS_VAL_FRACTION, PHOTOS_TEST_FRACTION, settings.seed(), settings.epochs()));
+            } else if (settings.text()) {
                 stage(1, "producing SpamAssassin messages");
                 TextCorpus.Loaded corpus = textCorpus();
                 textRows = corpus.rows();
@@ -158,6 +202,21 @@ final class DemoRun {
             }
         }
         produced.lines().forEach(line -> out.println("      " + line));
+        if (settings.isPhotos()) {
+            for (Split split : List.of(Split.VAL, Split.TEST)) {
+                int[] perClass = produced.perClass().get(split);
+                for (int c = 0; c < perClass.length; c++) {
+                    if (perClass[c] == 0) {
+                        out.println("      note: class " + classes.get(c) + " has no " + split.wireName()
+                                + " photo at this seed (each file's split is a seeded hash of its name); "
+                                + "its " + split.wireName() + " accuracy is not measured");
+                    }
+                }
+            }
+        }
+        results.put("dataset", dataset);
+        results.put("classes", classes.size());
+        results.put("chance", 1.0 / classes.size());
         throughput.put("produce_records_per_s", produced.total() / produced.seconds());
         done(String.format("%d records, %.0f records/s", produced.total(), produced.total() / produced.seconds()));
         results.put("records_produced", produced.total());
@@ -178,16 +237,19 @@ final class DemoRun {
             throughput.put("stats_records_per_s", outcome.recordsRead() / seconds);
             results.put("stats_mean", stats.mean());
             results.put("stats_std", stats.std());
-            done(String.format("version %d: mean %.4f, std %.4f over %d images, %.0f records/s", stats.version(),
-                    stats.mean()[0], stats.std()[0], stats.images(), outcome.recordsRead() / seconds));
+            done(String.format("version %d: mean %s, std %s over %d images, %.0f records/s", stats.version(),
+                    fourDigits(stats.mean()), fourDigits(stats.std()), stats.images(), outcome.recordsRead() / seconds));
         }
 
         // 3. workers and trainer
-        String specName = settings.text() ? "eda" : "fashion-mnist";
+        String specName = settings.text() ? "eda" : settings.isPhotos() ? "photos" : "fashion-mnist";
         String applicationId = topics.name("streamaug-demo-augment");
+        String model = settings.text() ? "hashed-text MLP" : settings.isPhotos() ? "CNN " + PHOTOS_CONV_CHANNELS.replace(',', '-')
+                + " + dense " + PHOTOS_HIDDEN : "MLP";
         stage(3, settings.workers() + " augment workers (Kafka Streams, exactly-once, spec " + specName
-                + ") feeding an online trainer (DL4J " + (settings.text() ? "hashed-text MLP" : "MLP") + " + layer norm)");
+                + ") feeding an online trainer (DL4J " + model + " + layer norm)");
         List<AugmentWorker> workers = new ArrayList<>();
+        AtomicLong deadLetters = new AtomicLong();
         OnlineTrainer.Result result;
         TrainConfig trainConfig;
         long workersStarted = System.nanoTime();
@@ -195,7 +257,7 @@ final class DemoRun {
         String input = settings.text() ? topics.rawText() : topics.rawImages();
         try {
             for (int i = 0; i < settings.workers(); i++) {
-                workers.add(worker(topics, applicationId, i, normalization, classes).start());
+                workers.add(worker(topics, applicationId, i, normalization, classes, specName, deadLetters).start());
             }
             // The workers' own pace: from their start until they have caught up with the input.
             CompletableFuture<Double> caughtUp = CompletableFuture.supplyAsync(() -> {
@@ -221,13 +283,18 @@ final class DemoRun {
             keys.put("batch_size", String.valueOf(settings.batchSize()));
             keys.put("max_samples", String.valueOf(trainRecords));
             keys.put("idle_timeout", "60");
-            keys.put("eval_every", String.valueOf(Math.max(50, stepsPerRun / 6)));
+            // About six validations a run; the photo set's val split is small enough to check more often than every 50 steps.
+            keys.put("eval_every", String.valueOf(Math.max(settings.isPhotos() ? 10 : 50, stepsPerRun / 6)));
             keys.put("checkpoint_every", "0");
             keys.put("log_every", String.valueOf(Math.max(10, stepsPerRun / 200)));
             keys.put("seed", String.valueOf(settings.seed()));
             if (settings.text()) {
                 keys.put("model", "text");
                 keys.put("hidden", "64");
+            } else if (settings.isPhotos()) {
+                keys.put("model", "cnn");
+                keys.put("conv_channels", PHOTOS_CONV_CHANNELS);
+                keys.put("hidden", PHOTOS_HIDDEN);
             }
             trainConfig = TrainConfig.defaults().with(keys);
             trainer = new OnlineTrainer(kafka.clientProperties(), topics, trainConfig, report.resolve("run"), classes,
@@ -266,6 +333,7 @@ final class DemoRun {
         results.put("loss_last", result.lastLoss());
         results.put("train_loss_includes", OnlineTrainer.trainLossIncludes(trainConfig));
         results.put("data_wait_fraction", result.dataWaitFraction());
+        results.put("dead_letters", deadLetters.get() + result.deadLetters());
 
         // 4. evaluation
         stage(4, "evaluating on the val and test topics");
@@ -277,6 +345,8 @@ final class DemoRun {
         results.put("records_prepared", result.samples() + val.total() + val.skipped() + test.total() + test.skipped());
         results.put("val_accuracy", val.accuracy());
         results.put("test_accuracy", test.accuracy());
+        results.put("val_samples", val.total());
+        results.put("test_samples", test.total());
         results.put("throughput", throughput);
 
         // 5. report
@@ -291,23 +361,25 @@ final class DemoRun {
         Path metrics = report.resolve("run").resolve("metrics.jsonl");
         results.put("metrics", metrics.toAbsolutePath().toString());
         results.put("curves", String.valueOf(result.curves() == null ? null : result.curves().toAbsolutePath()));
-        Files.writeString(report.resolve("index.html"), DemoReport.html(settings.text() ? "SpamAssassin (text, EDA)"
-                : "Fashion-MNIST (images)", results, throughput, classes, test, preview, specName));
+        String title = settings.text() ? "SpamAssassin (text, EDA)" : settings.isPhotos() ? "photos (real photographs)"
+                : "Fashion-MNIST (images)";
+        Files.writeString(report.resolve("index.html"), DemoReport.html(title, results, throughput, classes, test, preview,
+                specName));
         done("index.html, " + preview + ", curves, confusion matrix, metrics, spec and config");
         return results;
     }
 
     private AugmentWorker worker(Topics topics, String applicationId, int index, Normalization normalization,
-            List<String> classes) throws IOException {
+            List<String> classes, String specName, AtomicLong deadLetters) throws IOException {
         Path state = Files.createDirectories(workDir.resolve("state-" + index));
         if (settings.text()) {
             PipelineSpec images = SpecLoader.resolve("fashion-mnist", List.of());
             // No image is produced in the text demo: the image pipeline's normalisation is never used.
             return WorkerSetup.of(kafka.clientProperties(), topics, applicationId, state, images, Normalization.FASHION_MNIST)
-                    .withText(SpecLoader.resolveText("eda")).build();
+                    .withText(SpecLoader.resolveText("eda")).build(deadLetters);
         }
-        PipelineSpec spec = SpecLoader.resolve("fashion-mnist", classes);
-        return WorkerSetup.of(kafka.clientProperties(), topics, applicationId, state, spec, normalization).build();
+        PipelineSpec spec = SpecLoader.resolve(specName, classes);
+        return WorkerSetup.of(kafka.clientProperties(), topics, applicationId, state, spec, normalization).build(deadLetters);
     }
 
     private static int repeats(String specName) {
@@ -336,11 +408,17 @@ final class DemoRun {
             Files.writeString(report.resolve("preview.txt"), text.toString(StandardCharsets.UTF_8));
             return "preview.txt";
         }
+        List<String> args = new ArrayList<>(List.of("--spec", specName, "--out", report.resolve("preview.png").toString()));
+        if (settings.isPhotos()) { // each photo whole beside three epochs' crops, at twice the model's 64×64
+            args.addAll(List.of("--source", settings.photos().toString(), "--n", "8", "--whole", "--versions", "3",
+                    "--cell", "128"));
+        } else {
+            args.addAll(List.of("--source", "fashion-mnist", "--n", "16"));
+        }
         PrintStream saved = System.out;
         try {
             System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-            int exit = new CommandLine(new PreviewCommand()).execute("--spec", specName, "--source", "fashion-mnist",
-                    "--n", "16", "--out", report.resolve("preview.png").toString());
+            int exit = new CommandLine(new PreviewCommand()).execute(args.toArray(String[]::new));
             if (exit != 0) {
                 throw new IllegalStateException("the preview grid could not be written");
             }
@@ -356,6 +434,17 @@ final class DemoRun {
                 Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
             }
         }
+    }
+
+    private static String fourDigits(double[] values) {
+        if (values.length == 1) {
+            return String.format(Locale.ROOT, "%.4f", values[0]);
+        }
+        List<String> parts = new ArrayList<>();
+        for (double v : values) {
+            parts.add(String.format(Locale.ROOT, "%.4f", v));
+        }
+        return "[" + String.join(", ", parts) + "]";
     }
 
     private static float[] toFloats(double[] values) {

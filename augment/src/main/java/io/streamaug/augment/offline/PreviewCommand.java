@@ -30,10 +30,12 @@ import picocli.CommandLine.Option;
 @Command(name = "preview", mixinStandardHelpOptions = true,
         description = {"Images: draw originals beside their augmented versions, with (soft) labels and the ops applied, "
                 + "as a PNG grid; the samples are drawn across the classes with --seed; mixing pairs each sample with the next one.",
+            "Photos: --whole shows each original as decoded (not after the spec's eval ops), --versions 3 shows three "
+                + "epochs' draws of each, --cell 128 draws them larger.",
             "Text (a spec with type: text): print each text beside its variants with the changed words marked; "
                 + "--source is a .jsonl or .csv file or the SpamAssassin directory."})
 public final class PreviewCommand implements Callable<Integer> {
-    private static final int CELL = 112;
+    private static final int MAX_WIDTH = 1200;
     private static final int GAP = 4;
     private static final int MARGIN = 14;
     private static final int HEADING = 14;
@@ -68,6 +70,17 @@ public final class PreviewCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "preview.png", description = "Output PNG (default: ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(names = "--versions", defaultValue = "1", paramLabel = "N",
+            description = "Augmented versions of each sample: the draws of epochs E, E+1, … (default: ${DEFAULT-VALUE}).")
+    int versions;
+
+    @Option(names = "--whole", description = "Show each original whole, as decoded, instead of after the spec's eval ops.")
+    boolean whole;
+
+    @Option(names = "--cell", defaultValue = "112", paramLabel = "PX",
+            description = "Side of each picture's square in pixels (default: ${DEFAULT-VALUE}).")
+    int cell;
+
     @Option(names = "--words", defaultValue = "40", description = "Text: show the first N words of each text (default: ${DEFAULT-VALUE}).")
     int words;
 
@@ -75,6 +88,12 @@ public final class PreviewCommand implements Callable<Integer> {
     public Integer call() {
         if (count < 1 || count > 1024) {
             throw new UsageException("--n must be in 1..1024, got " + count);
+        }
+        if (versions < 1 || versions > 8) {
+            throw new UsageException("--versions must be in 1..8, got " + versions);
+        }
+        if (cell < 32 || cell > 512) {
+            throw new UsageException("--cell must be in 32..512 pixels, got " + cell);
         }
         if (SpecLoader.isText(spec)) {
             var corpus = io.streamaug.datasets.TextCorpus.load(Path.of(source), "auto", "text", "label", "id");
@@ -109,30 +128,37 @@ public final class PreviewCommand implements Callable<Integer> {
         OpenCv.load();
         List<Panel> panels = new ArrayList<>();
         try (ImagePipeline pipeline = new ImagePipeline(pipelineSpec, norm, classes);
-                ImagePipeline originals = new ImagePipeline(identity(pipelineSpec), norm, classes)) {
-            List<AugmentedImage> augmented = new ArrayList<>();
+                ImagePipeline originals = new ImagePipeline(identity(pipelineSpec, whole), norm, classes)) {
+            List<List<AugmentedImage>> augmented = new ArrayList<>(); // per sample, one per version
             List<AugmentedImage> plain = new ArrayList<>();
             for (SampleSource.Sample s : loaded.samples()) {
                 Label label = s.label() >= 0 ? Label.of(s.label()) : Label.none();
                 try {
-                    augmented.add(pipeline.augment(s.id(), Split.TRAIN, epoch, repeat, s.encoded(), label));
+                    List<AugmentedImage> drawn = new ArrayList<>();
+                    for (int v = 0; v < versions; v++) {
+                        drawn.add(pipeline.augment(s.id(), Split.TRAIN, epoch + v, repeat, s.encoded(), label));
+                    }
                     plain.add(originals.augment(s.id(), Split.VAL, 0, 0, s.encoded(), label));
+                    augmented.add(drawn);
                 } catch (IllegalArgumentException e) {
                     System.err.println("skipped " + s.id() + ": " + e.getMessage());
                 }
             }
             for (int i = 0; i < augmented.size(); i++) {
-                AugmentedImage shown = mix ? pipeline.mix(augmented.get(i), augmented.get((i + 1) % augmented.size()))
-                        : augmented.get(i);
-                String ops = shown.trace().stream().map(t -> t.op()).reduce((a, b) -> a + ", " + b).orElse("no op applied");
-                panels.add(new Panel(plain.get(i), shown, describe(plain.get(i).label(), names, 0),
-                        describe(shown.label(), names, smoothing), ops));
+                List<Version> shown = new ArrayList<>();
+                for (int v = 0; v < versions; v++) {
+                    AugmentedImage image = mix ? pipeline.mix(augmented.get(i).get(v), augmented.get((i + 1) % augmented.size()).get(v))
+                            : augmented.get(i).get(v);
+                    String ops = image.trace().stream().map(t -> t.op()).reduce((a, b) -> a + ", " + b).orElse("no op applied");
+                    shown.add(new Version(image, describe(image.label(), names, smoothing), ops));
+                }
+                panels.add(new Panel(plain.get(i), describe(plain.get(i).label(), names, 0), shown));
             }
         }
         if (panels.isEmpty()) {
             throw new UsageException("none of the " + loaded.samples().size() + " images in " + source + " could be used");
         }
-        Mat grid = render(panels);
+        Mat grid = render(panels, cell);
         try {
             if (!Imgcodecs.imwrite(out.toString(), grid)) {
                 throw new UsageException("could not write " + out);
@@ -144,43 +170,54 @@ public final class PreviewCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** One sample: its original (eval ops only) and augmented versions with their captions. */
-    private record Panel(AugmentedImage original, AugmentedImage augmented, String originalLabel, String augmentedLabel,
-            String ops) {
+    /** One sample: its original (eval ops only, or whole) and its augmented versions, with captions. */
+    private record Panel(AugmentedImage original, String originalLabel, List<Version> versions) {
+    }
+
+    /** One augmented version of a sample: the image, its label as it reads and the ops applied. */
+    private record Version(AugmentedImage image, String label, String ops) {
     }
 
     /**
-     * The grid, sized to its panels: up to {@value #PAIRS_PER_ROW} pairs a row, as many rows as
-     * needed; under each pair "original" and "augmented", the labels and the ops applied, wrapped
-     * to the pair's width (never cut); each row as tall as its longest caption.
+     * The grid, sized to its panels: up to {@value #PAIRS_PER_ROW} panels a row (fewer when wider
+     * than {@value #MAX_WIDTH} pixels), as many rows as needed. A panel is the original beside its
+     * augmented versions, each in a {@code cell}-pixel square (the original in a 4:3 box when a
+     * whole photo is landscape), drawn whole; under it the labels and the ops applied, wrapped to
+     * the panel's width (never cut); each row as tall as its longest caption.
      */
-    static Mat render(List<Panel> panels) {
-        int columns = Math.min(PAIRS_PER_ROW, panels.size());
+    static Mat render(List<Panel> panels, int cell) {
+        int versions = panels.get(0).versions().size();
+        int originalWidth = cell;
+        for (Panel panel : panels) { // a landscape original gets up to a 4:3 box, so it is not drawn smaller than its versions
+            double aspect = (double) panel.original().width() / panel.original().height();
+            originalWidth = Math.max(originalWidth, (int) Math.min(Math.round(cell * aspect), Math.round(cell * 4 / 3.0)));
+        }
+        int panelWidth = originalWidth + versions * (cell + GAP);
+        int columns = Math.max(1, Math.min(Math.min(PAIRS_PER_ROW, panels.size()), (MAX_WIDTH + MARGIN) / (panelWidth + MARGIN)));
         int rows = (panels.size() + columns - 1) / columns;
-        int pairWidth = 2 * CELL + GAP;
         List<List<String>> captions = new ArrayList<>();
         int[] rowHeights = new int[rows];
         for (int i = 0; i < panels.size(); i++) {
-            Panel panel = panels.get(i);
-            List<String> lines = new ArrayList<>();
-            lines.addAll(wrap("original: " + panel.originalLabel(), pairWidth - 4));
-            lines.addAll(wrap("augmented: " + panel.augmentedLabel(), pairWidth - 4));
-            lines.addAll(wrap("ops: " + panel.ops(), pairWidth - 4));
+            List<String> lines = captionLines(panels.get(i), panelWidth - 4);
             captions.add(lines);
-            rowHeights[i / columns] = Math.max(rowHeights[i / columns], CELL + HEADING + lines.size() * LINE + 6);
+            rowHeights[i / columns] = Math.max(rowHeights[i / columns], cell + HEADING + lines.size() * LINE + 6);
         }
         int height = java.util.Arrays.stream(rowHeights).sum();
-        Mat grid = new Mat(height, columns * (pairWidth + MARGIN) - MARGIN, CvType.CV_8UC3, Scalar.all(255));
+        Mat grid = new Mat(height, columns * (panelWidth + MARGIN) - MARGIN, CvType.CV_8UC3, Scalar.all(255));
         int y = 0;
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < columns && r * columns + c < panels.size(); c++) {
                 int i = r * columns + c;
-                int x = c * (pairWidth + MARGIN);
+                int x = c * (panelWidth + MARGIN);
+                Panel panel = panels.get(i);
                 caption(grid, "original", x + 2, y + HEADING - 5, GRAY);
-                caption(grid, "augmented", x + CELL + GAP + 2, y + HEADING - 5, GRAY);
-                draw(grid, panels.get(i).original(), x, y + HEADING);
-                draw(grid, panels.get(i).augmented(), x + CELL + GAP, y + HEADING);
-                int lineY = y + HEADING + CELL + LINE;
+                draw(grid, panel.original(), x, y + HEADING, originalWidth, cell);
+                for (int v = 0; v < versions; v++) {
+                    int vx = x + originalWidth + GAP + v * (cell + GAP);
+                    caption(grid, versions == 1 ? "augmented" : "epoch " + panel.versions().get(v).image().epoch(), vx + 2, y + HEADING - 5, GRAY);
+                    draw(grid, panel.versions().get(v).image(), vx, y + HEADING, cell, cell);
+                }
+                int lineY = y + HEADING + cell + LINE;
                 for (String line : captions.get(i)) {
                     caption(grid, line, x + 2, lineY, INK);
                     lineY += LINE;
@@ -189,6 +226,24 @@ public final class PreviewCommand implements Callable<Integer> {
             y += rowHeights[r];
         }
         return grid;
+    }
+
+    /**
+     * A panel's caption: the original's label; the augmented label once when the versions share
+     * it; the ops applied to each version (with its label when they differ).
+     */
+    private static List<String> captionLines(Panel panel, int width) {
+        List<String> lines = new ArrayList<>(wrap("original: " + panel.originalLabel(), width));
+        List<Version> versions = panel.versions();
+        boolean oneLabel = versions.stream().map(Version::label).distinct().count() == 1;
+        if (oneLabel) {
+            lines.addAll(wrap("augmented: " + versions.get(0).label(), width));
+        }
+        for (int v = 0; v < versions.size(); v++) {
+            String name = versions.size() == 1 ? "ops" : "epoch " + versions.get(v).image().epoch();
+            lines.addAll(wrap(name + ": " + (oneLabel ? "" : versions.get(v).label() + "; ") + versions.get(v).ops(), width));
+        }
+        return lines;
     }
 
     /** {@code text} broken at spaces into lines no wider than {@code width} pixels (a word wider than that is broken too). */
@@ -233,24 +288,28 @@ public final class PreviewCommand implements Callable<Integer> {
         return a;
     }
 
-    /** The same spec with nothing but its eval ops, to show originals at the size the model sees. */
-    private static PipelineSpec identity(PipelineSpec spec) {
-        return new PipelineSpec(spec.seed(), spec.channels(), 1, List.of(), spec.evalOps(),
+    /**
+     * The same spec with nothing but its eval ops, to show originals at the size the model sees;
+     * with {@code whole}, without those either: the image as decoded.
+     */
+    private static PipelineSpec identity(PipelineSpec spec, boolean whole) {
+        return new PipelineSpec(spec.seed(), spec.channels(), 1, List.of(), whole ? List.of() : spec.evalOps(),
                 io.streamaug.augment.image.mix.Mixing.NONE, spec.normalization(), spec.dtype(), spec.identity(), spec.decode());
     }
 
-    private static void draw(Mat grid, AugmentedImage image, int x, int y) {
+    /** Draws {@code image} whole, as large as fits a {@code boxWidth}×{@code boxHeight} box at (x, y), centred across it. */
+    private static void draw(Mat grid, AugmentedImage image, int x, int y, int boxWidth, int boxHeight) {
         Mat mat = new Mat(image.height(), image.width(), CvType.CV_8UC(image.channels()));
         Mat bgr = new Mat();
         Mat scaled = new Mat();
         try {
             mat.put(0, 0, image.hwc());
             Imgproc.cvtColor(mat, bgr, image.channels() == 1 ? Imgproc.COLOR_GRAY2BGR : Imgproc.COLOR_RGB2BGR);
-            double factor = Math.min((double) CELL / image.width(), (double) CELL / image.height());
+            double factor = Math.min((double) boxWidth / image.width(), (double) boxHeight / image.height());
             int w = Math.max(1, (int) (image.width() * factor));
             int h = Math.max(1, (int) (image.height() * factor));
             Imgproc.resize(bgr, scaled, new Size(w, h), 0, 0, factor >= 1 ? Imgproc.INTER_NEAREST : Imgproc.INTER_AREA);
-            Mat cell = grid.submat(new Rect(x, y, w, h));
+            Mat cell = grid.submat(new Rect(x + (boxWidth - w) / 2, y, w, h));
             scaled.copyTo(cell);
             cell.release();
         } finally {

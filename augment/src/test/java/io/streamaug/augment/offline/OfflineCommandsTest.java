@@ -103,6 +103,47 @@ class OfflineCommandsTest {
     }
 
     @Test
+    void wholePhotosAreDrawnUnsquashedInTheirColoursBesideSeveralVersions(@TempDir Path dir) throws Exception {
+        // A red landscape photo and a blue portrait one (OpenCV writes BGR).
+        Path source = dir.resolve("photos");
+        Files.createDirectories(source.resolve("red"));
+        Files.createDirectories(source.resolve("blue"));
+        Mat red = new Mat(150, 200, org.opencv.core.CvType.CV_8UC3, new org.opencv.core.Scalar(0, 0, 255));
+        Mat blue = new Mat(200, 150, org.opencv.core.CvType.CV_8UC3, new org.opencv.core.Scalar(255, 0, 0));
+        assertThat(Imgcodecs.imwrite(source.resolve("red/a.jpg").toString(), red)).isTrue();
+        assertThat(Imgcodecs.imwrite(source.resolve("blue/b.jpg").toString(), blue)).isTrue();
+        red.release();
+        blue.release();
+        Path out = dir.resolve("grid.png");
+        assertThat(run(new PreviewCommand(), "--spec", "photos", "--source", source.toString(), "--n", "2", "--whole",
+                "--versions", "3", "--cell", "128", "--out", out.toString())).isZero();
+
+        Mat grid = Imgcodecs.imread(out.toString());
+        int originalBox = 171; // a landscape original gets a 4:3 box of the cell's height
+        int panel = originalBox + 3 * (128 + 4);
+        assertThat(grid.cols()).isEqualTo(2 * panel + 14);
+        int y = 14 + 64; // the middle of the pictures' row
+        List<String> seen = new java.util.ArrayList<>();
+        for (int x0 : new int[] {0, panel + 14}) {
+            double[] centre = grid.get(y, x0 + originalBox / 2);
+            double[] edge = grid.get(y, x0 + 3);
+            if (centre[2] > 200 && centre[1] < 60 && centre[0] < 60) {
+                seen.add("red");
+                assertThat(edge[2]).as("the landscape photo fills its box's width").isGreaterThan(200);
+            } else if (centre[0] > 200 && centre[1] < 60 && centre[2] < 60) {
+                seen.add("blue");
+                assertThat(edge).as("the portrait photo keeps its shape: white beside it").containsExactly(255, 255, 255);
+            }
+            // Each version is drawn: the cells after the original hold the photo's pixels, not the white canvas.
+            for (int v = 0; v < 3; v++) {
+                assertThat(grid.get(y, x0 + originalBox + 4 + v * 132 + 64)).as("version %d", v).isNotEqualTo(new double[] {255, 255, 255});
+            }
+        }
+        assertThat(seen).as("the originals' colours, in RGB order").containsExactlyInAnyOrder("red", "blue");
+        grid.release();
+    }
+
+    @Test
     void theSampleIsDrawnAcrossClassesWithTheSeed() {
         int[] labels = new int[100];
         for (int i = 0; i < labels.length; i++) {
@@ -150,5 +191,7 @@ class OfflineCommandsTest {
     void badArgumentsAreOneLine() {
         assertThat(run(new ApplyCommand(), "--spec", "nope", "--input", "/nonexistent", "--output", "/tmp/x")).isEqualTo(2);
         assertThat(run(new PreviewCommand(), "--n", "0")).isEqualTo(2);
+        assertThat(run(new PreviewCommand(), "--versions", "0")).isEqualTo(2);
+        assertThat(run(new PreviewCommand(), "--cell", "8")).isEqualTo(2);
     }
 }
