@@ -75,7 +75,7 @@ public final class ImageDecoder implements AutoCloseable {
 
     /**
      * Decodes {@code image} into {@code out} (8-bit, {@link #channels()} channels, RGB order); a
-     * JPEG at the reduction {@code plan} allows, when the options allow reductions.
+     * JPEG at the reduction {@code plan} allows from its header, when the options allow reductions.
      *
      * @throws IllegalArgumentException when the bytes are empty, exceed the limits, are not an
      *                                  image OpenCV can decode (a JPEG without its end, a GIF
@@ -83,54 +83,120 @@ public final class ImageDecoder implements AutoCloseable {
      *                                  wrong colour for the spec
      */
     public void decode(byte[] image, Mat out, ReducedDecode plan) {
+        decode(inspect(image), out, plan);
+    }
+
+    /** Decodes an inspected image at the reduction {@code plan} allows from its header, when the options allow reductions. */
+    void decode(Encoded image, Mat out, ReducedDecode plan) {
+        ImageHeader.Size stored = image.stored();
+        decode(image, out, reducible(image) ? plan.factor(stored.height(), stored.width(), options.exifOrientation()) : 1);
+    }
+
+    /**
+     * An encoded image checked and measured from its header alone, before anything is decoded.
+     *
+     * @param stored      the size and format the header declares
+     * @param orientation how a JPEG is turned upright when decoded (as stored when the options say so)
+     */
+    record Encoded(byte[] bytes, ImageHeader.Size stored, ExifOrientation orientation) {
+        /** Rows of the full-size decode: the stored height, or the stored width after a quarter turn. */
+        int height() {
+            return (int) (orientation.transposes() ? stored.width() : stored.height());
+        }
+
+        /** Columns of the full-size decode. */
+        int width() {
+            return (int) (orientation.transposes() ? stored.height() : stored.width());
+        }
+    }
+
+    /**
+     * Checks {@code image} as far as its header allows (not empty, within the limits, a JPEG with
+     * its end) and reads its size and, for a JPEG, its orientation.
+     *
+     * @throws IllegalArgumentException as {@link #decode(byte[], Mat, ReducedDecode)}
+     */
+    Encoded inspect(byte[] image) {
         if (image == null || image.length == 0) {
             throw new IllegalArgumentException("record value is empty: no image to decode");
         }
         ImageHeader.Size size = limits.check(image);
-        if (size.format().equals("jpeg") && !ImageHeader.jpegComplete(image)) {
+        boolean jpeg = size.format().equals("jpeg");
+        if (jpeg && !ImageHeader.jpegComplete(image)) {
             throw new IllegalArgumentException("JPEG is truncated: it has no end-of-image marker (" + image.length
                     + " bytes; cut short in transfer?)");
         }
-        encoded.fromArray(image);
-        if (size.format().equals("jpeg")) {
-            decodeJpeg(image, size, out, plan);
+        ExifOrientation orientation = jpeg && options.exifOrientation()
+                ? ExifOrientation.of(ImageHeader.jpegOrientation(image)) : ExifOrientation.TOP_LEFT;
+        return new Encoded(image, size, orientation);
+    }
+
+    /** Whether {@code image} may be decoded reduced: a JPEG, with reductions allowed by the options. */
+    boolean reducible(Encoded image) {
+        return options.reduced() && image.stored().format().equals("jpeg");
+    }
+
+    /**
+     * Decodes an inspected image at 1/{@code factor} (1, 2, 4 or 8) of its size, as libjpeg scales:
+     * each side rounded up. Only a {@link #reducible} image decodes at a factor other than 1.
+     */
+    void decode(Encoded image, Mat out, int factor) {
+        if (factor != 1 && !reducible(image)) {
+            throw new IllegalArgumentException("only JPEGs decode reduced, and only with decode: {reduced: true}");
+        }
+        encoded.fromArray(image.bytes());
+        if (image.stored().format().equals("jpeg")) {
+            decodeJpeg(image, out, factor);
         } else {
-            decodeOther(size.format(), image.length, out);
+            decodeOther(image.stored().format(), image.bytes().length, out);
         }
     }
 
     /**
      * JPEGs decode straight to the channels wanted — libjpeg converts CMYK and, for gray output,
-     * keeps the luma plane, which JFIF defines with ITU-R 601-2's weights — optionally reduced,
-     * with or without the EXIF orientation (OpenCV applies it for these flags, never for
-     * {@code IMREAD_UNCHANGED}).
+     * keeps the luma plane, which JFIF defines with ITU-R 601-2's weights — optionally reduced, and
+     * are then turned upright by the orientation read from the header (here rather than by
+     * OpenCV, so that the size a crop was drawn on before decoding is the size decoded).
      */
-    private void decodeJpeg(byte[] image, ImageHeader.Size size, Mat out, ReducedDecode plan) {
-        int components = ImageHeader.jpegComponents(image);
+    private void decodeJpeg(Encoded image, Mat out, int factor) {
+        int components = ImageHeader.jpegComponents(image.bytes());
         if (options.strictChannels() && (components == 1) != (channels == 1)) {
             throw mismatch(components);
         }
-        int factor = options.reduced() ? plan.factor(size.height(), size.width(), options.exifOrientation()) : 1;
-        int flags = channels == 3 ? Imgcodecs.IMREAD_COLOR : Imgcodecs.IMREAD_GRAYSCALE;
+        int flags = (channels == 3 ? Imgcodecs.IMREAD_COLOR : Imgcodecs.IMREAD_GRAYSCALE)
+                | Imgcodecs.IMREAD_IGNORE_ORIENTATION;
         if (factor > 1) {
             flags |= switch (factor) {
                 case 2 -> Imgcodecs.IMREAD_REDUCED_GRAYSCALE_2;
                 case 4 -> Imgcodecs.IMREAD_REDUCED_GRAYSCALE_4;
-                default -> Imgcodecs.IMREAD_REDUCED_GRAYSCALE_8;
+                case 8 -> Imgcodecs.IMREAD_REDUCED_GRAYSCALE_8;
+                default -> throw new IllegalArgumentException("a JPEG decodes at 1/2, 1/4 or 1/8, not 1/" + factor);
             };
-        }
-        if (!options.exifOrientation()) {
-            flags |= Imgcodecs.IMREAD_IGNORE_ORIENTATION;
         }
         Mat decoded = Imgcodecs.imdecode(encoded, flags);
         try {
             if (decoded.empty()) {
-                throw notAnImage("jpeg", image.length);
+                throw notAnImage("jpeg", image.bytes().length);
             }
-            if (channels == 3) {
-                Imgproc.cvtColor(decoded, out, Imgproc.COLOR_BGR2RGB);
+            long height = (image.stored().height() + factor - 1) / factor;
+            long width = (image.stored().width() + factor - 1) / factor;
+            if (decoded.rows() != height || decoded.cols() != width) {
+                throw new IllegalArgumentException("JPEG decodes to " + decoded.cols() + "×" + decoded.rows()
+                        + " but its header declares " + width + "×" + height + (factor > 1 ? " at 1/" + factor : "")
+                        + ": corrupt?");
+            }
+            ExifOrientation orientation = image.orientation();
+            if (orientation == ExifOrientation.TOP_LEFT) {
+                if (channels == 3) {
+                    Imgproc.cvtColor(decoded, out, Imgproc.COLOR_BGR2RGB);
+                } else {
+                    decoded.copyTo(out);
+                }
             } else {
-                decoded.copyTo(out);
+                if (channels == 3) {
+                    Imgproc.cvtColor(decoded, decoded, Imgproc.COLOR_BGR2RGB);
+                }
+                orientation.apply(decoded, out);
             }
             lastFactor = factor;
         } finally {

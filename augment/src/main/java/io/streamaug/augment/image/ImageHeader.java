@@ -113,6 +113,59 @@ public final class ImageHeader {
         return b[jpegFrame(b) + 9] & 0xff;
     }
 
+    /**
+     * The EXIF Orientation (1..8) of a JPEG, from the IFD0 of its first APP1 segment that holds
+     * EXIF data ({@code Exif\0\0}, then a TIFF header in either byte order); 1 when there is none,
+     * or when the segment is cut short or the value is out of range.
+     */
+    public static int jpegOrientation(byte[] b) {
+        int i = 2;
+        while (i + 4 <= b.length && (b[i] & 0xff) == 0xFF) {
+            int marker = b[i + 1] & 0xff;
+            if (marker == 0xDA || marker == 0xD9) { // start of scan, end of image: no more headers
+                return 1;
+            }
+            if (marker == 0xD8 || marker == 0xFF || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
+                i += marker == 0xFF ? 1 : 2; // fill byte, or a marker without a length
+                continue;
+            }
+            int length = ((b[i + 2] & 0xff) << 8) | (b[i + 3] & 0xff);
+            int data = i + 4;
+            int end = Math.min(b.length, i + 2 + length);
+            if (marker == 0xE1 && end - data >= 6 && b[data] == 'E' && b[data + 1] == 'x' && b[data + 2] == 'i'
+                    && b[data + 3] == 'f' && b[data + 4] == 0 && b[data + 5] == 0) {
+                return tiffOrientation(b, data + 6, end);
+            }
+            i += 2 + length;
+        }
+        return 1;
+    }
+
+    /** The Orientation entry (tag 0x0112, a SHORT) of the IFD0 of the TIFF structure in {@code b[start, end)}. */
+    private static int tiffOrientation(byte[] b, int start, int end) {
+        if (end - start < 8 || b[start] != b[start + 1] || (b[start] != 'I' && b[start] != 'M')) {
+            return 1;
+        }
+        ByteBuffer tiff = ByteBuffer.wrap(b, start, end - start).slice()
+                .order(b[start] == 'I' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+        long ifd = Integer.toUnsignedLong(tiff.getInt(4));
+        if (ifd + 2 > tiff.limit()) {
+            return 1;
+        }
+        int entries = tiff.getShort((int) ifd) & 0xffff;
+        for (int e = 0; e < entries; e++) {
+            int entry = (int) ifd + 2 + 12 * e;
+            if (entry + 12 > tiff.limit()) {
+                return 1;
+            }
+            if ((tiff.getShort(entry) & 0xffff) == 0x0112) {
+                int value = tiff.getShort(entry + 8) & 0xffff;
+                return value >= 1 && value <= 8 ? value : 1;
+            }
+        }
+        return 1;
+    }
+
     /** The offset of the JPEG's frame header (SOF) marker. */
     private static int jpegFrame(byte[] b) {
         int i = 2;

@@ -6,6 +6,7 @@ import io.streamaug.augment.spec.PipelineSpec;
 import io.streamaug.core.Split;
 import io.streamaug.core.wire.Label;
 import io.streamaug.core.wire.PreparedSample;
+import java.util.random.RandomGenerator;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 
@@ -81,8 +82,7 @@ public final class ImagePipeline implements AutoCloseable {
      */
     public PreparedSample prepare(String id, String dataset, Split split, int epoch, int repeat, byte[] image, Label label,
             int classes) {
-        decode(image, split);
-        return finish(id, dataset, split, epoch, repeat, runSteps(id, split, epoch, repeat, label), classes);
+        return finish(id, dataset, split, epoch, repeat, decodeAndRun(id, split, epoch, repeat, image, label), classes);
     }
 
     /**
@@ -105,8 +105,7 @@ public final class ImagePipeline implements AutoCloseable {
 
     /** Decodes and augments one sample into Java memory, for mixing, previews and files. */
     public AugmentedImage augment(String id, Split split, int epoch, int repeat, byte[] image, Label label) {
-        decode(image, split);
-        Label out = runSteps(id, split, epoch, repeat, label);
+        Label out = decodeAndRun(id, split, epoch, repeat, image, label);
         Mat current = steps.image();
         byte[] hwc = new byte[(int) current.total() * current.channels()];
         current.get(0, 0, hwc);
@@ -134,9 +133,24 @@ public final class ImagePipeline implements AutoCloseable {
                 normalization.statsVersion(), tensors.encode(image), image.label(), image.trace());
     }
 
-    /** Decodes into the current image, reduced when the split's first step allows it. */
-    private void decode(byte[] image, Split split) {
-        decoder.decode(image, steps.image(), split == Split.TRAIN ? trainDecode : evalDecode);
+    /**
+     * Decodes into the current image, reduced when the split's first step allows it, and runs the
+     * split's steps on it; returns the (possibly remapped) label. A first {@code RandomResizedCrop}
+     * is drawn before decoding, as its box chooses the reduction ({@link ReducedDecode#drawCrop}).
+     */
+    private Label decodeAndRun(String id, Split split, int epoch, int repeat, byte[] image, Label label) {
+        ImageDecoder.Encoded encoded = decoder.inspect(image);
+        ReducedDecode plan = split == Split.TRAIN ? trainDecode : evalDecode;
+        if (!plan.perSample() || !decoder.reducible(encoded)) {
+            decoder.decode(encoded, steps.image(), plan);
+            return runSteps(id, split, epoch, repeat, label);
+        }
+        RandomGenerator random = SampleRandom.forSample(spec.seed(), id, epoch, repeat);
+        ReducedDecode.Crop crop = plan.drawCrop(random, encoded, spec.channels());
+        decoder.decode(encoded, steps.image(), crop.factor());
+        labels.start(label);
+        steps.run(split == Split.TRAIN ? spec.ops() : spec.evalOps(), random, labels, crop);
+        return labels.label(label);
     }
 
     /** The reduction (1, 2, 4 or 8) of the last image decoded. */

@@ -4,30 +4,32 @@ import io.streamaug.augment.image.ops.RandomResizedCrop;
 import io.streamaug.augment.image.ops.Resize;
 import io.streamaug.augment.spec.Step;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import org.opencv.core.Mat;
 
 /**
  * How much smaller than stored a JPEG may be decoded for a list of steps: libjpeg scales in the
  * DCT domain by 1/2, 1/4 or 1/8, which costs a fraction of a full decode and is a better low-pass
- * than resizing afterwards. A reduction is chosen only when the steps begin with an op that
- * applies to every sample and shrinks the image at least that much anyway — a
- * {@link RandomResizedCrop} or a {@link Resize} with {@code p: 1} that no class skips — and it is
- * the largest one that
+ * than resizing afterwards. A reduction is possible only when the steps begin with an op that
+ * applies to every sample and shrinks the image anyway — a {@link Resize} or a
+ * {@link RandomResizedCrop} with {@code p: 1} that no class skips — and it is the largest one that
  * <ul>
- *   <li>for {@code Resize}: leaves the output size unchanged (the shorter-side form computes the
- *       other side from the input's aspect ratio, which rounding of the reduced size could change),
- *       and leaves at least the output's pixels in each dimension, so that the resize never enlarges;</li>
- *   <li>for {@code RandomResizedCrop}: leaves at least the output's pixels in each dimension of the
- *       smallest box the crop can draw. A drawn box has area ≥ {@code scale_min} · H · W and aspect
- *       ratio r (width / height) in {@code ratio_range}, so its width is at least
- *       √(scale_min · H · W · ratio_min) and its height at least √(scale_min · H · W / ratio_max); the
- *       fallback after ten failed tries (the largest centred box with the ratio in range) must fit
- *       too. Every box the crop can take is then resized down (or not at all), never up, from the
- *       reduced image.</li>
+ *   <li>for {@code Resize}, chosen from the header ({@link #factor}): leaves the output size
+ *       unchanged (the shorter-side form computes the other side from the input's aspect ratio,
+ *       which rounding of the reduced size could change), and leaves at least the output's pixels
+ *       in each dimension, so that the resize never enlarges;</li>
+ *   <li>for {@code RandomResizedCrop}, chosen per sample ({@link #drawCrop}): leaves at least the
+ *       output's pixels in each dimension of the box this sample's crop takes. The box is drawn
+ *       first, from the sample's generator, on the full image's size (from the header, turned by
+ *       the EXIF orientation) — the very draws a full decode makes — then mapped into the reduced
+ *       image; the crop cuts the mapped box from the reduced image. So the crop takes the same
+ *       share of the image whether decoded reduced or not, and shrinks the box (or keeps its size)
+ *       whenever it would have from a full decode, never enlarges it.</li>
  * </ul>
- * The crop is drawn on the reduced image, so its box (and the trace's coordinates) are in the
- * reduced image's pixels; the distribution of boxes, as shares of the image, is the same. The
- * choice depends only on the header's size and the spec: deterministic for every worker.
+ * Either choice depends only on the record and the spec: the same on every worker, every time.
  */
 public final class ReducedDecode {
     /** Always decode at full size. */
@@ -50,44 +52,114 @@ public final class ReducedDecode {
         return step.op() instanceof RandomResizedCrop || step.op() instanceof Resize ? new ReducedDecode(step.op()) : NONE;
     }
 
+    /** Whether the reduction is chosen per sample, from the box of a first {@code RandomResizedCrop} ({@link #drawCrop}). */
+    public boolean perSample() {
+        return first instanceof RandomResizedCrop;
+    }
+
     /**
-     * The reduction, 8, 4, 2 or 1, for an image stored as {@code height × width}.
+     * The reduction, 8, 4, 2 or 1, for an image stored as {@code height × width}, when the first op
+     * is a {@code Resize}; 1 otherwise (a crop's reduction depends on its box: {@link #drawCrop}).
      *
      * @param mayRotate the decoder may turn the image a quarter (EXIF orientation): then the
      *                  reduction must suit both orientations, as the header's size is the stored one
      */
     public int factor(long height, long width, boolean mayRotate) {
-        if (first == null) {
+        if (!(first instanceof Resize resize)) {
             return 1;
         }
         for (int k : FACTORS) {
             // libjpeg's scaled size rounds up (jdiv_round_up).
             long h = (height + k - 1) / k;
             long w = (width + k - 1) / k;
-            if (suits(height, width, h, w) && (!mayRotate || suits(width, height, w, h))) {
+            if (suits(resize, height, width, h, w) && (!mayRotate || suits(resize, width, height, w, h))) {
                 return k;
             }
         }
         return 1;
     }
 
-    private boolean suits(long fullHeight, long fullWidth, long height, long width) {
-        int[] out = first.outputSize((int) height, (int) width);
-        if (first instanceof Resize) {
-            return Arrays.equals(out, first.outputSize((int) fullHeight, (int) fullWidth)) && height >= out[0]
-                    && width >= out[1];
+    private static boolean suits(Resize resize, long fullHeight, long fullWidth, long height, long width) {
+        int[] out = resize.outputSize((int) height, (int) width);
+        return Arrays.equals(out, resize.outputSize((int) fullHeight, (int) fullWidth)) && height >= out[0]
+                && width >= out[1];
+    }
+
+    /**
+     * Draws the first op's box for one sample before its image is decoded, and the reduction for
+     * it: the toss of {@code p} and the box come from {@code random} exactly as the step runner
+     * draws them from a full decode, on the size a full decode has; the reduction is the largest
+     * at which the box, mapped into the reduced image, still holds the output's pixels each way.
+     *
+     * @param image    a JPEG the decoder may reduce, inspected
+     * @param channels the channel count the image decodes to
+     * @throws IllegalStateException when the plan is not {@link #perSample()}
+     */
+    Crop drawCrop(RandomGenerator random, ImageDecoder.Encoded image, int channels) {
+        if (!(first instanceof RandomResizedCrop crop)) {
+            throw new IllegalStateException("only a first RandomResizedCrop is drawn before decoding, not " + this);
         }
-        RandomResizedCrop crop = (RandomResizedCrop) first;
-        double smallestArea = crop.scaleRange().min() * height * width;
-        double narrowest = Math.sqrt(smallestArea * crop.ratioRange().min());
-        double lowest = Math.sqrt(smallestArea / crop.ratioRange().max());
-        if (narrowest < out[1] || lowest < out[0]) {
-            return false;
+        ImageOp<RandomResizedCrop.Params> op = crop; // the op's own sample(), reached from ImageOp's package
+        op.toss(random); // p is 1, so it applies; the toss is drawn all the same, as the step runner draws it
+        RandomResizedCrop.Params box = op.sample(random, image.height(), image.width(), channels);
+        int[] out = crop.outputSize(image.height(), image.width());
+        for (int k : FACTORS) {
+            RandomResizedCrop.Params reduced = reduce(box, k, image);
+            if (reduced.boxHeight() >= out[0] && reduced.boxWidth() >= out[1]) {
+                return new Crop(crop, box, k, reduced);
+            }
         }
-        double ratio = (double) width / height; // the fallback box, as RandomResizedCrop makes it
-        double fallbackWidth = ratio > crop.ratioRange().max() ? height * crop.ratioRange().max() : width;
-        double fallbackHeight = ratio < crop.ratioRange().min() ? width / crop.ratioRange().min() : height;
-        return fallbackWidth >= out[1] && fallbackHeight >= out[0];
+        return new Crop(crop, box, 1, box);
+    }
+
+    /** {@code box}, in the full upright image's pixels, in the pixels of the image decoded at 1/k. */
+    static RandomResizedCrop.Params reduce(RandomResizedCrop.Params box, int k, ImageDecoder.Encoded image) {
+        boolean rows = image.orientation().reversesRows();
+        boolean columns = image.orientation().reversesColumns();
+        int top = edge(box.top(), k, image.height(), rows);
+        int bottom = edge(box.top() + box.boxHeight(), k, image.height(), rows);
+        int left = edge(box.left(), k, image.width(), columns);
+        int right = edge(box.left() + box.boxWidth(), k, image.width(), columns);
+        return new RandomResizedCrop.Params(top, left, bottom - top, right - left);
+    }
+
+    /**
+     * Where the pixel edge {@code x} of a full image's side of {@code size} pixels falls in the
+     * image decoded at 1/k, rounded to the nearest edge there. libjpeg's reduced pixel j covers the
+     * stored pixels [jk, jk + k), and its last one reaches past the image into padding (the reduced
+     * size is rounded up); where the orientation reverses the axis, that padding comes first, so
+     * the edge moves by it. Edges 0 and {@code size} map into 0 and the rounded-up reduced size:
+     * a mapped box never leaves the reduced image.
+     */
+    private static int edge(int x, int k, int size, boolean reversed) {
+        int padding = reversed ? (size + k - 1) / k * k - size : 0;
+        return (2 * (x + padding) + k) / (2 * k);
+    }
+
+    /**
+     * A {@code RandomResizedCrop} drawn before decoding.
+     *
+     * @param box     the box in the full upright image's pixels, as drawn from a full decode
+     * @param factor  the reduction the image is decoded at (1: full size)
+     * @param reduced the box in the pixels of the image decoded at 1/{@code factor}
+     */
+    record Crop(RandomResizedCrop op, RandomResizedCrop.Params box, int factor, RandomResizedCrop.Params reduced) {
+        /** Cuts the reduced box from {@code src}, the image decoded at 1/{@code factor}, and resizes it into {@code dst}. */
+        void apply(Mat src, Mat dst, Workspace workspace) {
+            ImageOp<RandomResizedCrop.Params> crop = op;
+            crop.apply(src, dst, reduced, workspace);
+        }
+
+        /** The trace entry: the box in the full image's pixels, and the reduction when there was one. */
+        Map<String, Object> trace() {
+            Map<String, Object> described = op.trace(box);
+            if (factor == 1) {
+                return described;
+            }
+            Map<String, Object> reduction = new LinkedHashMap<>(described);
+            reduction.put("reduction", factor);
+            return reduction;
+        }
     }
 
     @Override

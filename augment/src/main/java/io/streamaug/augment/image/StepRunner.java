@@ -34,6 +34,18 @@ final class StepRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code steps} whose first, a crop, was drawn before decoding: it is applied to
+     * {@link #image()}, decoded at the crop's reduction, and recorded with its box in the full
+     * image's pixels; the other steps then run as {@link #run(List, RandomGenerator, LabelTrace)} does.
+     */
+    void run(List<Step> steps, RandomGenerator random, LabelTrace labels, ReducedDecode.Crop first) {
+        first.apply(current, spare, workspace);
+        labels.applied(first.op().name(), first.trace(), ((Step.Op) steps.get(0)).rule());
+        swap();
+        run(steps.subList(1, steps.size()), random, labels);
+    }
+
     private void runStep(Step step, RandomGenerator random, LabelTrace labels, boolean forced) {
         if (step instanceof Step.Op opStep) {
             if (!forced && !opStep.op().toss(random)) {
@@ -94,6 +106,11 @@ final class StepRunner implements AutoCloseable {
         Object params = op.applyRandom(current, spare, random, workspace);
         Map<String, Object> described = op.trace(params);
         labels.applied(op.name(), described, step.rule());
+        swap();
+    }
+
+    /** The op's output, in {@code spare}, becomes the current image. */
+    private void swap() {
         Mat swap = current;
         current = spare;
         spare = swap;

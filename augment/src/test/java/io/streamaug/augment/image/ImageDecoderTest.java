@@ -251,6 +251,54 @@ class ImageDecoderTest {
         }
     }
 
+    @Test
+    void everyExifOrientationIsTurnedAsOpenCvTurnsIt() {
+        // The decoder reads the tag itself (a crop may be drawn on the upright size before
+        // decoding) and must agree with OpenCV's imdecode, pixel for pixel, in colour and gray.
+        Mat bgr = new Mat();
+        org.opencv.imgproc.Imgproc.resize(org.opencv.imgcodecs.Imgcodecs.imdecode(
+                new org.opencv.core.MatOfByte(TestImages.resource("/fixtures/decode/chelsea.jpg")),
+                org.opencv.imgcodecs.Imgcodecs.IMREAD_COLOR), bgr, new org.opencv.core.Size(61, 37));
+        byte[] stored = TestImages.jpeg(bgr, 90);
+        for (boolean littleEndian : new boolean[] {false, true}) {
+            for (int orientation = 1; orientation <= 8; orientation++) {
+                byte[] jpeg = TestImages.withExifOrientation(stored, orientation, littleEndian);
+                assertThat(ImageHeader.jpegOrientation(jpeg)).isEqualTo(orientation);
+                for (int channels : new int[] {3, 1}) {
+                    Mat expected = org.opencv.imgcodecs.Imgcodecs.imdecode(new org.opencv.core.MatOfByte(jpeg),
+                            channels == 3 ? org.opencv.imgcodecs.Imgcodecs.IMREAD_COLOR
+                                    : org.opencv.imgcodecs.Imgcodecs.IMREAD_GRAYSCALE);
+                    if (channels == 3) {
+                        org.opencv.imgproc.Imgproc.cvtColor(expected, expected, org.opencv.imgproc.Imgproc.COLOR_BGR2RGB);
+                    }
+                    byte[] pixels = new byte[(int) expected.total() * channels];
+                    expected.get(0, 0, pixels);
+                    try (ImageDecoder decoder = new ImageDecoder(channels, ImageLimits.DEFAULT)) {
+                        Mat out = new Mat();
+                        decoder.decode(jpeg, out);
+                        assertThat(new int[] {out.rows(), out.cols()}).as("orientation %d", orientation)
+                                .containsExactly(expected.rows(), expected.cols());
+                        assertThat(decoder.pixels(jpeg)).as("orientation %d, %d channel(s)", orientation, channels)
+                                .isEqualTo(pixels);
+                        out.release();
+                    }
+                    expected.release();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aJpegWithoutAUsableOrientationIsUpright() {
+        byte[] plain = TestImages.jpeg(new Mat(8, 8, CvType.CV_8UC3, new Scalar(1, 2, 3)), 90);
+        assertThat(ImageHeader.jpegOrientation(plain)).isEqualTo(1);
+        assertThat(ImageHeader.jpegOrientation(TestImages.withExifOrientation(plain, 0))).isEqualTo(1);
+        assertThat(ImageHeader.jpegOrientation(TestImages.withExifOrientation(plain, 9))).isEqualTo(1);
+        byte[] cutShort = TestImages.withExifOrientation(plain, 6);
+        cutShort[5] = 12; // the APP1 segment's length: ends inside the TIFF header
+        assertThat(ImageHeader.jpegOrientation(cutShort)).isEqualTo(1);
+    }
+
     private static void assertClose(int[] rgb, int r, int g, int b) {
         int[] expected = {r, g, b};
         for (int c = 0; c < 3; c++) {

@@ -56,13 +56,23 @@ public final class TestImages {
     /**
      * {@code jpeg} with an APP1 EXIF segment inserted after SOI, holding one IFD0 entry: Orientation
      * (tag 0x0112, SHORT) = {@code orientation} — what a phone writes for a photo taken upright in portrait
-     * (6: the stored image must be turned 90° clockwise to be seen upright).
+     * (6: the stored image must be turned 90° clockwise to be seen upright). Big-endian, as most cameras write it.
      */
     public static byte[] withExifOrientation(byte[] jpeg, int orientation) {
-        byte[] tiff = {'M', 'M', 0, 42, 0, 0, 0, 8, // big-endian TIFF header, IFD0 at offset 8
-            0, 1, // one entry
-            0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte) orientation, 0, 0, // Orientation, SHORT, count 1, value
-            0, 0, 0, 0}; // no next IFD
+        return withExifOrientation(jpeg, orientation, false);
+    }
+
+    /** As {@link #withExifOrientation(byte[], int)}, the TIFF structure little-endian ({@code II}) when asked. */
+    public static byte[] withExifOrientation(byte[] jpeg, int orientation, boolean littleEndian) {
+        byte[] tiff = littleEndian
+                ? new byte[] {'I', 'I', 42, 0, 8, 0, 0, 0, // little-endian TIFF header, IFD0 at offset 8
+                    1, 0, // one entry
+                    0x12, 0x01, 3, 0, 1, 0, 0, 0, (byte) orientation, 0, 0, 0, // Orientation, SHORT, count 1, value
+                    0, 0, 0, 0} // no next IFD
+                : new byte[] {'M', 'M', 0, 42, 0, 0, 0, 8, // big-endian TIFF header, IFD0 at offset 8
+                    0, 1, // one entry
+                    0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte) orientation, 0, 0, // Orientation, SHORT, count 1, value
+                    0, 0, 0, 0}; // no next IFD
         byte[] exif = {'E', 'x', 'i', 'f', 0, 0};
         int length = 2 + exif.length + tiff.length;
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();

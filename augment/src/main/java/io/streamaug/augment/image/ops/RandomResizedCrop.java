@@ -14,7 +14,10 @@ import org.opencv.imgproc.Imgproc;
 /**
  * Cuts a box of random area share ({@code scaleRange}) and aspect ratio ({@code ratioRange},
  * drawn log-uniformly) and resizes it to {@code height × width}. torchvision's sampling: ten tries
- * for a box that fits, then the centre crop of the largest box whose ratio is in range.
+ * for a box that fits, then the centre crop of the largest box whose ratio is in range. As a
+ * split's first op on a JPEG, its box is drawn before decoding, on the full image's size, and the
+ * image decoded as small as that box allows ({@link io.streamaug.augment.image.ReducedDecode}); the
+ * trace gives the box in the full image's pixels either way, and the {@code reduction} when there was one.
  */
 public final class RandomResizedCrop extends ImageOp<RandomResizedCrop.Params> {
     /** The box cut from the input. */
