@@ -113,7 +113,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     Path photos;
 
     @Option(names = "--photo-size", paramLabel = "500|1024",
-            description = "Which JPEGs of the photo set: ~500×375, as most of ImageNet's photos, or 1024×768, which adds decode "
+            description = "Which JPEGs of the photo set: ~500×375, a typical ImageNet photo's size, or 1024×768, which adds decode "
                 + "work per record but no bytes, the prepared record being 224×224×3 either way (default: 500).")
     String photoSize;
 
