@@ -104,7 +104,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     Integer records;
 
     @Option(names = "--latency-rate", paramLabel = "N",
-            description = "Records/s for the latency run (default: " + DEFAULT_LATENCY_RATE + "; with --photos "
+            description = "Records/s for the latency run, 0 to skip it (default: " + DEFAULT_LATENCY_RATE + "; with --photos "
                 + DEFAULT_PHOTO_LATENCY_RATE + ").")
     Integer latencyRate;
 
@@ -131,8 +131,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         int n = records != null ? records : photoRun ? DEFAULT_PHOTO_RECORDS : DEFAULT_RECORDS;
         int rate = latencyRate != null ? latencyRate : photoRun ? DEFAULT_PHOTO_LATENCY_RATE : DEFAULT_LATENCY_RATE;
         int minRecords = photoRun ? 100 : 1000;
-        if (n < minRecords || rate < 1) {
-            throw new UsageException("--records must be ≥ " + minRecords + " and --latency-rate ≥ 1");
+        if (n < minRecords || rate < 0) {
+            throw new UsageException("--records must be ≥ " + minRecords + " and --latency-rate ≥ 0 (0 skips the latency run)");
         }
         if (!photoRun && photoSize != null) {
             throw new UsageException("--photo-size goes with --photos");
@@ -272,9 +272,13 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                 System.err.println("reading prepared records back…");
                 photoFigures = new PhotoFigures(workload.photoSize(), readPrepared(kafka, Math.min(produced, 200)), compression, oneWorker);
             }
-            System.err.println("latency at " + rate + " records/s with one worker…");
+            Latency latency = Latency.SKIPPED;
+            if (rate > 0) {
+                System.err.println("latency at " + rate + " records/s with one worker…");
+                latency = latency(kafka, workload, rate, dir);
+            }
             return new Results(produced, one, two, new LinkedHashMap<>(workerKafka), oneWorker.get(compression), twoWorkers,
-                    latency(kafka, workload, rate, dir), photoFigures);
+                    latency, photoFigures);
         }
     }
 
@@ -290,6 +294,12 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
     /** The latency run: p50/p99 raw → prepared at a steady rate. */
     record Latency(int rateRps, double p50Ms, double p99Ms) {
+        /** No latency run ({@code --latency-rate 0}): its keys are null. */
+        static final Latency SKIPPED = new Latency(0, Double.NaN, Double.NaN);
+
+        boolean skipped() {
+            return rateRps == 0;
+        }
     }
 
     /**
@@ -362,8 +372,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                 out.put(p + "stream_thread_busy_" + entry.getKey(), run.streamThreadBusy());
             }
             out.put(p + "latency_rate_rps", latency.rateRps());
-            out.put(p + "p50_latency_ms", latency.p50Ms());
-            out.put(p + "p99_latency_ms", latency.p99Ms());
+            out.put(p + "p50_latency_ms", latency.skipped() ? null : latency.p50Ms());
+            out.put(p + "p99_latency_ms", latency.skipped() ? null : latency.p99Ms());
             if (photos != null) {
                 Prepared prepared = photos.prepared();
                 out.put(p + "photo_size", photos.photoSize());
@@ -776,8 +786,12 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         }
         System.out.printf(Locale.ROOT, "  in-process CPU per record       %8.1f µs (1 thread), %.1f µs (2 side by side: %.2f×)%n",
                 cpuIn1, cpuIn2, cpuIn2 / cpuIn1);
-        System.out.printf(Locale.ROOT, "  latency at %d records/s      p50 %s ms, p99 %s ms%n", r.latency().rateRps(),
-                r.latency().p50Ms(), r.latency().p99Ms());
+        if (r.latency().skipped()) {
+            System.out.println("  latency                         not measured (--latency-rate 0)");
+        } else {
+            System.out.printf(Locale.ROOT, "  latency at %d records/s      p50 %s ms, p99 %s ms%n", r.latency().rateRps(),
+                    r.latency().p50Ms(), r.latency().p99Ms());
+        }
         if (photos != null) {
             printPhotos(r, photos);
         }
