@@ -818,12 +818,14 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         Run chosen = photos.byCompression().get(best);
         if (chosen != null) {
             double minCpu = photos.byCompression().values().stream().mapToDouble(Run::cpuUs).min().orElse(Double.NaN);
+            String current = AugmentConfig.DEFAULT_OUTPUT_COMPRESSION;
             System.out.printf(Locale.ROOT, "  the data says the default should be %s: %s, at %+.1f %% worker CPU per record against the cheapest "
-                            + "(the least bytes over the least + CPU over the least: a percent of bytes weighs as a percent of CPU); "
-                            + "the workers' default is AugmentConfig.DEFAULT_OUTPUT_COMPRESSION (%s)%n", best,
-                    none == null ? "" : String.format(Locale.ROOT, "%.1f %% fewer bytes on the broker than none",
+                            + "(bytes over the least + CPU over the least, lowest wins: a percent of bytes weighs as a percent of CPU); %s%n",
+                    best, none == null ? "" : String.format(Locale.ROOT, "%.1f %% fewer bytes on the broker than none",
                             100 * (1 - chosen.brokerBytesPerRecord() / none.brokerBytesPerRecord())),
-                    100 * (chosen.cpuUs() / minCpu - 1), AugmentConfig.DEFAULT_OUTPUT_COMPRESSION);
+                    100 * (chosen.cpuUs() / minCpu - 1), best.equals(current)
+                            ? "that is the workers' default (AugmentConfig.DEFAULT_OUTPUT_COMPRESSION)"
+                            : "the workers' default, AugmentConfig.DEFAULT_OUTPUT_COMPRESSION, is " + current);
         }
         double oneOverIn = r.oneWorker().rps() / r.inProcess().rps();
         double cpuTwoOverOne = r.twoWorkers().cpuUs() / r.oneWorker().cpuUs();
