@@ -1,6 +1,17 @@
 package io.streamaug.deploy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.streamaug.augment.bench.PhotoSet;
 import io.streamaug.core.cli.JsonOutput;
+import io.streamaug.core.wire.PreparedCodec;
+import io.streamaug.core.wire.PreparedSample;
+import io.streamaug.core.wire.Tensor;
+import io.streamaug.datasets.ImageFolder;
+import io.streamaug.worker.AugmentConfig;
 import io.streamaug.augment.image.IdxPngEncoder;
 import io.streamaug.core.process.ChildJvm;
 import io.streamaug.kafka.TopicLayout;
@@ -25,12 +36,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -38,10 +53,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
@@ -53,21 +71,51 @@ import picocli.CommandLine.Option;
  * worker and for two, beside the same pipeline in-process; CPU time per record of the worker JVMs;
  * end-to-end latency raw → prepared at a steady rate. The worker CPU time is also split by thread
  * (stream threads, producer I/O, JIT, GC), which tells the workers' own per-record work from the
- * JVM's warm-up.
+ * JVM's warm-up. With {@code --photos} the input is the photo set's JPEGs and the spec the
+ * ImageNet-style recipe: large records, where bytes weigh more than per-record costs, so it also
+ * reports MB/s, the prepared record's size against the raw tensor, and the one-worker run with the
+ * output compressed none, lz4 and zstd.
  */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
         description = {"Throughput of the augment workers through an embedded broker with exactly-once (the "
                 + "fashion-mnist spec), for 1 worker (1 thread) and 2 worker JVMs, beside the pipeline in-process; the "
-                + "worker JVMs' CPU time per record; p50/p99 latency raw → prepared at a steady --latency-rate."})
+                + "worker JVMs' CPU time per record; p50/p99 latency raw → prepared at a steady --latency-rate.",
+            "With --photos: the photo set's JPEGs through the ImageNet-style recipe to 224×224×3 uint8 records, the "
+                + "same runs plus MB/s, the prepared record's size against the raw tensor, and one worker with its "
+                + "output compressed none, lz4 and zstd (bytes on the broker and CPU per record of each)."})
 public final class PipelineBenchCommand implements Callable<Integer> {
     // 900,000: with 300,000 the JIT compilers were still at work in the window (16 µs per record with
     // two workers, 6 with one), which the per-thread split of the worker CPU time showed.
-    @Option(names = "--records", defaultValue = "900000",
-            description = "Raw records to push through; the first third warms the worker JVMs up (default: ${DEFAULT-VALUE}).")
-    int records;
+    static final int DEFAULT_RECORDS = 900_000;
+    // 6,000 photos (20 passes over the 500 set): one worker takes under a minute over them on two
+    // cores (a photo costs milliseconds), the whole benchmark about five; the first third, ~15 s
+    // per JVM, keeps its start-up and most of the JIT's work out of the window.
+    static final int DEFAULT_PHOTO_RECORDS = 6_000;
+    static final int DEFAULT_LATENCY_RATE = 1000;
+    // A small share of what one worker sustains with photos, so that the latency is the pipeline's, not a queue's.
+    static final int DEFAULT_PHOTO_LATENCY_RATE = 20;
+    /** The output compressions the photo benchmark compares. */
+    static final List<String> COMPRESSIONS = List.of("none", "lz4", "zstd");
+    private static final String OUTPUT_COMPRESSION = "producer.compression.type";
 
-    @Option(names = "--latency-rate", defaultValue = "1000", description = "Records/s for the latency run (default: ${DEFAULT-VALUE}).")
-    int latencyRate;
+    @Option(names = "--records", paramLabel = "N",
+            description = "Raw records to push through; the first third warms the worker JVMs up (default: "
+                + DEFAULT_RECORDS + "; with --photos " + DEFAULT_PHOTO_RECORDS + ", rounded up to whole passes over the set).")
+    Integer records;
+
+    @Option(names = "--latency-rate", paramLabel = "N",
+            description = "Records/s for the latency run, 0 to skip it (default: " + DEFAULT_LATENCY_RATE + "; with --photos "
+                + DEFAULT_PHOTO_LATENCY_RATE + ").")
+    Integer latencyRate;
+
+    @Option(names = "--photos", arity = "0..1", paramLabel = "DIR", fallbackValue = "",
+            description = "Push the photo set instead of Fashion-MNIST (made in DIR when absent; default DIR: .streamaug/photos).")
+    Path photos;
+
+    @Option(names = "--photo-size", paramLabel = "500|1024",
+            description = "Which JPEGs of the photo set: ~500×375, a typical ImageNet photo's size, or 1024×768, which adds decode "
+                + "work per record but no bytes, the prepared record being 224×224×3 either way (default: 500).")
+    String photoSize;
 
     @Mixin
     JsonOutput json;
@@ -79,45 +127,165 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         json.check();
-        if (records < 1000 || latencyRate < 1) {
-            throw new UsageException("--records must be ≥ 1000 and --latency-rate ≥ 1");
+        boolean photoRun = photos != null;
+        int n = records != null ? records : photoRun ? DEFAULT_PHOTO_RECORDS : DEFAULT_RECORDS;
+        int rate = latencyRate != null ? latencyRate : photoRun ? DEFAULT_PHOTO_LATENCY_RATE : DEFAULT_LATENCY_RATE;
+        int minRecords = photoRun ? 100 : 1000;
+        if (n < minRecords || rate < 0) {
+            throw new UsageException("--records must be ≥ " + minRecords + " and --latency-rate ≥ 0 (0 skips the latency run)");
+        }
+        if (!photoRun && photoSize != null) {
+            throw new UsageException("--photo-size goes with --photos");
+        }
+        String size = photoSize == null ? "500" : photoSize;
+        if (!PhotoSet.SIZES.contains(size)) {
+            throw new UsageException("--photo-size must be one of " + String.join(", ", PhotoSet.SIZES) + ", got " + size);
         }
         if (!Files.exists(Path.of("/proc/self/stat"))) {
             throw new UsageException("bench pipeline reads worker CPU time from /proc: it runs on Linux");
         }
         Path dir = Files.createTempDirectory("streamaug-bench");
+        Workload workload;
+        Results results;
+        try {
+            workload = photoRun
+                    ? photoWorkload(photos.toString().isEmpty() ? PhotoSet.DEFAULT_DIR : photos, size, dir)
+                    : fashionMnistWorkload();
+            results = run(workload, n, rate, dir);
+        } finally {
+            DemoCommand.deleteRecursively(dir);
+        }
+        print(results, workload.title());
+        json.write(results.json());
+        return 0;
+    }
+
+    /**
+     * What one benchmark pushes through: the spec (and the worker flags that name it), the encoded
+     * images the in-process runs and the latency run cycle through, and the raw records for the
+     * workers. {@code photos} marks the photo benchmark: its keys, and the compression runs.
+     */
+    record Workload(String title, boolean photos, String photoSize, String dataset, PipelineSpec spec, Normalization normalization,
+            int classes, List<String> workerSpecArgs, List<byte[]> samples, int warmup, RawInput input) {
+    }
+
+    /** Writes the raw records through the producers' own code. */
+    interface RawInput {
+        /** The input replayed to at least {@code records} records; with 0, a record or two that define the dataset. */
+        int produce(KafkaProducer<String, byte[]> producer, Topics topics, int records);
+    }
+
+    /** The bundled Fashion-MNIST subset: the train split replayed, a tenth of it as val, and the test split. */
+    private static Workload fashionMnistWorkload() {
         FashionMnist.Source source = FashionMnist.load(null, true, 0);
-        PipelineSpec spec = SpecLoader.resolve("fashion-mnist", List.of());
+        return new Workload("fashion-mnist spec", false, null, "fashion-mnist", SpecLoader.resolve("fashion-mnist", List.of()),
+                Normalization.FASHION_MNIST, FashionMnist.CLASSES.size(),
+                // Fashion-MNIST's constants pinned rather than waiting for statistics: the throughput does not depend on them.
+                List.of("--spec", "fashion-mnist", "--mean", "0.2860", "--std", "0.3530"), pngs(source, 2000), 4000,
+                (producer, topics, records) -> records == 0
+                        ? new ImageProducer(producer, topics).produce(FashionMnist.load(null, true, 1),
+                                new ImageProducer.Plan("fashion-mnist", 0, 1, 1)).total()
+                        : new ImageProducer(producer, topics).produce(source, new ImageProducer.Plan("fashion-mnist", 0.1, 1,
+                                Math.max(1, (int) Math.ceil(records / 5400.0)))).total());
+    }
+
+    /**
+     * The photo set's JPEGs of one size as an ImageFolder dataset ("photos", one class per source
+     * photograph), all train, replayed in whole passes, through {@link #photoSpecYaml}.
+     */
+    private static Workload photoWorkload(Path setDir, String size, Path dir) throws java.io.IOException {
+        Path set = PhotoSet.ensure(setDir, System.err::println);
+        ImageFolder folder = ImageFolder.scan(set.resolve(size));
+        Path specFile = dir.resolve("photo-pipeline.yaml");
+        Files.writeString(specFile, photoSpecYaml());
+        PipelineSpec spec = SpecLoader.load(specFile, folder.classes());
+        List<byte[]> jpegs = PhotoSet.read(set, size);
+        String title = "photo set " + size + " (" + jpegs.size() + " JPEGs), imagenet-style spec to "
+                + "RandomResizedCrop 224 → flip → ColorJitter → uint8";
+        return new Workload(title, true, size, "photos", spec, spec.normalization(), folder.classes().size(),
+                List.of("--spec", specFile.toString()), jpegs, jpegs.size(),
+                (producer, topics, records) -> {
+                    ImageFolder input = records == 0 ? new ImageFolder(folder.classes(), folder.entries().subList(0, 1)) : folder;
+                    int epochs = Math.max(1, (int) Math.ceil(records / (double) folder.entries().size()));
+                    return new ImageProducer(producer, topics).produce(input, new ImageProducer.Plan("photos", 0, 0, 1, epochs)).total();
+                });
+    }
+
+    /**
+     * The photo benchmark's spec, derived from the bundled imagenet-style spec so that it follows the
+     * shipped recipe: its train ops without RandomErasing (RandomResizedCrop 224 → HorizontalFlip →
+     * ColorJitter), no mixing, ImageNet's constants pinned (the worker then waits for no statistics;
+     * with uint8 output they only set each record's scale and offset), uint8 output.
+     */
+    static String photoSpecYaml() throws java.io.IOException {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        ObjectNode spec;
+        try (var in = SpecLoader.class.getResourceAsStream("/specs/imagenet-style.yaml")) {
+            spec = (ObjectNode) yaml.readTree(in);
+        }
+        for (Iterator<JsonNode> ops = ((ArrayNode) spec.get("ops")).iterator(); ops.hasNext();) {
+            if (ops.next().path("op").asText().equals("RandomErasing")) {
+                ops.remove();
+            }
+        }
+        spec.remove("mix");
+        spec.put("normalize", "imagenet");
+        spec.putObject("output").put("dtype", "uint8");
+        return yaml.writeValueAsString(spec);
+    }
+
+    /** In-process, then the worker runs on an embedded broker. */
+    private Results run(Workload workload, int records, int rate, Path dir) throws Exception {
         System.err.println("in-process pipeline (decode + augment + normalise), one thread, then two side by side…");
-        InProcess one = inProcess(source, spec, 1);
+        InProcess one = inProcess(workload, 1);
         // What two CPU-bound pipelines cost each other on this machine without Kafka: the baseline for
         // the CPU per record of two worker JVMs.
-        InProcess two = inProcess(source, spec, 2);
-        Results results;
+        InProcess two = inProcess(workload, 2);
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0, Map.of())) {
             KafkaOptions kafka = KafkaOptions.of(broker.bootstrapServers(), Topics.DEFAULT);
             Topics topics = kafka.topics();
             kafka.ensureTopics(TopicLayout.of(TopicLayout.DEFAULT_PARTITIONS));
-            int epochs = Math.max(1, (int) Math.ceil(records / 5400.0));
             System.err.println("producing " + records + "+ records (broker warm-up included)…");
             int produced;
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producerProperties())) {
-                produced = new ImageProducer(producer, topics).produce(source, new ImageProducer.Plan("fashion-mnist", 0.1, 1, epochs)).total();
+                produced = workload.input().produce(producer, topics, records);
             }
-            Run[] runs = new Run[2];
-            for (int workers : new int[] {1, 2}) {
-                System.err.println(workers + " worker JVM(s) over " + produced + " records…");
-                runs[workers - 1] = throughRun(kafka, workers, produced, dir);
+            // One worker once per output compression compared (the photo benchmark), the run with the
+            // workers' own compression being the one-worker figure; then two workers.
+            String compression = outputCompression(workerKafka);
+            Set<String> compressions = new LinkedHashSet<>(workload.photos() ? COMPRESSIONS : List.of());
+            compressions.add(compression);
+            Map<String, Run> oneWorker = new LinkedHashMap<>();
+            for (String codec : compressions) {
+                Map<String, String> settings = new LinkedHashMap<>(workerKafka);
+                if (!codec.equals(compression)) {
+                    settings.put(OUTPUT_COMPRESSION, codec);
+                }
+                System.err.println("1 worker JVM" + (workload.photos() ? ", output compression " + codec : "") + ", over "
+                        + produced + " records…");
+                oneWorker.put(codec, throughRun(kafka, workload, 1, produced, dir, settings));
             }
-            System.err.println("latency at " + latencyRate + " records/s with one worker…");
-            results = new Results(produced, one, two, new LinkedHashMap<>(workerKafka), runs[0], runs[1],
-                    latency(kafka, source, dir));
-        } finally {
-            DemoCommand.deleteRecursively(dir);
+            System.err.println("2 worker JVMs over " + produced + " records…");
+            Run twoWorkers = throughRun(kafka, workload, 2, produced, dir, workerKafka);
+            PhotoFigures photoFigures = null;
+            if (workload.photos()) {
+                System.err.println("reading prepared records back…");
+                photoFigures = new PhotoFigures(workload.photoSize(), readPrepared(kafka, Math.min(produced, 200)), compression, oneWorker);
+            }
+            Latency latency = Latency.SKIPPED;
+            if (rate > 0) {
+                System.err.println("latency at " + rate + " records/s with one worker…");
+                latency = latency(kafka, workload, rate, dir);
+            }
+            return new Results(produced, one, two, new LinkedHashMap<>(workerKafka), oneWorker.get(compression), twoWorkers,
+                    latency, photoFigures);
         }
-        print(results);
-        json.write(results.json());
-        return 0;
+    }
+
+    /** The workers' output compression: the operator's setting (prefixed or not), else the worker's default. */
+    static String outputCompression(Map<String, String> settings) {
+        return settings.getOrDefault(OUTPUT_COMPRESSION, settings.getOrDefault("compression.type",
+                AugmentConfig.DEFAULT_OUTPUT_COMPRESSION));
     }
 
     /** The in-process pipeline's rate and CPU per record. */
@@ -126,30 +294,107 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
     /** The latency run: p50/p99 raw → prepared at a steady rate. */
     record Latency(int rateRps, double p50Ms, double p99Ms) {
+        /** No latency run ({@code --latency-rate 0}): its keys are null. */
+        static final Latency SKIPPED = new Latency(0, Double.NaN, Double.NaN);
+
+        boolean skipped() {
+            return rateRps == 0;
+        }
+    }
+
+    /**
+     * Prepared records read back from the broker: how many, their mean value size in bytes, their
+     * shape (C, H, W) and dtype.
+     */
+    record Prepared(int sampled, double meanValueBytes, List<Integer> shape, String dtype) {
+        /** The bare pixel tensor: C·H·W bytes for uint8. */
+        long rawTensorBytes() {
+            return (long) shape.get(0) * shape.get(1) * shape.get(2);
+        }
+
+        double overRawTensor() {
+            return meanValueBytes / rawTensorBytes();
+        }
+    }
+
+    /**
+     * What the photo benchmark adds: the photo size, the prepared records read back, the workers'
+     * own output compression, and one worker's run for each compression compared.
+     */
+    record PhotoFigures(String photoSize, Prepared prepared, String compression, Map<String, Run> byCompression) {
+        /**
+         * The compression whose bytes on the broker and worker CPU per record, each over the lowest of
+         * the runs, sum least: a percent of bytes weighs as much as a percent of CPU, as both limit
+         * a machine that runs brokers and workers (and a cluster pays the bytes again for each replica).
+         */
+        String recommended() {
+            double minBytes = byCompression.values().stream().mapToDouble(Run::brokerBytesPerRecord).min().orElse(Double.NaN);
+            double minCpu = byCompression.values().stream().mapToDouble(Run::cpuUs).min().orElse(Double.NaN);
+            String best = null;
+            double bestScore = Double.POSITIVE_INFINITY;
+            for (var entry : byCompression.entrySet()) {
+                double score = entry.getValue().brokerBytesPerRecord() / minBytes + entry.getValue().cpuUs() / minCpu;
+                if (Double.isFinite(score) && score < bestScore) {
+                    best = entry.getKey();
+                    bestScore = score;
+                }
+            }
+            return best == null ? "none measured" : best;
+        }
     }
 
     /** One run of the benchmark; {@link #json} gives the keys docs/results/bench-pipeline*.json use. */
     record Results(int records, InProcess inProcess, InProcess inProcess2Threads, Map<String, String> workerSettings,
-            Run oneWorker, Run twoWorkers, Latency latency) {
+            Run oneWorker, Run twoWorkers, Latency latency, PhotoFigures photos) {
+        /** The targets of the photo benchmark. */
+        static final double TARGET_1_WORKER_OVER_IN_PROCESS = 0.8;
+        static final double TARGET_CPU_2_WORKERS_OVER_1 = 1.1;
+        static final double TARGET_PREPARED_OVER_RAW_TENSOR = 1.05;
+
         Map<String, Object> json() {
+            String p = photos == null ? "" : "photos_";
             Map<String, Object> out = new LinkedHashMap<>();
-            out.put("records", records);
-            out.put("in_process_rps", inProcess.rps());
-            out.put("in_process_2_threads_rps", inProcess2Threads.rps());
-            out.put("cpu_us_per_record_in_process_1_thread", inProcess.cpuUs());
-            out.put("cpu_us_per_record_in_process_2_threads", inProcess2Threads.cpuUs());
-            out.put("worker_settings", workerSettings);
+            out.put(p + "records", records);
+            out.put(p + "in_process_rps", inProcess.rps());
+            out.put(p + "in_process_2_threads_rps", inProcess2Threads.rps());
+            out.put(p + "cpu_us_per_record_in_process_1_thread", inProcess.cpuUs());
+            out.put(p + "cpu_us_per_record_in_process_2_threads", inProcess2Threads.cpuUs());
+            out.put(p + "worker_settings", workerSettings);
             for (var entry : Map.of("1_worker", oneWorker, "2_workers", twoWorkers).entrySet().stream()
                     .sorted(Map.Entry.comparingByKey()).toList()) {
                 Run run = entry.getValue();
-                out.put("kafka_" + entry.getKey() + "_rps", run.rps());
-                out.put("cpu_us_per_record_" + entry.getKey(), run.cpuUs());
-                out.put("cpu_us_per_record_by_thread_" + entry.getKey(), run.cpuUsByThread());
-                out.put("stream_thread_busy_" + entry.getKey(), run.streamThreadBusy());
+                out.put(p + "kafka_" + entry.getKey() + "_rps", run.rps());
+                if (photos != null) {
+                    out.put(p + "kafka_" + entry.getKey() + "_mb_per_s", run.rps() * photos.prepared().meanValueBytes() / 1e6);
+                }
+                out.put(p + "cpu_us_per_record_" + entry.getKey(), run.cpuUs());
+                out.put(p + "cpu_us_per_record_by_thread_" + entry.getKey(), run.cpuUsByThread());
+                out.put(p + "stream_thread_busy_" + entry.getKey(), run.streamThreadBusy());
             }
-            out.put("latency_rate_rps", latency.rateRps());
-            out.put("p50_latency_ms", latency.p50Ms());
-            out.put("p99_latency_ms", latency.p99Ms());
+            out.put(p + "latency_rate_rps", latency.rateRps());
+            out.put(p + "p50_latency_ms", latency.skipped() ? null : latency.p50Ms());
+            out.put(p + "p99_latency_ms", latency.skipped() ? null : latency.p99Ms());
+            if (photos != null) {
+                Prepared prepared = photos.prepared();
+                out.put(p + "photo_size", photos.photoSize());
+                out.put(p + "prepared_shape", prepared.shape());
+                out.put(p + "prepared_dtype", prepared.dtype());
+                out.put(p + "prepared_value_bytes", prepared.meanValueBytes());
+                out.put(p + "raw_tensor_bytes", prepared.rawTensorBytes());
+                out.put(p + "prepared_over_raw_tensor", prepared.overRawTensor());
+                out.put(p + "compression_default", photos.compression());
+                photos.byCompression().forEach((codec, run) -> {
+                    out.put(p + "compression_" + codec + "_bytes_per_record", run.brokerBytesPerRecord());
+                    out.put(p + "compression_" + codec + "_cpu_ms_per_record", run.cpuUs() / 1e3);
+                    out.put(p + "compression_" + codec + "_rps", run.rps());
+                });
+                out.put(p + "compression_recommended", photos.recommended());
+                out.put(p + "1_worker_over_in_process", oneWorker.rps() / inProcess.rps());
+                out.put(p + "target_1_worker_over_in_process_met", oneWorker.rps() / inProcess.rps() >= TARGET_1_WORKER_OVER_IN_PROCESS);
+                out.put(p + "cpu_per_record_2_workers_over_1", twoWorkers.cpuUs() / oneWorker.cpuUs());
+                out.put(p + "target_cpu_per_record_2_workers_over_1_met", twoWorkers.cpuUs() / oneWorker.cpuUs() <= TARGET_CPU_2_WORKERS_OVER_1);
+                out.put(p + "target_prepared_over_raw_tensor_met", prepared.overRawTensor() <= TARGET_PREPARED_OVER_RAW_TENSOR);
+            }
             return out;
         }
     }
@@ -158,8 +403,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
      * The pipeline in-process on {@code threads} threads side by side, each with its own pipeline:
      * the median over five 1-second rounds of the total records/s, with that round's CPU time per record.
      */
-    private static InProcess inProcess(FashionMnist.Source source, PipelineSpec spec, int threads) throws Exception {
-        List<byte[]> pngs = pngs(source, 2000);
+    private static InProcess inProcess(Workload workload, int threads) throws Exception {
+        List<byte[]> samples = workload.samples();
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         int rounds = 5;
         CyclicBarrier barrier = new CyclicBarrier(threads); // the threads start each round together
@@ -169,9 +414,9 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             for (int t = 0; t < threads; t++) {
                 results.add(pool.submit(() -> {
                     long[][] round = new long[rounds][3]; // records, CPU ns, wall ns
-                    try (ImagePipeline pipeline = new ImagePipeline(spec, Normalization.FASHION_MNIST, 10)) {
-                        for (int i = 0; i < 4000; i++) {
-                            pipeline.prepare("w" + i, "fm", Split.TRAIN, 0, 0, pngs.get(i % pngs.size()), Label.of(1));
+                    try (ImagePipeline pipeline = new ImagePipeline(workload.spec(), workload.normalization(), workload.classes())) {
+                        for (int i = 0; i < workload.warmup(); i++) {
+                            pipeline.prepare("w" + i, workload.dataset(), Split.TRAIN, 0, 0, samples.get(i % samples.size()), Label.of(0));
                         }
                         for (long[] r : round) {
                             barrier.await(60, TimeUnit.SECONDS);
@@ -179,7 +424,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                             long startCpu = mx.getCurrentThreadCpuTime();
                             int n = 0;
                             while (System.nanoTime() - start < 1_000_000_000L) {
-                                pipeline.prepare("s" + n, "fm", Split.TRAIN, 0, 0, pngs.get(n % pngs.size()), Label.of(1));
+                                pipeline.prepare("s" + n, workload.dataset(), Split.TRAIN, 0, 0, samples.get(n % samples.size()), Label.of(0));
                                 n++;
                             }
                             r[0] = n;
@@ -219,19 +464,25 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
     /**
      * One measured window: records/s, the worker JVMs' CPU µs per record (in all and by thread group,
-     * "other" holding the rest), and the share of the window each stream thread spent on a core.
+     * "other" holding the rest), the share of the window each stream thread spent on a core, and the
+     * bytes the run added to the output topics' logs on the broker per input record (the whole run).
      */
-    record Run(double rps, double cpuUs, Map<String, Double> cpuUsByThread, double streamThreadBusy) {
+    record Run(double rps, double cpuUs, Map<String, Double> cpuUsByThread, double streamThreadBusy,
+            double brokerBytesPerRecord) {
     }
 
     /** Starts worker JVMs on the raw topic (from the start) under a fresh application id; measures the steady window. */
-    private Run throughRun(KafkaOptions kafka, int workers, int produced, Path dir) throws Exception {
+    private Run throughRun(KafkaOptions kafka, Workload workload, int workers, int produced, Path dir,
+            Map<String, String> settings) throws Exception {
         String name = "bench-" + workers + "-" + System.nanoTime();
         String applicationId = kafka.topics().name(name); // the workers put it behind the topic prefix
+        Topics topics = kafka.topics();
+        List<String> outputs = List.of(topics.augmentedTrain(), topics.preparedVal(), topics.preparedTest());
         List<Process> children = new ArrayList<>();
         try (Admin admin = kafka.connect(Duration.ofSeconds(10))) {
+            long startBytes = logBytes(admin, outputs);
             for (int i = 0; i < workers; i++) {
-                children.add(worker(kafka, name, dir.resolve(name + "-" + i)));
+                children.add(worker(kafka, name, dir.resolve(name + "-" + i), workload.workerSpecArgs(), settings));
             }
             // The window starts once every worker has its partitions and a third of the input is done:
             // JVM start-up and JIT compilation (several CPU-seconds per JVM) stay outside it.
@@ -253,6 +504,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             double seconds = (System.nanoTime() - start) / 1e9;
             long cpu = cpuTicks(children) - startCpu;
             Map<String, Long> threads = threadTicks(children, applicationId);
+            // Every output transaction is committed with the input offsets: at lag 0 the logs hold the run's output.
+            double bytesPerRecord = (logBytes(admin, outputs) - startBytes) / (double) produced;
             double usPerRecordPerTick = 1e6 / clockTicks() / startLag; // one clock tick spread over the window's records, in µs
             Map<String, Double> byThread = new LinkedHashMap<>();
             long named = 0;
@@ -264,12 +517,74 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             // Everything else, including threads that ended inside the window (the process total keeps their time).
             byThread.put("other", (cpu - named) * usPerRecordPerTick);
             long streamTicks = threads.getOrDefault("stream", 0L) - startThreads.getOrDefault("stream", 0L);
-            return new Run(startLag / seconds, cpu * usPerRecordPerTick, byThread, streamTicks / (double) clockTicks() / seconds / workers);
+            return new Run(startLag / seconds, cpu * usPerRecordPerTick, byThread, streamTicks / (double) clockTicks() / seconds / workers,
+                    bytesPerRecord);
         } finally {
-            for (Process child : children) {
-                ChildJvm.stop(child, Duration.ofSeconds(30));
+            ChildJvm.stopAll(children, Duration.ofSeconds(30));
+        }
+    }
+
+    /**
+     * The size of the topics' logs on the brokers' disks, every partition and replica: the bytes as
+     * stored, after the producers' compression, with Kafka's record and batch framing and the
+     * transaction markers.
+     */
+    static long logBytes(Admin admin, Collection<String> topics) throws Exception {
+        List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(Node::id).toList();
+        long bytes = 0;
+        for (Map<String, LogDirDescription> dirs : admin.describeLogDirs(brokers).allDescriptions().get().values()) {
+            for (LogDirDescription logDir : dirs.values()) {
+                for (var replica : logDir.replicaInfos().entrySet()) {
+                    if (topics.contains(replica.getKey().topic())) {
+                        bytes += replica.getValue().size();
+                    }
+                }
             }
         }
+        return bytes;
+    }
+
+    /**
+     * Up to {@code wanted} records of the train output, read committed from the start, decoded with
+     * the wire format's codec: their mean value size, and their one shape and dtype.
+     */
+    private static Prepared readPrepared(KafkaOptions kafka, int wanted) {
+        Properties props = kafka.clientProperties();
+        props.put("key.deserializer", StringDeserializer.class.getName());
+        props.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        props.put("isolation.level", "read_committed");
+        long bytes = 0;
+        int read = 0;
+        Set<String> kinds = new LinkedHashSet<>();
+        List<Integer> shape = null;
+        String dtype = null;
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(kafka.topics().augmentedTrain()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (read < wanted && System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (read == wanted) {
+                        break;
+                    }
+                    Tensor tensor = PreparedCodec.decode(record.value()).tensor();
+                    shape = List.of(tensor.channels(), tensor.height(), tensor.width());
+                    dtype = tensor.dtype().name().toLowerCase(Locale.ROOT);
+                    kinds.add(shape + " " + dtype);
+                    bytes += record.value().length;
+                    read++;
+                }
+            }
+        }
+        if (read == 0) {
+            throw new IllegalStateException("no prepared record could be read back from " + kafka.topics().augmentedTrain());
+        }
+        if (kinds.size() > 1) {
+            throw new IllegalStateException("prepared records of more than one shape or dtype: " + kinds);
+        }
+        return new Prepared(read, bytes / (double) read, shape, dtype);
     }
 
     private static boolean allAssigned(Admin admin, String applicationId, int workers) throws Exception {
@@ -294,19 +609,18 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     }
 
     /** A worker JVM started through the launcher's main class, logging into its state directory. */
-    private Process worker(KafkaOptions kafka, String applicationId, Path stateDir) throws Exception {
+    private static Process worker(KafkaOptions kafka, String applicationId, Path stateDir, List<String> specArgs,
+            Map<String, String> settings) throws Exception {
         Files.createDirectories(stateDir);
-        return workerJvm(kafka, applicationId, stateDir, workerKafka).logTo(stateDir.resolve("worker.log")).start();
+        return workerJvm(kafka, applicationId, stateDir, specArgs, settings).logTo(stateDir.resolve("worker.log")).start();
     }
 
-    /**
-     * A worker JVM; each {@code --worker-kafka} setting becomes a {@code --kafka} flag. It pins
-     * Fashion-MNIST's constants rather than wait for statistics: the throughput does not depend on them.
-     */
-    static ChildJvm workerJvm(KafkaOptions kafka, String applicationId, Path stateDir, Map<String, String> settings) {
+    /** A worker JVM on the spec {@code specArgs} name; each setting ({@code --worker-kafka}) becomes a {@code --kafka} flag. */
+    static ChildJvm workerJvm(KafkaOptions kafka, String applicationId, Path stateDir, List<String> specArgs,
+            Map<String, String> settings) {
         ChildJvm jvm = ChildJvm.main(StreamaugCli.class).heap("1g").args("augment",
-                "--bootstrap", kafka.bootstrap(), "--topic-prefix", kafka.topics().prefix(), "--application-id", applicationId,
-                "--spec", "fashion-mnist", "--mean", "0.2860", "--std", "0.3530", "--text-spec", "none", "--progress-every", "0", "--state-dir", stateDir.toString());
+                "--bootstrap", kafka.bootstrap(), "--topic-prefix", kafka.topics().prefix(), "--application-id", applicationId)
+                .args(specArgs).args("--text-spec", "none", "--progress-every", "0", "--state-dir", stateDir.toString());
         settings.forEach((key, value) -> jvm.args("--kafka", key + "=" + value));
         return jvm;
     }
@@ -387,17 +701,17 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     }
 
     /** Latency raw → prepared (read committed) for records produced at a steady rate through one worker. */
-    private Latency latency(KafkaOptions kafka, FashionMnist.Source source, Path dir) throws Exception {
+    private Latency latency(KafkaOptions kafka, Workload workload, int rate, Path dir) throws Exception {
         Topics topics = new Topics("latency.");
         KafkaOptions latencyKafka = KafkaOptions.of(kafka.bootstrap(), topics);
         latencyKafka.ensureTopics(TopicLayout.of(TopicLayout.DEFAULT_PARTITIONS));
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(latencyKafka.producerProperties())) {
-            new ImageProducer(producer, topics).produce(FashionMnist.load(null, true, 1), new ImageProducer.Plan("fashion-mnist", 0, 1, 1));
+            workload.input().produce(producer, topics, 0); // defines the dataset
         }
         String name = "latency-" + System.nanoTime();
         String applicationId = topics.name(name); // the worker puts it behind the topic prefix
-        Process child = worker(latencyKafka, name, dir.resolve(name));
-        List<byte[]> pngs = pngs(source, 1000);
+        Process child = worker(latencyKafka, name, dir.resolve(name), workload.workerSpecArgs(), workerKafka);
+        List<byte[]> samples = workload.samples();
         List<Double> latencies = new ArrayList<>();
         Properties props = latencyKafka.clientProperties();
         props.put("key.deserializer", StringDeserializer.class.getName());
@@ -417,21 +731,21 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             while (consumer.assignment().size() < 6) {
                 consumer.poll(Duration.ofMillis(100));
             }
-            int total = latencyRate * 15;
+            int total = rate * 15;
             long start = System.nanoTime();
             int sent = 0;
             while (latencies.size() < total * 2 / 3 && System.currentTimeMillis() < deadline + 60_000) {
-                long due = (long) ((System.nanoTime() - start) / 1e9 * latencyRate);
+                long due = (long) ((System.nanoTime() - start) / 1e9 * rate);
                 for (; sent < Math.min(due, total); sent++) {
                     ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.rawImages(), null, System.currentTimeMillis(),
-                            "lat-" + sent, pngs.get(sent % pngs.size()));
-                    RawHeaders.put(record.headers(), RawHeaders.DATASET, "fashion-mnist");
-                    RawHeaders.put(record.headers(), RawHeaders.LABEL, "1");
+                            "lat-" + sent, samples.get(sent % samples.size()));
+                    RawHeaders.put(record.headers(), RawHeaders.DATASET, workload.dataset());
+                    RawHeaders.put(record.headers(), RawHeaders.LABEL, "0");
                     producer.send(record);
                 }
                 for (ConsumerRecord<String, byte[]> out : consumer.poll(Duration.ofMillis(5))) {
                     // Kafka Streams keeps the input record's timestamp: the time it was produced.
-                    if (out.key().startsWith("lat-") && Integer.parseInt(out.key().substring(4)) >= latencyRate * 3) {
+                    if (out.key().startsWith("lat-") && Integer.parseInt(out.key().substring(4)) >= rate * 3) {
                         latencies.add((double) (System.currentTimeMillis() - out.timestamp()));
                     }
                 }
@@ -440,20 +754,26 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             ChildJvm.stop(child, Duration.ofSeconds(30));
         }
         latencies.sort(Double::compare);
-        return new Latency(latencyRate, latencies.isEmpty() ? Double.NaN : latencies.get(latencies.size() / 2),
+        return new Latency(rate, latencies.isEmpty() ? Double.NaN : latencies.get(latencies.size() / 2),
                 latencies.isEmpty() ? Double.NaN : latencies.get((int) (latencies.size() * 0.99)));
     }
 
-    private static void print(Results r) {
+    private static void print(Results r, String title) {
         double inProcess = r.inProcess().rps();
         double one = r.oneWorker().rps();
         double two = r.twoWorkers().rps();
         double cpuOne = r.oneWorker().cpuUs();
         double cpuTwo = r.twoWorkers().cpuUs();
-        System.out.printf(Locale.ROOT, "%nfashion-mnist spec, %s records, embedded broker, exactly-once%n", r.records());
+        PhotoFigures photos = r.photos();
+        // MB/s of prepared records (their values, uncompressed) for the photo benchmark.
+        java.util.function.DoubleFunction<String> mbps = rps -> photos == null ? ""
+                : String.format(Locale.ROOT, ", %.1f MB/s", rps * photos.prepared().meanValueBytes() / 1e6);
+        System.out.printf(Locale.ROOT, "%n%s, %s records, embedded broker, exactly-once%n", title, r.records());
         System.out.printf(Locale.ROOT, "  in-process, one thread          %8.0f records/s%n", inProcess);
-        System.out.printf(Locale.ROOT, "  through Kafka, 1 worker         %8.0f records/s  (%.2f× in-process)%n", one, one / inProcess);
-        System.out.printf(Locale.ROOT, "  through Kafka, 2 worker JVMs    %8.0f records/s  (%.2f× one worker)%n", two, two / one);
+        System.out.printf(Locale.ROOT, "  through Kafka, 1 worker         %8.0f records/s  (%.2f× in-process%s)%n", one, one / inProcess,
+                mbps.apply(one));
+        System.out.printf(Locale.ROOT, "  through Kafka, 2 worker JVMs    %8.0f records/s  (%.2f× one worker%s)%n", two, two / one,
+                mbps.apply(two));
         double cpuIn1 = r.inProcess().cpuUs();
         double cpuIn2 = r.inProcess2Threads().cpuUs();
         System.out.printf(Locale.ROOT, "  worker CPU per record           %8.1f µs (1 worker), %.1f µs (2 workers: %.2f×)%n", cpuOne, cpuTwo, cpuTwo / cpuOne);
@@ -466,8 +786,59 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         }
         System.out.printf(Locale.ROOT, "  in-process CPU per record       %8.1f µs (1 thread), %.1f µs (2 side by side: %.2f×)%n",
                 cpuIn1, cpuIn2, cpuIn2 / cpuIn1);
-        System.out.printf(Locale.ROOT, "  latency at %d records/s      p50 %s ms, p99 %s ms%n", r.latency().rateRps(),
-                r.latency().p50Ms(), r.latency().p99Ms());
+        if (r.latency().skipped()) {
+            System.out.println("  latency                         not measured (--latency-rate 0)");
+        } else {
+            System.out.printf(Locale.ROOT, "  latency at %d records/s      p50 %s ms, p99 %s ms%n", r.latency().rateRps(),
+                    r.latency().p50Ms(), r.latency().p99Ms());
+        }
+        if (photos != null) {
+            printPhotos(r, photos);
+        }
     }
 
+    private static void printPhotos(Results r, PhotoFigures photos) {
+        Prepared prepared = photos.prepared();
+        List<Integer> shape = prepared.shape();
+        System.out.printf(Locale.ROOT, "  prepared record (value, mean of %d read back) %,.0f B = %,d B of pixels (%d×%d×%d %s) + %,.0f B of "
+                        + "header, id, dataset, label, shape, scale/offset and op trace: %.4f× the raw tensor%n",
+                prepared.sampled(), prepared.meanValueBytes(), prepared.rawTensorBytes(), shape.get(0), shape.get(1), shape.get(2),
+                prepared.dtype(), prepared.meanValueBytes() - prepared.rawTensorBytes(), prepared.overRawTensor());
+        Run none = photos.byCompression().get("none");
+        System.out.printf(Locale.ROOT, "  output compression, 1 worker    bytes on the broker per record   worker CPU per record   records/s%n");
+        photos.byCompression().forEach((codec, run) -> System.out.printf(Locale.ROOT, "    %-28s %,10.0f B%s   %8.2f ms   %8.0f%n",
+                codec + (codec.equals(photos.compression()) ? " (the workers' default)" : ""), run.brokerBytesPerRecord(),
+                none == null ? "" : String.format(Locale.ROOT, " (%.3f×)", run.brokerBytesPerRecord() / none.brokerBytesPerRecord()),
+                run.cpuUs() / 1e3, run.rps()));
+        if (none != null) {
+            System.out.printf(Locale.ROOT, "    (with none, %,.0f B on the broker beyond the value: key, spec header, record and batch framing, "
+                    + "transaction markers)%n", none.brokerBytesPerRecord() - prepared.meanValueBytes());
+        }
+        String best = photos.recommended();
+        Run chosen = photos.byCompression().get(best);
+        if (chosen != null) {
+            double minCpu = photos.byCompression().values().stream().mapToDouble(Run::cpuUs).min().orElse(Double.NaN);
+            String current = AugmentConfig.DEFAULT_OUTPUT_COMPRESSION;
+            System.out.printf(Locale.ROOT, "  the data says the default should be %s: %s, at %+.1f %% worker CPU per record against the cheapest "
+                            + "(bytes over the least + CPU over the least, lowest wins: a percent of bytes weighs as a percent of CPU); %s%n",
+                    best, none == null ? "" : String.format(Locale.ROOT, "%.1f %% fewer bytes on the broker than none",
+                            100 * (1 - chosen.brokerBytesPerRecord() / none.brokerBytesPerRecord())),
+                    100 * (chosen.cpuUs() / minCpu - 1), best.equals(current)
+                            ? "that is the workers' default (AugmentConfig.DEFAULT_OUTPUT_COMPRESSION)"
+                            : "the workers' default, AugmentConfig.DEFAULT_OUTPUT_COMPRESSION, is " + current);
+        }
+        double oneOverIn = r.oneWorker().rps() / r.inProcess().rps();
+        double cpuTwoOverOne = r.twoWorkers().cpuUs() / r.oneWorker().cpuUs();
+        System.out.println("  targets:");
+        target("1 worker ≥ " + Results.TARGET_1_WORKER_OVER_IN_PROCESS + "× in-process", oneOverIn,
+                oneOverIn >= Results.TARGET_1_WORKER_OVER_IN_PROCESS);
+        target("2 workers' CPU per record ≤ " + Results.TARGET_CPU_2_WORKERS_OVER_1 + "× one worker's", cpuTwoOverOne,
+                cpuTwoOverOne <= Results.TARGET_CPU_2_WORKERS_OVER_1);
+        target("prepared record ≤ " + Results.TARGET_PREPARED_OVER_RAW_TENSOR + "× the raw uint8 tensor", prepared.overRawTensor(),
+                prepared.overRawTensor() <= Results.TARGET_PREPARED_OVER_RAW_TENSOR);
+    }
+
+    private static void target(String what, double value, boolean met) {
+        System.out.printf(Locale.ROOT, "    %-52s %s (%.3f×)%n", what, met ? "met" : "NOT MET", value);
+    }
 }

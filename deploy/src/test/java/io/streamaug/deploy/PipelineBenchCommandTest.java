@@ -24,7 +24,7 @@ class PipelineBenchCommandTest {
         settings.put("producer.linger.ms", "5");
         settings.put("commit.interval.ms", "300");
         List<String> command = PipelineBenchCommand.workerJvm(KafkaOptions.of("127.0.0.1:9092", Topics.DEFAULT), "bench-1-42",
-                Path.of("state"), settings).command();
+                Path.of("state"), List.of("--spec", "photo-pipeline.yaml"), settings).command();
         List<String> args = command.subList(command.indexOf(StreamaugCli.class.getName()) + 1, command.size());
         // The worker JVM parses exactly these arguments with the real CLI.
         CommandLine.ParseResult parsed = Commands.configure(new CommandLine(new StreamaugCli())).parseArgs(args.toArray(String[]::new));
@@ -34,13 +34,14 @@ class PipelineBenchCommandTest {
         assertThat(kafka).containsExactlyEntriesOf(settings);
         assertThat(augment.matchedOptionValue("--application-id", "")).isEqualTo("bench-1-42");
         assertThat(augment.matchedOptionValue("--bootstrap", "")).isEqualTo("127.0.0.1:9092");
+        assertThat(augment.matchedOptionValue("--spec", "")).isEqualTo("photo-pipeline.yaml");
     }
 
     @Test
     void resultsKeepTheJsonKeysAndOrderOfTheCommittedResults() throws Exception {
-        var run = new PipelineBenchCommand.Run(100, 30, Map.of("stream", 20.0), 0.9);
+        var run = new PipelineBenchCommand.Run(100, 30, Map.of("stream", 20.0), 0.9, 1000);
         var results = new PipelineBenchCommand.Results(903400, new PipelineBenchCommand.InProcess(47000, 20),
-                new PipelineBenchCommand.InProcess(46000, 21), Map.of(), run, run, new PipelineBenchCommand.Latency(1000, 72, 137));
+                new PipelineBenchCommand.InProcess(46000, 21), Map.of(), run, run, new PipelineBenchCommand.Latency(1000, 72, 137), null);
         Path committed = Path.of("..", "docs", "results", "bench-pipeline.json");
         List<String> keys = new ArrayList<>();
         new com.fasterxml.jackson.databind.ObjectMapper().readTree(committed.toFile()).fieldNames().forEachRemaining(keys::add);
