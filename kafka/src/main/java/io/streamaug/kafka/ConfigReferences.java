@@ -101,7 +101,7 @@ final class ConfigReferences {
         Path file = dir.resolve(ref.group(4));
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException(where + dir + " is not a directory; mount the Secret holding "
-                    + ref.group(4) + " there (the Kafka user's Secret, docs/deploy.md#kubernetes-deployk8s)");
+                    + ref.group(4) + " there (docs/deploy.md#kubernetes-deployk8s)");
         }
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(where + dir + " holds no file " + ref.group(4)
