@@ -69,7 +69,7 @@ public final class KafkaOptions {
     @Option(names = "--kafka-config", paramLabel = "FILE", defaultValue = "${env:" + ENV_KAFKA_CONFIG + "}",
             description = "A properties file of Kafka client settings (SASL, SSL, …), e.g. the one './streamaug broker "
                     + "--secure' writes; --kafka settings win over it. Keeps passwords off the command line; it may "
-                    + "read them from files with Kafka's config providers, e.g. $${dir:/etc/streamaug/kafka-user:sasl.jaas.config} "
+                    + "read them from files with Kafka's config providers, e.g. sasl.jaas.config=$${dir:DIR:sasl.jaas.config} "
                     + "(default: $" + ENV_KAFKA_CONFIG + ").")
     void setConfigFile(java.nio.file.Path file) {
         if (file == null) {
