@@ -71,7 +71,7 @@ class DeployFilesTest {
 
     private static void knownVariables(Map<String, Object> env, String where) {
         List<String> known = new ArrayList<>(List.of(KafkaOptions.ENV_BOOTSTRAP, KafkaOptions.ENV_WAIT_FOR_BROKER,
-                "STREAMAUG_TOPIC_PREFIX", "STREAMAUG_RUNS", io.streamaug.worker.AugmentCommand.ENV_INSTANCE_ID));
+                KafkaOptions.ENV_KAFKA_CONFIG, "STREAMAUG_TOPIC_PREFIX", "STREAMAUG_RUNS", io.streamaug.worker.AugmentCommand.ENV_INSTANCE_ID));
         TrainConfig.keys().forEach(k -> known.add(TrainConfig.ENV_PREFIX + k.toUpperCase()));
         env.keySet().stream().filter(k -> k.startsWith("STREAMAUG_"))
                 .forEach(k -> assertThat(known).as(where + " sets " + k + ", which the code does not read").contains(k));
@@ -116,21 +116,37 @@ class DeployFilesTest {
         assertThat((Map<String, Object>) get(services, "trainer", "depends_on")).containsKey("stats");
     }
 
-    @Test
-    @SuppressWarnings("unchecked")
-    void kubernetesManifestsMatchTheCode() throws IOException {
-        Path dir = ROOT.resolve("deploy").resolve("k8s");
-        Map<String, List<Map<String, Object>>> byKind = new LinkedHashMap<>();
-        List<String> files;
-        try (Stream<Path> list = Files.list(dir)) {
-            files = list.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml")).sorted().toList();
+    private static final Path K8S = ROOT.resolve("deploy").resolve("k8s");
+
+    private static List<String> manifestFiles() throws IOException {
+        try (Stream<Path> list = Files.list(K8S)) {
+            return list.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml")).sorted().toList();
         }
-        for (String file : files) {
-            for (Object doc : new Yaml().loadAll(Files.readString(dir.resolve(file)))) {
+    }
+
+    /** Every resource of deploy/k8s, by kind. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, List<Map<String, Object>>> manifests() throws IOException {
+        Map<String, List<Map<String, Object>>> byKind = new LinkedHashMap<>();
+        for (String file : manifestFiles()) {
+            for (Object doc : new Yaml().loadAll(Files.readString(K8S.resolve(file)))) {
                 Map<String, Object> resource = (Map<String, Object>) doc;
                 byKind.computeIfAbsent((String) resource.get("kind"), k -> new ArrayList<>()).add(resource);
             }
         }
+        return byKind;
+    }
+
+    private static Map<String, Object> named(List<Map<String, Object>> resources, String name) {
+        return resources.stream().filter(r -> name.equals(get(r, "metadata", "name"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no resource named " + name));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void kubernetesManifestsMatchTheCode() throws IOException {
+        Map<String, List<Map<String, Object>>> byKind = manifests();
+        List<String> files = manifestFiles();
         // Kustomize applies every manifest in the folder.
         List<String> listed = (List<String>) byKind.get("Kustomization").get(0).get("resources");
         assertThat(listed).containsExactlyInAnyOrderElementsOf(files.stream().filter(f -> !f.equals("kustomization.yaml")).toList());
@@ -208,6 +224,109 @@ class DeployFilesTest {
                 }
             }
         }
+    }
+
+    /**
+     * The cluster is secured and every pod logs in as its own role's user: the Kafka resource takes
+     * SCRAM-SHA-512 on the listener of STREAMAUG_BOOTSTRAP and enforces ACLs; every container mounts the
+     * client settings STREAMAUG_KAFKA_CONFIG names and, where those read the JAAS line from, the Secret of
+     * the KafkaUser whose role runs its command (augment → streamaug-worker, …); KEDA's scaler logs in as
+     * the workers' user. The settings hold no password: they read secrets from the mounted files.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyPodLogsInAsItsRolesKafkaUser() throws IOException {
+        Map<String, List<Map<String, Object>>> byKind = manifests();
+        Map<String, Object> env = get(named(byKind.get("ConfigMap"), "streamaug-env"), "data");
+        String bootstrap = (String) env.get(KafkaOptions.ENV_BOOTSTRAP);
+        int port = Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
+
+        Map<String, Object> kafka = get(byKind.get("Kafka").get(0), "spec", "kafka");
+        Map<String, Object> listener = ((List<Map<String, Object>>) kafka.get("listeners")).stream()
+                .filter(l -> l.get("port").equals(port)).findFirst().orElseThrow();
+        assertThat((String) get(listener, "authentication", "type")).as("the pods' listener authenticates").isEqualTo("scram-sha-512");
+        assertThat((String) get(kafka, "authorization", "type")).as("ACLs are enforced").isEqualTo("simple");
+        assertThat((Map<String, Object>) get(byKind.get("Kafka").get(0), "spec", "entityOperator"))
+                .as("the User Operator makes the users' Secrets").containsKeys("userOperator", "topicOperator");
+
+        // The client settings: SCRAM over the listener's protocol, the JAAS line from a mounted directory.
+        Path config = Path.of((String) env.get(KafkaOptions.ENV_KAFKA_CONFIG));
+        String configMapName = null;
+        java.util.Properties client = null;
+        for (Map<String, Object> configMap : byKind.get("ConfigMap")) {
+            Object text = ((Map<String, Object>) configMap.get("data")).get(config.getFileName().toString());
+            if (text != null) {
+                configMapName = get(configMap, "metadata", "name");
+                client = new java.util.Properties();
+                client.load(new java.io.StringReader((String) text));
+            }
+        }
+        assertThat(client).as("a ConfigMap holds %s", config.getFileName()).isNotNull();
+        assertThat(client.getProperty("security.protocol"))
+                .isEqualTo(Boolean.TRUE.equals(listener.get("tls")) ? "SASL_SSL" : "SASL_PLAINTEXT");
+        assertThat(client.getProperty("sasl.mechanism")).isEqualTo("SCRAM-SHA-512");
+        assertThat(client.getProperty("config.providers")).isEqualTo("dir");
+        assertThat(client.getProperty("config.providers.dir.class"))
+                .isEqualTo(org.apache.kafka.common.config.provider.DirectoryConfigProvider.class.getName());
+        Matcher jaas = Pattern.compile("\\$\\{dir:(/[^:}]+):sasl\\.jaas\\.config}").matcher(client.getProperty("sasl.jaas.config"));
+        assertThat(jaas.matches()).as("sasl.jaas.config is read from a directory: %s", client.getProperty("sasl.jaas.config")).isTrue();
+        String userMount = jaas.group(1);
+        for (String key : client.stringPropertyNames()) {
+            if (key.contains("password") || key.equals("sasl.jaas.config")) {
+                assertThat(client.getProperty(key)).as("%s is read from a file, not written here", key).startsWith("${dir:");
+            }
+        }
+
+        List<Map<String, Object>> workloads = new ArrayList<>(byKind.get("Deployment"));
+        workloads.addAll(byKind.get("Job"));
+        for (Map<String, Object> workload : workloads) {
+            String name = get(workload, "metadata", "name");
+            Map<String, Object> pod = get(workload, "spec", "template", "spec");
+            Map<String, Map<String, Object>> volumes = new HashMap<>();
+            for (Map<String, Object> volume : (List<Map<String, Object>>) pod.getOrDefault("volumes", List.of())) {
+                volumes.put((String) volume.get("name"), volume);
+            }
+            for (Map<String, Object> container : (List<Map<String, Object>>) pod.get("containers")) {
+                String command = String.valueOf(((List<?>) container.get("args")).get(0));
+                io.streamaug.kafka.PipelineAcls role = java.util.Arrays.stream(io.streamaug.kafka.PipelineAcls.values())
+                        .filter(r -> r.role().contains("`" + command + "`")).findFirst()
+                        .orElseThrow(() -> new AssertionError(name + " runs '" + command + "', which no role of PipelineAcls names"));
+                Map<String, String> mounts = new HashMap<>();
+                for (Map<String, Object> mount : (List<Map<String, Object>>) container.getOrDefault("volumeMounts", List.of())) {
+                    mounts.put((String) mount.get("mountPath"), (String) mount.get("name"));
+                }
+                Map<String, Object> settings = volumes.get(mounts.get(config.getParent().toString()));
+                assertThat(settings).as("%s mounts the client settings at %s", name, config.getParent()).isNotNull();
+                assertThat((String) get(settings, "configMap", "name")).as(name).isEqualTo(configMapName);
+
+                Map<String, Object> user = volumes.get(mounts.get(userMount));
+                assertThat(user).as("%s mounts its Kafka user's Secret at %s", name, userMount).isNotNull();
+                String secret = get(user, "secret", "secretName");
+                assertThat(secret).as("%s runs %s: its role's user", name, command)
+                        .isEqualTo("streamaug-" + role.name().toLowerCase(java.util.Locale.ROOT));
+                assertThat(byKind.get("KafkaUser")).as("the User Operator writes the Secret %s", secret)
+                        .anyMatch(u -> secret.equals(get(u, "metadata", "name")));
+                List<Map<String, Object>> items = get(user, "secret", "items");
+                if (items != null) {
+                    assertThat(items).as(name).contains(Map.of("key", "sasl.jaas.config", "path", "sasl.jaas.config"));
+                }
+            }
+        }
+
+        // KEDA's Kafka scaler: SCRAM, as the workers' user, the password from that user's Secret.
+        Map<String, Object> trigger = ((List<Map<String, Object>>) get(byKind.get("ScaledObject").get(0), "spec", "triggers")).get(0);
+        assertThat((String) get(trigger, "metadata", "sasl")).isEqualTo("scram_sha512");
+        assertThat((String) get(trigger, "metadata", "tls")).isEqualTo(Boolean.TRUE.equals(listener.get("tls")) ? "enable" : "disable");
+        Map<String, Object> auth = named(byKind.get("TriggerAuthentication"), get(trigger, "authenticationRef", "name"));
+        assertThat((List<Map<String, Object>>) get(auth, "spec", "secretTargetRef"))
+                .contains(Map.of("parameter", "password", "name", "streamaug-worker", "key", "password"));
+        Map<String, Object> username = ((List<Map<String, Object>>) get(auth, "spec", "env")).stream()
+                .filter(e -> e.get("parameter").equals("username")).findFirst().orElseThrow();
+        Map<String, Object> augment = ((List<Map<String, Object>>) get(named(byKind.get("Deployment"), "augment"),
+                "spec", "template", "spec", "containers")).stream().filter(c -> c.get("name").equals(username.get("containerName")))
+                .findFirst().orElseThrow();
+        assertThat(((List<Map<String, Object>>) augment.get("env")).stream().filter(e -> e.get("name").equals(username.get("name"))))
+                .singleElement().extracting(e -> e.get("value")).isEqualTo("streamaug-worker");
     }
 
     /** A Strimzi ACL rule's resource and one operation, as Kafka names them: TOPIC streamaug PREFIXED WRITE. */

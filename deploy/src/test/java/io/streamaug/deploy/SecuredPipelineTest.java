@@ -6,6 +6,7 @@ import io.streamaug.broker.BrokerSecurity;
 import io.streamaug.broker.EmbeddedKafkaBroker;
 import io.streamaug.core.process.ChildJvm;
 import io.streamaug.kafka.ConsumerLag;
+import io.streamaug.kafka.KafkaOptions;
 import io.streamaug.kafka.PipelineAcls;
 import io.streamaug.kafka.Topics;
 import java.io.IOException;
@@ -28,11 +29,13 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.config.provider.DirectoryConfigProvider;
 import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * ACLs of {@link PipelineAcls} (those docs/deploy.md lists): topics, produce, stats, augment
  * and train work end to end; a worker lacking the transactional id WRITE ACL and a trainer lacking its group's READ
  * each stop with one line naming the resource and the operations, exit 2; and no password is in
- * any log, summary, run report or run.json.
+ * any log, summary, run report or run.json. The same users also run with their credentials in files, as a
+ * Kubernetes pod gets them ({@link CredentialsFromAMountedSecret}).
  */
 class SecuredPipelineTest {
     private static final Topics TOPICS = new Topics("sec");
@@ -201,6 +205,136 @@ class SecuredPipelineTest {
         String out = awaitExit(trainer, log);
         assertThat(trainer.exitValue()).as(out).isEqualTo(2);
         assertOneLine(out, "not authorised to READ group sec.streamaug-trainer-denied");
+    }
+
+    /**
+     * The credentials as a pod of deploy/k8s gets them: Strimzi's Secret for the KafkaUser, mounted as a
+     * directory, holds the user's JAAS line in a file named {@code sasl.jaas.config}; the cluster CA's
+     * Secret holds the truststore and its password. The client settings (a ConfigMap there) read both
+     * through Kafka's DirectoryConfigProvider, so no password is on the command line, in the settings file
+     * or in the environment.
+     */
+    @Nested
+    class CredentialsFromAMountedSecret {
+        /** The user's Secret and the cluster CA's, mounted under {@code mounts/USER}, and client settings reading them. */
+        private Path mounted(String user) throws IOException {
+            Properties secret = new Properties();
+            try (var in = Files.newBufferedReader(dir.resolve(user + ".properties"))) {
+                secret.load(in);
+            }
+            Path mounts = Files.createDirectories(dir.resolve("mounts").resolve(user));
+            Path userSecret = Files.createDirectories(mounts.resolve("kafka-user"));
+            Files.writeString(userSecret.resolve("sasl.jaas.config"), secret.getProperty("sasl.jaas.config"));
+            Path clusterCa = Files.createDirectories(mounts.resolve("cluster-ca"));
+            Files.copy(broker.security().orElseThrow().truststore(), clusterCa.resolve("ca.p12"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(clusterCa.resolve("ca.password"), secret.getProperty("ssl.truststore.password"));
+            return clientSettings(user, userSecret, clusterCa);
+        }
+
+        /** The pods' client settings, with this broker's protocol (SASL_SSL) and the CA from {@code clusterCa}. */
+        private Path clientSettings(String name, Path userSecret, Path clusterCa) throws IOException {
+            Path file = dir.resolve("mounts").resolve(name + "-client.properties");
+            Files.writeString(file, String.join("\n",
+                    "security.protocol=SASL_SSL",
+                    "sasl.mechanism=SCRAM-SHA-512",
+                    "config.providers=dir",
+                    "config.providers.dir.class=" + DirectoryConfigProvider.class.getName(),
+                    "sasl.jaas.config=${dir:" + userSecret + ":sasl.jaas.config}",
+                    "ssl.truststore.type=PKCS12",
+                    "ssl.truststore.location=" + clusterCa.resolve("ca.p12"),
+                    "ssl.truststore.password=${dir:" + clusterCa + ":ca.password}") + "\n");
+            return file;
+        }
+
+        private CliTest.Outcome cliWith(Path settings, String... args) {
+            List<String> all = new ArrayList<>(List.of(args));
+            all.addAll(List.of("--bootstrap", broker.bootstrapServers(), "--kafka-config", settings.toString(),
+                    "--topic-prefix", TOPICS.prefix()));
+            CliTest.Outcome outcome = CliTest.run(all.toArray(String[]::new));
+            assertNoSecret("output of " + String.join(" ", args), outcome.out() + outcome.err());
+            return outcome;
+        }
+
+        /** The worker as its pod runs it: the settings file named by STREAMAUG_KAFKA_CONFIG, a static member. */
+        private Process worker(Path settings, Path log, String applicationId) throws IOException {
+            ProcessBuilder pod = new ProcessBuilder(ChildJvm.main(StreamaugCli.class).heap("512m")
+                    .jvmOptions("-Dlog4j2.configurationFile=" + Path.of("target/classes/log4j2.xml").toAbsolutePath())
+                    .args("augment", "--application-id", applicationId, "--text-spec", "none", "--progress-every", "1",
+                            "--metrics-port", "0", "--state-dir",
+                            Files.createDirectories(dir.resolve("state-" + applicationId)).toString(),
+                            "--bootstrap", broker.bootstrapServers(), "--topic-prefix", TOPICS.prefix())
+                    .command()).redirectErrorStream(true).redirectOutput(log.toFile());
+            pod.environment().put(KafkaOptions.ENV_KAFKA_CONFIG, settings.toString());
+            pod.environment().put(io.streamaug.worker.AugmentCommand.ENV_INSTANCE_ID, applicationId + "-0");
+            return pod.start();
+        }
+
+        private void assertNoSecret(String where, String text) {
+            assertNoPassword(where, text);
+            String storePassword = admin.getProperty("ssl.truststore.password");
+            assertThat(text).as("no truststore password in %s", where).doesNotContain(storePassword);
+        }
+
+        @Test
+        void producerStatsAndWorkerRunOnTheCredentialsOfTheirMountedSecrets() throws Exception {
+            Path producer = mounted("producer");
+            String settings = Files.readString(producer);
+            assertNoSecret("the client settings", settings);
+            assertThat(settings).contains("sasl.jaas.config=${dir:");
+
+            CliTest.Outcome produce = cliWith(producer, "produce", "images", "--bundled", "--train-limit", "60");
+            assertThat(produce.code()).as(produce.err()).isZero();
+            CliTest.Outcome stats = cliWith(mounted("stats"), "stats", "--dataset", "fashion-mnist");
+            assertThat(stats.code()).as(stats.err()).isZero();
+
+            Path log = dir.resolve("mounted-worker.log");
+            Process worker = worker(mounted("worker"), log, "mounted");
+            try (Admin client = Admin.create(admin)) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+                while (ConsumerLag.of(client, TOPICS.name("mounted"), TOPICS.rawImages()) != 0) {
+                    assertThat(worker.isAlive()).as("the worker runs; its log: %s", Files.readString(log)).isTrue();
+                    assertThat(System.nanoTime()).as("the worker prepared the input in time: %s", Files.readString(log))
+                            .isLessThan(deadline);
+                    Thread.sleep(200);
+                }
+            } finally {
+                ChildJvm.stop(worker, Duration.ofSeconds(60));
+            }
+            String worked = Files.readString(log);
+            assertThat(worked).contains("the training statistics of dataset 'fashion-mnist'")
+                    .doesNotContain("not authorised").doesNotContain("refused");
+            assertNoSecret("the worker's log", worked);
+        }
+
+        @Test
+        void aSecretThatIsNotMountedIsOneLineNamingTheFileExitTwo() throws Exception {
+            Path absent = dir.resolve("mounts").resolve("never-mounted");
+            mounted("producer");
+            Path clusterCa = dir.resolve("mounts").resolve("producer").resolve("cluster-ca");
+            Path noDirectory = clientSettings("no-directory", absent, clusterCa);
+            Path emptyDirectory = clientSettings("empty-directory",
+                    Files.createDirectories(dir.resolve("mounts").resolve("empty")), clusterCa);
+
+            CliTest.Outcome produce = cliWith(noDirectory, "produce", "images", "--bundled", "--train-limit", "10");
+            assertOneClearLine(produce.code(), produce.err(), absent + " is not a directory");
+            CliTest.Outcome stats = cliWith(emptyDirectory, "stats", "--dataset", "fashion-mnist");
+            assertOneClearLine(stats.code(), stats.err(), "holds no file sasl.jaas.config");
+
+            // A worker pod whose Secret is not there: the same line, from the settings named by its environment.
+            Path log = dir.resolve("unmounted-worker.log");
+            Process worker = worker(noDirectory, log, "unmounted");
+            String out = awaitExit(worker, log);
+            assertOneClearLine(worker.exitValue(), out, absent + " is not a directory");
+        }
+
+        private void assertOneClearLine(int code, String err, String naming) {
+            assertThat(code).as(err).isEqualTo(2);
+            assertThat(err.strip().lines()).as(err).singleElement().asString()
+                    .contains("--kafka-config").contains("sasl.jaas.config refers to ${dir:").contains(naming);
+            assertThat(err).as("no stack trace").doesNotContain("Exception").doesNotContainPattern("(?m)^\\s+at [a-z]");
+            assertNoSecret("the refusal", err);
+        }
     }
 
     private static String awaitExit(Process process, Path log) throws InterruptedException, IOException {

@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
 public final class KafkaOptions {
     public static final String ENV_BOOTSTRAP = "STREAMAUG_BOOTSTRAP";
     public static final String ENV_WAIT_FOR_BROKER = "STREAMAUG_WAIT_FOR_BROKER";
+    public static final String ENV_KAFKA_CONFIG = "STREAMAUG_KAFKA_CONFIG";
     private static final Pattern HOST_PORT = Pattern.compile("[^\\s:,]+:\\d{1,5}(,[^\\s:,]+:\\d{1,5})*");
 
     @Spec(Spec.Target.MIXEE)
@@ -65,10 +66,11 @@ public final class KafkaOptions {
         overrides.putAll(values);
     }
 
-    @Option(names = "--kafka-config", paramLabel = "FILE", defaultValue = "${env:STREAMAUG_KAFKA_CONFIG}",
+    @Option(names = "--kafka-config", paramLabel = "FILE", defaultValue = "${env:" + ENV_KAFKA_CONFIG + "}",
             description = "A properties file of Kafka client settings (SASL, SSL, …), e.g. the one './streamaug broker "
-                    + "--secure' writes; --kafka settings win over it. Keeps passwords off the command line "
-                    + "(default: $STREAMAUG_KAFKA_CONFIG).")
+                    + "--secure' writes; --kafka settings win over it. Keeps passwords off the command line; it may "
+                    + "read them from files with Kafka's config providers, e.g. sasl.jaas.config=$${dir:DIR:sasl.jaas.config} "
+                    + "(default: $" + ENV_KAFKA_CONFIG + ").")
     void setConfigFile(java.nio.file.Path file) {
         if (file == null) {
             return;
@@ -80,7 +82,14 @@ public final class KafkaOptions {
             throw new ParameterException(spec.commandLine(), "--kafka-config " + file + " cannot be read as a properties file: "
                     + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()));
         }
-        loaded.stringPropertyNames().forEach(k -> fileSettings.put(k, loaded.getProperty(k)));
+        Map<String, String> settings = new LinkedHashMap<>();
+        loaded.stringPropertyNames().forEach(k -> settings.put(k, loaded.getProperty(k)));
+        try {
+            ConfigReferences.check(settings);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--kafka-config " + file + ": " + e.getMessage());
+        }
+        fileSettings.putAll(settings);
     }
 
     @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = "${env:STREAMAUG_TOPIC_PREFIX:-}",
