@@ -109,20 +109,22 @@ public final class ColorJitter extends ImageOp<ColorJitter.Params> {
         return Core.mean(gray).val[0];
     }
 
+    /** Turns the hue plane alone: a one-channel table lookup is several times faster than a three-channel one. */
     private void shiftHue(Mat rgb, double turns, Workspace workspace) {
         Mat hsv = workspace.mat(this, 2);
         Mat lut = workspace.mat(this, 3);
+        Mat hue = workspace.mat(this, 4);
         Imgproc.cvtColor(rgb, hsv, Imgproc.COLOR_RGB2HSV); // 8-bit hue is 0..179
         int shift = (int) Math.round(turns * 180);
-        byte[] table = new byte[256 * 3];
+        byte[] table = workspace.bytes(this, 256);
         for (int i = 0; i < 256; i++) {
-            table[3 * i] = (byte) (i < 180 ? Math.floorMod(i + shift, 180) : i);
-            table[3 * i + 1] = (byte) i;
-            table[3 * i + 2] = (byte) i;
+            table[i] = (byte) (i < 180 ? Math.floorMod(i + shift, 180) : i);
         }
-        lut.create(1, 256, CvType.CV_8UC3);
+        lut.create(1, 256, CvType.CV_8UC1);
         lut.put(0, 0, table);
-        Core.LUT(hsv, lut, hsv);
+        Core.extractChannel(hsv, hue, 0);
+        Core.LUT(hue, lut, hue);
+        Core.insertChannel(hue, hsv, 0);
         Imgproc.cvtColor(hsv, rgb, Imgproc.COLOR_HSV2RGB);
     }
 
