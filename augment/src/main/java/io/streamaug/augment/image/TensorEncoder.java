@@ -90,25 +90,23 @@ final class TensorEncoder implements AutoCloseable {
     }
 
     /**
-     * The channel planes of an HWC image, one after the other (C×H·W, one row per channel), in one
-     * pass: the pixels as a (H·W)×C matrix, transposed. One channel is its own plane.
+     * The channel planes of an HWC image, one after the other in one native buffer (C·H rows of W),
+     * so that one copy takes them out; one channel is its own plane.
      */
     private Mat planes(Mat hwc) {
-        Mat source = hwc;
-        if (!hwc.isContinuous()) { // a view into a larger image: reshaping needs the pixels in one run
-            hwc.copyTo(input);
-            source = input;
-        }
         if (hwc.channels() == 1) {
-            return source;
+            return hwc;
         }
-        Mat pixels = source.reshape(1, hwc.rows() * hwc.cols());
-        try {
-            Core.transpose(pixels, planeMat);
-            return planeMat;
-        } finally {
-            pixels.release();
+        planeMat.create(hwc.channels() * hwc.rows(), hwc.cols(), CvType.makeType(hwc.depth(), 1));
+        for (int c = 0; c < hwc.channels(); c++) {
+            Mat rows = planeMat.rowRange(c * hwc.rows(), (c + 1) * hwc.rows());
+            try {
+                Core.extractChannel(hwc, rows, c);
+            } finally {
+                rows.release();
+            }
         }
+        return planeMat;
     }
 
     private float[] planeFloats(int size) {
