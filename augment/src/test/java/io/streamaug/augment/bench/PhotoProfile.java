@@ -46,8 +46,12 @@ public final class PhotoProfile {
             System.err.println("no JPEGs in " + Path.of(args[0], args[2]) + " (bench/photos/make_photo_set.py makes the set)");
             System.exit(2);
         }
-        long millis = Long.parseLong(args[3]) * 1000;
-        PipelineSpec spec = PhotoBenchmark.parse(args[1]);
+        System.out.print(profile(args[1], args[2], jpegs, Long.parseLong(args[3]) * 1000));
+    }
+
+    /** The report: images/s under JFR, then the samples' shares, largest first. */
+    static String profile(String name, String size, List<byte[]> jpegs, long millis) throws Exception {
+        PipelineSpec spec = PhotoBenchmark.parse(name);
         Path jfr = Files.createTempFile("photo-profile", ".jfr");
         try (ImagePipeline pipeline = new ImagePipeline(spec, spec.normalization(), 0);
                 Recording recording = new Recording()) {
@@ -60,9 +64,8 @@ public final class PhotoProfile {
             double seconds = (System.nanoTime() - start) / 1e9;
             recording.stop();
             recording.dump(jfr);
-            System.out.printf(Locale.ROOT, "%s, %s set: %d images in %.1f s, %.0f images/s (one thread, under JFR)%n",
-                    args[1], args[2], images, seconds, images / seconds);
-            print(samples(jfr, Thread.currentThread().getName()));
+            return String.format(Locale.ROOT, "%s, %s set: %d images in %.1f s, %.0f images/s (one thread, under JFR)%n",
+                    name, size, images, seconds, images / seconds) + report(samples(jfr, Thread.currentThread().getName()));
         } finally {
             Files.deleteIfExists(jfr);
         }
@@ -122,11 +125,13 @@ public final class PhotoProfile {
         return type.substring(type.lastIndexOf('.') + 1) + "." + frame.getMethod().getName();
     }
 
-    private static void print(Map<String, Integer> counts) {
+    private static String report(Map<String, Integer> counts) {
         int total = counts.values().stream().mapToInt(Integer::intValue).sum();
-        System.out.printf(Locale.ROOT, "%d samples of the pipeline's thread (JNI calls and Java code):%n", total);
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+                "%d samples of the pipeline's thread (JNI calls and Java code):%n", total));
         counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
                 .filter(e -> e.getValue() * 1000 >= total) // 0.1 % and more
-                .forEach(e -> System.out.printf(Locale.ROOT, "  %5.1f %%  %s%n", 100.0 * e.getValue() / total, e.getKey()));
+                .forEach(e -> out.append(String.format(Locale.ROOT, "  %5.1f %%  %s%n", 100.0 * e.getValue() / total, e.getKey())));
+        return out.toString();
     }
 }
