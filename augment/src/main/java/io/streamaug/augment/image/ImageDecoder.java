@@ -76,6 +76,8 @@ public final class ImageDecoder implements AutoCloseable {
     /**
      * Decodes {@code image} into {@code out} (8-bit, {@link #channels()} channels, RGB order); a
      * JPEG at the reduction {@code plan} allows from its header, when the options allow reductions.
+     * A JPEG's pixels are handed to {@code out} as they are, so that {@code out} then holds a new
+     * buffer: a view into a larger image is not written through.
      *
      * @throws IllegalArgumentException when the bytes are empty, exceed the limits, are not an
      *                                  image OpenCV can decode (a JPEG without its end, a GIF
