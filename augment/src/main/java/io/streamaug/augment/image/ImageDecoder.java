@@ -76,6 +76,8 @@ public final class ImageDecoder implements AutoCloseable {
     /**
      * Decodes {@code image} into {@code out} (8-bit, {@link #channels()} channels, RGB order); a
      * JPEG at the reduction {@code plan} allows from its header, when the options allow reductions.
+     * A JPEG's pixels are handed to {@code out} as they are, so that {@code out} then holds a new
+     * buffer: a view into a larger image is not written through.
      *
      * @throws IllegalArgumentException when the bytes are empty, exceed the limits, are not an
      *                                  image OpenCV can decode (a JPEG without its end, a GIF
@@ -83,13 +85,25 @@ public final class ImageDecoder implements AutoCloseable {
      *                                  wrong colour for the spec
      */
     public void decode(byte[] image, Mat out, ReducedDecode plan) {
-        decode(inspect(image), out, plan);
+        decode(inspect(image), out, plan, true);
     }
 
-    /** Decodes an inspected image at the reduction {@code plan} allows from its header, when the options allow reductions. */
-    void decode(Encoded image, Mat out, ReducedDecode plan) {
+    /**
+     * Decodes an inspected image at the reduction {@code plan} allows from its header, when the
+     * options allow reductions; with {@code rgb} false, in BGR order where {@link #decodesBgr} says.
+     */
+    void decode(Encoded image, Mat out, ReducedDecode plan, boolean rgb) {
         ImageHeader.Size stored = image.stored();
-        decode(image, out, reducible(image) ? plan.factor(stored.height(), stored.width(), options.exifOrientation()) : 1);
+        decode(image, out, reducible(image) ? plan.factor(stored.height(), stored.width(), options.exifOrientation()) : 1, rgb);
+    }
+
+    /**
+     * Whether {@link #decode(Encoded, Mat, int, boolean)} may leave {@code image} in BGR order, as
+     * OpenCV's decoder writes it: a JPEG decoded to three channels. A caller whose first op works
+     * on each channel alone and shrinks the image turns it to RGB after that op, on fewer pixels.
+     */
+    boolean decodesBgr(Encoded image) {
+        return channels == 3 && image.stored().format().equals("jpeg");
     }
 
     /**
@@ -141,12 +155,17 @@ public final class ImageDecoder implements AutoCloseable {
      * each side rounded up. Only a {@link #reducible} image decodes at a factor other than 1.
      */
     void decode(Encoded image, Mat out, int factor) {
+        decode(image, out, factor, true);
+    }
+
+    /** As {@link #decode(Encoded, Mat, int)}; with {@code rgb} false, in BGR order where {@link #decodesBgr} says. */
+    void decode(Encoded image, Mat out, int factor, boolean rgb) {
         if (factor != 1 && !reducible(image)) {
             throw new IllegalArgumentException("only JPEGs decode reduced, and only with decode: {reduced: true}");
         }
         encoded.fromArray(image.bytes());
         if (image.stored().format().equals("jpeg")) {
-            decodeJpeg(image, out, factor);
+            decodeJpeg(image, out, factor, rgb);
         } else {
             decodeOther(image.stored().format(), image.bytes().length, out);
         }
@@ -156,9 +175,14 @@ public final class ImageDecoder implements AutoCloseable {
      * JPEGs decode straight to the channels wanted — libjpeg converts CMYK and, for gray output,
      * keeps the luma plane, which JFIF defines with ITU-R 601-2's weights — optionally reduced, and
      * are then turned upright by the orientation read from the header (here rather than by
-     * OpenCV, so that the size a crop was drawn on before decoding is the size decoded).
+     * OpenCV, so that the size a crop was drawn on before decoding is the size decoded). Upright
+     * pixels become {@code out}'s without a copy: one image-sized buffer per decode, the one
+     * OpenCV's decoder allocates anyway. A second one to copy into (a pipeline's current image,
+     * the ops' output size between two decodes) made the allocator hand back fresh pages that the
+     * kernel faulted in on every image. Colour is turned from OpenCV's BGR to RGB in place, unless
+     * {@code rgb} is false.
      */
-    private void decodeJpeg(Encoded image, Mat out, int factor) {
+    private void decodeJpeg(Encoded image, Mat out, int factor, boolean rgb) {
         int components = ImageHeader.jpegComponents(image.bytes());
         if (options.strictChannels() && (components == 1) != (channels == 1)) {
             throw mismatch(components);
@@ -185,17 +209,13 @@ public final class ImageDecoder implements AutoCloseable {
                         + " but its header declares " + width + "×" + height + (factor > 1 ? " at 1/" + factor : "")
                         + ": corrupt?");
             }
+            if (channels == 3 && rgb) {
+                Imgproc.cvtColor(decoded, decoded, Imgproc.COLOR_BGR2RGB);
+            }
             ExifOrientation orientation = image.orientation();
             if (orientation == ExifOrientation.TOP_LEFT) {
-                if (channels == 3) {
-                    Imgproc.cvtColor(decoded, out, Imgproc.COLOR_BGR2RGB);
-                } else {
-                    decoded.copyTo(out);
-                }
+                decoded.assignTo(out); // out shares the pixels; releasing decoded below leaves them to out
             } else {
-                if (channels == 3) {
-                    Imgproc.cvtColor(decoded, decoded, Imgproc.COLOR_BGR2RGB);
-                }
                 orientation.apply(decoded, out);
             }
             lastFactor = factor;

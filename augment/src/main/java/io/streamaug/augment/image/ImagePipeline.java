@@ -3,9 +3,11 @@ package io.streamaug.augment.image;
 import io.streamaug.augment.SampleRandom;
 import io.streamaug.augment.image.mix.Mixing;
 import io.streamaug.augment.spec.PipelineSpec;
+import io.streamaug.augment.spec.Step;
 import io.streamaug.core.Split;
 import io.streamaug.core.wire.Label;
 import io.streamaug.core.wire.PreparedSample;
+import java.util.List;
 import java.util.random.RandomGenerator;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
@@ -137,19 +139,24 @@ public final class ImagePipeline implements AutoCloseable {
      * Decodes into the current image, reduced when the split's first step allows it, and runs the
      * split's steps on it; returns the (possibly remapped) label. A first {@code RandomResizedCrop}
      * is drawn before decoding, as its box chooses the reduction ({@link ReducedDecode#drawCrop}).
+     * When that first step works on each channel alone, a colour JPEG stays in the decoder's BGR
+     * order through it and is turned to RGB on its output, not on the whole decoded image.
      */
     private Label decodeAndRun(String id, Split split, int epoch, int repeat, byte[] image, Label label) {
         ImageDecoder.Encoded encoded = decoder.inspect(image);
         ReducedDecode plan = split == Split.TRAIN ? trainDecode : evalDecode;
+        boolean bgr = plan.firstOpPerChannel() && decoder.decodesBgr(encoded);
+        List<Step> ops = split == Split.TRAIN ? spec.ops() : spec.evalOps();
+        labels.start(label);
         if (!plan.perSample() || !decoder.reducible(encoded)) {
-            decoder.decode(encoded, steps.image(), plan);
-            return runSteps(id, split, epoch, repeat, label);
+            decoder.decode(encoded, steps.image(), plan, !bgr);
+            steps.run(ops, SampleRandom.forSample(spec.seed(), id, epoch, repeat), labels, bgr);
+            return labels.label(label);
         }
         RandomGenerator random = SampleRandom.forSample(spec.seed(), id, epoch, repeat);
         ReducedDecode.Crop crop = plan.drawCrop(random, encoded, spec.channels());
-        decoder.decode(encoded, steps.image(), crop.factor());
-        labels.start(label);
-        steps.run(split == Split.TRAIN ? spec.ops() : spec.evalOps(), random, labels, crop);
+        decoder.decode(encoded, steps.image(), crop.factor(), !bgr);
+        steps.run(ops, random, labels, crop, bgr);
         return labels.label(label);
     }
 

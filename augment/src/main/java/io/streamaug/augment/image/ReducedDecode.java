@@ -52,6 +52,16 @@ public final class ReducedDecode {
         return step.op() instanceof RandomResizedCrop || step.op() instanceof Resize ? new ReducedDecode(step.op()) : NONE;
     }
 
+    /**
+     * Whether the steps begin with an op that applies to every sample and works on each channel
+     * alone: the {@code Resize} or {@code RandomResizedCrop} a reduction is chosen for. A colour
+     * image may then reach it in the decoder's BGR order and be turned to RGB after it, on its
+     * output, which is the same as turning it before and most often has far fewer pixels.
+     */
+    public boolean firstOpPerChannel() {
+        return first != null;
+    }
+
     /** Whether the reduction is chosen per sample, from the box of a first {@code RandomResizedCrop} ({@link #drawCrop}). */
     public boolean perSample() {
         return first instanceof RandomResizedCrop;

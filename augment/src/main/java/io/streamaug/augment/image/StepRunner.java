@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.opencv.core.Mat;
+import org.opencv.imgproc.Imgproc;
 
 /**
  * Runs a spec's steps on one image with one sample's generator: plain ops (each tossing its own
@@ -35,15 +36,38 @@ final class StepRunner implements AutoCloseable {
     }
 
     /**
-     * Runs {@code steps} whose first, a crop, was drawn before decoding: it is applied to
-     * {@link #image()}, decoded at the crop's reduction, and recorded with its box in the full
-     * image's pixels; the other steps then run as {@link #run(List, RandomGenerator, LabelTrace)} does.
+     * Runs {@code steps} on {@link #image()}, which is in BGR order when {@code bgr} is set: it is
+     * turned to RGB after the first step, which must then work on each channel alone
+     * ({@link ReducedDecode#firstOpPerChannel()}), so that every later step sees RGB.
      */
-    void run(List<Step> steps, RandomGenerator random, LabelTrace labels, ReducedDecode.Crop first) {
+    void run(List<Step> steps, RandomGenerator random, LabelTrace labels, boolean bgr) {
+        if (!bgr) {
+            run(steps, random, labels);
+            return;
+        }
+        runStep(steps.get(0), random, labels, false);
+        toRgb();
+        run(steps.subList(1, steps.size()), random, labels);
+    }
+
+    /**
+     * Runs {@code steps} whose first, a crop, was drawn before decoding: it is applied to
+     * {@link #image()}, decoded at the crop's reduction (in BGR order when {@code bgr} is set, turned
+     * to RGB after the crop), and recorded with its box in the full image's pixels; the other steps
+     * then run as {@link #run(List, RandomGenerator, LabelTrace)} does.
+     */
+    void run(List<Step> steps, RandomGenerator random, LabelTrace labels, ReducedDecode.Crop first, boolean bgr) {
         first.apply(current, spare, workspace);
         labels.applied(first.op().name(), first.trace(), ((Step.Op) steps.get(0)).rule());
         swap();
+        if (bgr) {
+            toRgb();
+        }
         run(steps.subList(1, steps.size()), random, labels);
+    }
+
+    private void toRgb() {
+        Imgproc.cvtColor(current, current, Imgproc.COLOR_BGR2RGB);
     }
 
     private void runStep(Step step, RandomGenerator random, LabelTrace labels, boolean forced) {

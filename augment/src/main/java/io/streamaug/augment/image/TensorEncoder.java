@@ -29,7 +29,6 @@ final class TensorEncoder implements AutoCloseable {
     private final Mat input = new Mat();
     private final Mat floatMat = new Mat();
     private final Mat planeMat = new Mat();
-    private byte[] planeBytes = new byte[0];
     private float[] planeFloats = new float[0];
 
     TensorEncoder(Dtype dtype, Normalization normalization) {
@@ -66,16 +65,7 @@ final class TensorEncoder implements AutoCloseable {
         int plane = height * width;
         if (dtype == Dtype.UINT8) {
             byte[] chw = new byte[channels * plane];
-            if (channels == 1) {
-                image.get(0, 0, chw);
-            } else {
-                byte[] bytes = planeBytes(plane);
-                for (int c = 0; c < channels; c++) {
-                    Core.extractChannel(image, planeMat, c);
-                    planeMat.get(0, 0, bytes);
-                    System.arraycopy(bytes, 0, chw, c * plane, plane);
-                }
-            }
+            planes(image).get(0, 0, chw);
             return Tensor.uint8(channels, height, width, chw, scale.clone(), offset.clone());
         }
         if (channels == 1) {
@@ -85,37 +75,43 @@ final class TensorEncoder implements AutoCloseable {
             Core.multiply(floatMat, scaleScalar, floatMat);
             Core.add(floatMat, offsetScalar, floatMat);
         }
+        float[] floats = planeFloats(channels * plane);
+        planes(floatMat).get(0, 0, floats);
         byte[] data = new byte[channels * plane * dtype.bytes()];
         ByteBuffer out = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
-        float[] floats = planeFloats(plane);
-        for (int c = 0; c < channels; c++) {
-            Mat source = floatMat;
-            if (channels > 1) {
-                Core.extractChannel(floatMat, planeMat, c);
-                source = planeMat;
-            }
-            source.get(0, 0, floats);
-            if (dtype == Dtype.FLOAT32) {
-                out.asFloatBuffer().put(c * plane, floats);
-            } else {
-                for (int i = 0; i < plane; i++) {
-                    out.putShort((c * plane + i) * 2, Half.fromFloat(floats[i]));
-                }
+        if (dtype == Dtype.FLOAT32) {
+            out.asFloatBuffer().put(floats);
+        } else {
+            for (int i = 0; i < floats.length; i++) {
+                out.putShort(i * 2, Half.fromFloat(floats[i]));
             }
         }
         return Tensor.ofRaw(dtype, channels, height, width, data);
     }
 
-    private byte[] planeBytes(int plane) {
-        if (planeBytes.length != plane) {
-            planeBytes = new byte[plane];
+    /**
+     * The channel planes of an HWC image, one after the other in one native buffer (C·H rows of W),
+     * so that one copy takes them out; one channel is its own plane.
+     */
+    private Mat planes(Mat hwc) {
+        if (hwc.channels() == 1) {
+            return hwc;
         }
-        return planeBytes;
+        planeMat.create(hwc.channels() * hwc.rows(), hwc.cols(), CvType.makeType(hwc.depth(), 1));
+        for (int c = 0; c < hwc.channels(); c++) {
+            Mat rows = planeMat.rowRange(c * hwc.rows(), (c + 1) * hwc.rows());
+            try {
+                Core.extractChannel(hwc, rows, c);
+            } finally {
+                rows.release();
+            }
+        }
+        return planeMat;
     }
 
-    private float[] planeFloats(int plane) {
-        if (planeFloats.length != plane) {
-            planeFloats = new float[plane];
+    private float[] planeFloats(int size) {
+        if (planeFloats.length != size) {
+            planeFloats = new float[size];
         }
         return planeFloats;
     }

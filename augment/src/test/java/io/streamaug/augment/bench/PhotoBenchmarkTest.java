@@ -43,6 +43,7 @@ import picocli.CommandLine;
 /**
  * {@code bench ops --photos} on a tiny photo set made here (textured JPEGs at both sizes, landscape and
  * portrait), with the shortest rounds: every figure is there and positive; nothing is asserted about speed.
+ * {@link PhotoProfile} on the same set reports its samples.
  */
 class PhotoBenchmarkTest {
     static final List<String> FIGURES = List.of("jpeg_decode", "jpeg_pipeline", "jpeg_pipeline_reduced",
@@ -97,6 +98,14 @@ class PhotoBenchmarkTest {
         int exit = Commands.configure(new CommandLine(new OpsBenchCommand())).execute(args.toArray(String[]::new));
         assertThat(exit).isZero();
         return new ObjectMapper().readTree(json.toFile());
+    }
+
+    @Test
+    void theProfileSortsThePipelineThreadsSamplesWithTheDecodeAmongThem() throws Exception {
+        String report = PhotoProfile.profile("jpeg_pipeline", "500", PhotoSet.read(photos, "500"), 2000);
+        assertThat(report).containsPattern("jpeg_pipeline, 500 set: \\d+ images in [\\d.]+ s")
+                .containsPattern("\\d+ samples of the pipeline's thread")
+                .contains("%  Imgcodecs.imdecode ← ImageDecoder.decodeJpeg");
     }
 
     @Test

@@ -11,6 +11,10 @@ import io.streamaug.core.wire.PreparedSample;
 import io.streamaug.core.wire.Tensor;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.opencv.core.Core;
+import org.opencv.core.CvType;
+import org.opencv.core.Mat;
+import org.opencv.core.Scalar;
 
 class ImagePipelineTest {
     private static final byte[] GRAY = TestImages.grayPng(4, 6);
@@ -142,6 +146,38 @@ class ImagePipelineTest {
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a recognised image format");
             assertThatThrownBy(() -> pipeline.prepare("x", "d", Split.TRAIN, 0, 0, new byte[0], Label.of(0)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty");
+        }
+    }
+
+    @Test
+    void aColourJpegTurnedToRgbAfterItsFirstCropOrResizeGivesTheRecordOfOneTurnedBefore() {
+        // A first crop (train) or resize (val) sees the decoder's BGR pixels and its output is turned
+        // to RGB; the same photo decoded to RGB beforehand must give the same records, in RGB.
+        Normalization rgb = new Normalization(new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f}, 0);
+        String yaml = "{seed: 9, channels: 3, decode: {reduced: false}, ops: [{op: RandomResizedCrop, size: 24},"
+                + " {op: ColorJitter, brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1, p: 1}],"
+                + " eval_ops: [{op: Resize, size: 20}], output: {dtype: uint8}}";
+        Mat noise = new Mat(48, 64, CvType.CV_8UC3);
+        Core.randu(noise, 0, 256);
+        byte[] photo = TestImages.jpeg(noise, 95);
+        Mat bgrRed = new Mat(48, 64, CvType.CV_8UC3, new Scalar(10, 30, 200));
+        byte[] red = TestImages.jpeg(bgrRed, 95);
+        Mat decoded = new Mat();
+        try (ImagePipeline pipeline = new ImagePipeline(new SpecLoader(List.of()).parse(yaml, "test"), rgb, 0);
+                ImageDecoder decoder = new ImageDecoder(3, ImageLimits.DEFAULT)) {
+            decoder.decode(photo, decoded);
+            for (Split split : List.of(Split.TRAIN, Split.VAL)) {
+                for (int i = 0; i < 20; i++) {
+                    assertThat(pipeline.prepare("s" + i, "d", split, 0, 0, photo, Label.of(0)))
+                            .isEqualTo(pipeline.prepare("s" + i, "d", split, 0, 0, decoded, Label.of(0)));
+                }
+            }
+            Tensor t = pipeline.prepare("r", "d", Split.VAL, 0, 0, red, Label.of(0)).tensor();
+            int plane = t.height() * t.width();
+            assertThat(t.rawData()[0] & 0xff).as("red").isGreaterThan(180);
+            assertThat(t.rawData()[2 * plane] & 0xff).as("blue").isLessThan(40);
+        } finally {
+            decoded.release();
         }
     }
 }

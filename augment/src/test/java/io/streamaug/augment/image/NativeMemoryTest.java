@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Native memory stays flat over 100k op applications: no Mat is left to the garbage collector.
+ * Native memory stays flat over 100k op applications, and over JPEGs through the decoder's paths:
+ * no Mat is left to the garbage collector.
  * Runs {@link NativeMemorySoak} in a child JVM whose small heap is pre-touched, so the resident
  * size moves only with native memory (and never calls the GC, whose finalisers would free leaked
  * Mats and hide the leak).
@@ -35,5 +36,9 @@ class NativeMemoryTest {
         // One leaked 28×28×3 Mat per op would be ~250 MB over 100k ops; flat runs move by < 12 MB here
         // (JIT code and allocator slack, not proportional to the op count).
         assertThat(after - before).as("resident growth in KB over 100k ops (%s)", line).isLessThan(32 * 1024);
+        String[] jpeg = output.lines().filter(l -> l.startsWith("jpeg_rss_kb ")).findFirst().orElseThrow().split(" ");
+        // One leaked decoded JPEG per sample would be ~300 MB.
+        assertThat(Long.parseLong(jpeg[2]) - Long.parseLong(jpeg[1])).as("resident growth in KB over %s JPEGs",
+                NativeMemorySoak.JPEG_SAMPLES).isLessThan(32 * 1024);
     }
 }

@@ -1,7 +1,6 @@
 package io.streamaug.augment.image.ops;
 
 import io.streamaug.augment.image.Workspace;
-import java.util.Arrays;
 import org.opencv.core.Mat;
 
 /**
@@ -24,12 +23,16 @@ public final class AutoContrast extends DeterministicOp {
         int channels = src.channels();
         int[] min = new int[channels];
         int[] max = new int[channels];
-        Arrays.fill(min, 255);
-        for (int i = 0; i < pixels.length; i++) {
-            int c = i % channels;
-            int v = pixels[i] & 0xff;
-            min[c] = Math.min(min[c], v);
-            max[c] = Math.max(max[c], v);
+        for (int c = 0; c < channels; c++) {
+            int low = 255;
+            int high = 0;
+            for (int i = c; i < pixels.length; i += channels) {
+                int v = pixels[i] & 0xff;
+                low = Math.min(low, v);
+                high = Math.max(high, v);
+            }
+            min[c] = low;
+            max[c] = high;
         }
         byte[][] tables = new byte[channels][256];
         for (int c = 0; c < channels; c++) {
@@ -41,7 +44,6 @@ public final class AutoContrast extends DeterministicOp {
                 tables[c][v] = (byte) (out <= 0 ? 0 : out >= 255 ? 255 : (int) out);
             }
         }
-        Uint8Math.lookUp(pixels, channels, tables);
-        Uint8Math.write(pixels, src, dst);
+        Uint8Math.lookUp(src, dst, tables, workspace, owner);
     }
 }

@@ -17,12 +17,12 @@ public final class Brightness extends Enhance {
 
     /** The kernel. */
     static void brightness(Mat src, Mat dst, double factor, Workspace workspace, Object owner) {
-        byte[] pixels = Uint8Math.read(src, workspace, owner, 0);
         float ratio = (float) factor;
         float rest = (float) (1 - factor);
-        for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = Uint8Math.blend(pixels[i] & 0xff, 0, ratio, rest);
+        byte[] table = new byte[256];
+        for (int v = 0; v < 256; v++) {
+            table[v] = Uint8Math.blend(v, 0, ratio, rest);
         }
-        Uint8Math.write(pixels, src, dst);
+        Uint8Math.lookUp(src, dst, table, workspace, owner);
     }
 }

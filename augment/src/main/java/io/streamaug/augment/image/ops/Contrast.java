@@ -34,9 +34,10 @@ public final class Contrast extends Enhance {
         float mean = (float) sum / count;
         float ratio = (float) factor;
         float rest = (float) (1 - factor);
-        for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = Uint8Math.blend(pixels[i] & 0xff, mean, ratio, rest);
+        byte[] table = new byte[256];
+        for (int v = 0; v < 256; v++) {
+            table[v] = Uint8Math.blend(v, mean, ratio, rest);
         }
-        Uint8Math.write(pixels, src, dst);
+        Uint8Math.lookUp(src, dst, table, workspace, owner);
     }
 }

@@ -45,7 +45,6 @@ public final class Equalize extends DeterministicOp {
                 cumulative += hist[v];
             }
         }
-        Uint8Math.lookUp(pixels, channels, tables);
-        Uint8Math.write(pixels, src, dst);
+        Uint8Math.lookUp(src, dst, tables, workspace, owner);
     }
 }

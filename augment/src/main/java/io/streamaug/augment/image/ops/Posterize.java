@@ -45,11 +45,11 @@ public final class Posterize extends ImageOp<Posterize.Params> {
 
     /** The kernel: value AND the mask of the top {@code bits} bits. */
     static void posterize(Mat src, Mat dst, int bits, Workspace workspace, Object owner) {
-        byte mask = (byte) -(1 << (8 - bits));
-        byte[] pixels = Uint8Math.read(src, workspace, owner, 0);
-        for (int i = 0; i < pixels.length; i++) {
-            pixels[i] &= mask;
+        int mask = 0xff << (8 - bits);
+        byte[] table = new byte[256];
+        for (int v = 0; v < 256; v++) {
+            table[v] = (byte) (v & mask);
         }
-        Uint8Math.write(pixels, src, dst);
+        Uint8Math.lookUp(src, dst, table, workspace, owner);
     }
 }

@@ -2,7 +2,12 @@ package io.streamaug.augment.image.ops;
 
 import io.streamaug.augment.image.DoubleRange;
 import io.streamaug.augment.image.Workspace;
+import org.opencv.core.Core;
+import org.opencv.core.CvType;
 import org.opencv.core.Mat;
+import org.opencv.core.Point;
+import org.opencv.core.Size;
+import org.opencv.imgproc.Imgproc;
 
 /**
  * Blends against a smoothed image (torchvision's {@code adjust_sharpness}): the smoothing kernel
@@ -19,7 +24,11 @@ public final class Sharpness extends Enhance {
         sharpness(src, dst, params.factor(), workspace, this);
     }
 
-    /** The kernel. */
+    /**
+     * The kernel. The smoothed values come from OpenCV, exactly: the 3×3 sums (a box filter, not
+     * normalised, in 16 bits) plus four times the centre, divided by 13 and rounded (never a tie, 13
+     * being odd); the blend, float32 and truncated as torchvision's, is one Java pass over the pixels.
+     */
     static void sharpness(Mat src, Mat dst, double factor, Workspace workspace, Object owner) {
         int rows = src.rows();
         int cols = src.cols();
@@ -28,28 +37,31 @@ public final class Sharpness extends Enhance {
             return;
         }
         int channels = src.channels();
+        Mat sums = workspace.mat(owner, 0);
+        Mat centre = workspace.mat(owner, 1);
+        Mat smooth = workspace.mat(owner, 2);
+        Imgproc.boxFilter(src, sums, CvType.CV_16U, new Size(3, 3), new Point(-1, -1), false, Core.BORDER_REPLICATE);
+        src.convertTo(centre, CvType.CV_16U);
+        Core.scaleAdd(centre, 4, sums, sums);
+        sums.convertTo(smooth, CvType.CV_8U, 1.0 / 13);
         byte[] pixels = Uint8Math.read(src, workspace, owner, 0);
+        byte[] degenerate = Uint8Math.read(smooth, workspace, owner, 2);
+        int stride = cols * channels;
+        for (int x = 0; x < stride; x++) { // the border blends with itself: float32 may still move it
+            degenerate[x] = pixels[x];
+            degenerate[(rows - 1) * stride + x] = pixels[(rows - 1) * stride + x];
+        }
+        for (int y = 1; y < rows - 1; y++) {
+            for (int c = 0; c < channels; c++) {
+                degenerate[y * stride + c] = pixels[y * stride + c];
+                degenerate[y * stride + stride - channels + c] = pixels[y * stride + stride - channels + c];
+            }
+        }
         byte[] out = workspace.bytes(owner, 1, pixels.length);
         float ratio = (float) factor;
         float rest = (float) (1 - factor);
-        for (int i = 0; i < pixels.length; i++) { // the border blends with itself: float32 may still move it
-            out[i] = Uint8Math.blend(pixels[i] & 0xff, pixels[i] & 0xff, ratio, rest);
-        }
-        int stride = cols * channels;
-        for (int y = 1; y < rows - 1; y++) {
-            for (int x = 1; x < cols - 1; x++) {
-                for (int c = 0; c < channels; c++) {
-                    int i = y * stride + x * channels + c;
-                    int sum = 4 * (pixels[i] & 0xff);
-                    for (int dy = -1; dy <= 1; dy++) {
-                        for (int dx = -1; dx <= 1; dx++) {
-                            sum += pixels[i + dy * stride + dx * channels] & 0xff;
-                        }
-                    }
-                    int smooth = (2 * sum + 13) / 26; // round(sum / 13): never a tie, 13 being odd
-                    out[i] = Uint8Math.blend(pixels[i] & 0xff, smooth, ratio, rest);
-                }
-            }
+        for (int i = 0; i < pixels.length; i++) {
+            out[i] = Uint8Math.blend(pixels[i] & 0xff, degenerate[i] & 0xff, ratio, rest);
         }
         Uint8Math.write(out, src, dst);
     }

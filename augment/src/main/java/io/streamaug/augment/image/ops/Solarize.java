@@ -42,13 +42,10 @@ public final class Solarize extends ImageOp<Solarize.Params> {
 
     /** The kernel. */
     static void solarize(Mat src, Mat dst, double threshold, Workspace workspace, Object owner) {
-        byte[] pixels = Uint8Math.read(src, workspace, owner, 0);
-        for (int i = 0; i < pixels.length; i++) {
-            int v = pixels[i] & 0xff;
-            if (v >= threshold) {
-                pixels[i] = (byte) (255 - v);
-            }
+        byte[] table = new byte[256];
+        for (int v = 0; v < 256; v++) {
+            table[v] = (byte) (v >= threshold ? 255 - v : v);
         }
-        Uint8Math.write(pixels, src, dst);
+        Uint8Math.lookUp(src, dst, table, workspace, owner);
     }
 }

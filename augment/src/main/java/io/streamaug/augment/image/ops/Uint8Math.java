@@ -1,6 +1,8 @@
 package io.streamaug.augment.image.ops;
 
 import io.streamaug.augment.image.Workspace;
+import org.opencv.core.Core;
+import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 
 /**
@@ -10,6 +12,9 @@ import org.opencv.core.Mat;
  * truncated ({@code rgb_to_grayscale}). Pixels are interleaved (HWC) bytes.
  */
 final class Uint8Math {
+    /** The owner's scratch slot (Mat and byte buffer) for lookup tables, clear of those ops use for images and matrices. */
+    private static final int TABLE_SLOT = 3;
+
     private Uint8Math() {
     }
 
@@ -41,18 +46,45 @@ final class Uint8Math {
         return b & 0xff;
     }
 
-    /** Applies one 256-entry table per channel ({@code tables[c]}) in place. */
-    static void lookUp(byte[] pixels, int channels, byte[][] tables) {
-        for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = tables[i % channels][pixels[i] & 0xff];
+    /**
+     * Writes {@code table[v]} for every value {@code v} of {@code src} into {@code dst}, one table for
+     * every channel, with OpenCV's lookup: a per-value function (a blend with a constant, a
+     * threshold, a mask) computed once for each of the 256 values instead of once for each pixel.
+     */
+    static void lookUp(Mat src, Mat dst, byte[] table, Workspace workspace, Object owner) {
+        Mat lut = workspace.mat(owner, TABLE_SLOT);
+        lut.create(1, 256, CvType.CV_8UC1);
+        lut.put(0, 0, table);
+        Core.LUT(src, lut, dst);
+    }
+
+    /** As {@link #lookUp(Mat, Mat, byte[], Workspace, Object)} with one table per channel ({@code tables[c]}). */
+    static void lookUp(Mat src, Mat dst, byte[][] tables, Workspace workspace, Object owner) {
+        int channels = tables.length;
+        if (channels == 1) {
+            lookUp(src, dst, tables[0], workspace, owner);
+            return;
         }
+        byte[] interleaved = workspace.bytes(owner, TABLE_SLOT, 256 * channels);
+        for (int v = 0; v < 256; v++) {
+            for (int c = 0; c < channels; c++) {
+                interleaved[v * channels + c] = tables[c][v];
+            }
+        }
+        Mat lut = workspace.mat(owner, TABLE_SLOT);
+        lut.create(1, 256, CvType.CV_8UC(channels));
+        lut.put(0, 0, interleaved);
+        Core.LUT(src, lut, dst);
     }
 
     /** Per-channel histograms of 256 bins. */
     static long[][] histograms(byte[] pixels, int channels) {
         long[][] hist = new long[channels][256];
-        for (int i = 0; i < pixels.length; i++) {
-            hist[i % channels][pixels[i] & 0xff]++;
+        for (int c = 0; c < channels; c++) {
+            long[] h = hist[c];
+            for (int i = c; i < pixels.length; i += channels) {
+                h[pixels[i] & 0xff]++;
+            }
         }
         return hist;
     }
