@@ -63,6 +63,10 @@ class CommandHintsTest {
             command = command.getSubcommands().get(words.get(i));
             i++;
         }
+        if (i == 0 && !words.isEmpty() && words.get(0).startsWith("-")
+                && command.getCommandSpec().findOption(words.get(0)) != null) {
+            return null; // streamaug --help, --version
+        }
         if (i == 0) {
             return "'" + (words.isEmpty() ? "" : words.get(0)) + "' is not a command";
         }
