@@ -330,16 +330,24 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         String recommended() {
             double minBytes = byCompression.values().stream().mapToDouble(Run::brokerBytesPerRecord).min().orElse(Double.NaN);
             double minCpu = byCompression.values().stream().mapToDouble(Run::cpuUs).min().orElse(Double.NaN);
+            // A window too short for one clock tick of CPU leaves nothing to weigh: bytes decide alone.
+            boolean cpuMeasured = cpuMeasured();
             String best = null;
             double bestScore = Double.POSITIVE_INFINITY;
             for (var entry : byCompression.entrySet()) {
-                double score = entry.getValue().brokerBytesPerRecord() / minBytes + entry.getValue().cpuUs() / minCpu;
+                double score = entry.getValue().brokerBytesPerRecord() / minBytes
+                        + (cpuMeasured ? entry.getValue().cpuUs() / minCpu : 0);
                 if (Double.isFinite(score) && score < bestScore) {
                     best = entry.getKey();
                     bestScore = score;
                 }
             }
             return best == null ? "none measured" : best;
+        }
+
+        /** Whether every compression's run measured some CPU (a tiny run's window can be shorter than a clock tick). */
+        boolean cpuMeasured() {
+            return !byCompression.isEmpty() && byCompression.values().stream().allMatch(run -> run.cpuUs() > 0 && Double.isFinite(run.cpuUs()));
         }
     }
 
@@ -816,7 +824,10 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         }
         String best = photos.recommended();
         Run chosen = photos.byCompression().get(best);
-        if (chosen != null) {
+        if (chosen != null && !photos.cpuMeasured()) {
+            System.out.printf(Locale.ROOT, "  the data says the default should be %s, on bytes alone: the run was too short to measure the "
+                    + "workers' CPU (give more --records)%n", best);
+        } else if (chosen != null) {
             double minCpu = photos.byCompression().values().stream().mapToDouble(Run::cpuUs).min().orElse(Double.NaN);
             String current = AugmentConfig.DEFAULT_OUTPUT_COMPRESSION;
             System.out.printf(Locale.ROOT, "  the data says the default should be %s: %s, at %+.1f %% worker CPU per record against the cheapest "

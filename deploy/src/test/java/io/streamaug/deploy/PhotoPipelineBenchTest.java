@@ -58,6 +58,18 @@ class PhotoPipelineBenchTest {
     }
 
     @Test
+    void aRunTooShortToMeasureCpuRecommendsOnBytesAlone() {
+        Map<String, PipelineBenchCommand.Run> runs = new LinkedHashMap<>();
+        runs.put("none", run(150_700, 0));
+        runs.put("lz4", run(120_000, 0));
+        runs.put("zstd", run(90_000, 4400)); // one window caught a clock tick, the others none
+        assertThat(figures(runs).cpuMeasured()).isFalse();
+        assertThat(figures(runs).recommended()).isEqualTo("zstd");
+        runs.put("zstd", run(130_000, 0));
+        assertThat(figures(runs).recommended()).isEqualTo("lz4");
+    }
+
+    @Test
     void photoSizeGoesWithPhotosAndNamesASizeOfTheSet() {
         CliTest.Outcome alone = CliTest.run("bench", "pipeline", "--photo-size", "1024");
         assertThat(alone.code()).isEqualTo(2);
