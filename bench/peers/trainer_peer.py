@@ -25,7 +25,7 @@ import time
 import torch
 from torch import nn
 
-STEERING = ("OMP_", "OPENBLAS_", "GOTO", "MKL_", "KMP_", "DNNL_", "ONEDNN_", "BLIS_")
+STEERING = ("OMP_", "OPENBLAS_", "GOTO", "MKL_", "KMP_", "DNNL_", "ONEDNN_", "BLIS_", "MALLOC_", "GLIBC_TUNABLES")
 KERNEL_FLAGS = ("sse4_2", "avx", "avx2", "fma", "f16c", "avx512f", "avx512bw", "avx512vl", "avx512dq",
                 "avx512_vnni", "avx512_bf16", "amx_bf16")
 

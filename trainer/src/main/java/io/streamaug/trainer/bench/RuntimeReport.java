@@ -26,7 +26,7 @@ public final class RuntimeReport {
             "avx512vl", "avx512dq", "avx512_vnni", "avx512_bf16", "amx_bf16");
     /** Prefixes of the environment variables that steer native threads and kernels. */
     static final List<String> STEERING = List.of("OMP_", "OPENBLAS_", "GOTO", "MKL_", "KMP_", "DNNL_", "ONEDNN_",
-            "ND4J", "BLIS_", "JAVA_TOOL_OPTIONS", "STREAMAUG_JAVA_OPTS");
+            "ND4J", "BLIS_", "MALLOC_", "GLIBC_TUNABLES", "JAVA_TOOL_OPTIONS", "STREAMAUG_JAVA_OPTS");
 
     private RuntimeReport() {
     }

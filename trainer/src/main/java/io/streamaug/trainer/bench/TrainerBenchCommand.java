@@ -57,6 +57,13 @@ public final class TrainerBenchCommand implements Callable<Integer> {
     @Option(names = "--peers", defaultValue = "auto", description = "Run the PyTorch peer: auto (when python3 has torch), yes, no.")
     String peers;
 
+    @Option(names = "--malloc", defaultValue = "tuned",
+            description = {"glibc's malloc in both sides' processes: tuned (an mmap threshold of 64 MiB and a trim threshold of "
+                + "128 MiB, so that a step's large temporary buffers are reused instead of being returned to the kernel and "
+                + "faulted in again on every step) or default (glibc's own thresholds: on this kind of machine PyTorch then spends "
+                + "most of a small step in page faults). Default: ${DEFAULT-VALUE}."})
+    String malloc;
+
     @Option(names = "--breakdown", negatable = true, defaultValue = "true",
             description = "Also time the parts of a minibatch-1 step: batch copy, forward, SGD step, Adam step (default: on).")
     boolean breakdown;
@@ -67,6 +74,9 @@ public final class TrainerBenchCommand implements Callable<Integer> {
         if (rounds < 1 || seconds <= 0 || (batchSizes != null && batchSizes.stream().anyMatch(b -> b < 1))
                 || threads.stream().anyMatch(t -> t < 1)) {
             throw new UsageException("--rounds, --seconds, --batch-sizes and --threads must be positive");
+        }
+        if (!List.of("tuned", "default").contains(malloc)) {
+            throw new UsageException("--malloc must be tuned or default, got " + malloc);
         }
         if (!List.of("auto", "yes", "no").contains(peers)) {
             throw new UsageException("--peers must be auto, yes or no, got " + peers);
@@ -89,11 +99,12 @@ public final class TrainerBenchCommand implements Callable<Integer> {
         System.err.println("recording what each side runs on…");
         int firstThreads = threads.get(0);
         Map<String, Object> environments = new LinkedHashMap<>();
+        Map<String, String> env = mallocEnvironment(malloc);
         environments.put("dl4j", environment(ChildJvm.main(TrainerBench.class).heap("2g").args("environment").command(),
-                firstThreads));
+                firstThreads, env));
         if (torch) {
             environments.put("torch", environment(List.of("/usr/bin/python3", script.toString(), "environment",
-                    String.valueOf(firstThreads)), firstThreads));
+                    String.valueOf(firstThreads)), firstThreads, env));
         }
         Map<String, List<Double>> samples = new LinkedHashMap<>();
         for (int round = 0; round < rounds; round++) {
@@ -101,20 +112,21 @@ public final class TrainerBenchCommand implements Callable<Integer> {
                 String sizes = String.join(",", sizes(model).stream().map(String::valueOf).toList());
                 for (int t : threads) {
                     System.err.printf("round %d/%d, %s, %d thread(s): DL4J…%n", round + 1, rounds, model, t);
-                    collect(samples, "dl4j", model, t, child(javaCommand(model.key(), sizes, "1"), t));
+                    collect(samples, "dl4j", model, t, child(javaCommand(model.key(), sizes, "1"), t, env));
                     if (torch) {
                         System.err.printf("round %d/%d, %s, %d thread(s): PyTorch…%n", round + 1, rounds, model, t);
                         collect(samples, "torch", model, t, child(List.of("/usr/bin/python3", script.toString(), model.key(),
-                                String.valueOf(t), sizes, "1", String.valueOf(seconds)), t));
+                                String.valueOf(t), sizes, "1", String.valueOf(seconds)), t, env));
                     }
                 }
             }
         }
         if (breakdown && chosen.contains(BenchModel.MLP)) {
             System.err.println("timing the parts of a minibatch-1 step…");
-            results.put("dl4j_bs1_breakdown_us", child(javaCommand("breakdown", "-", String.valueOf(rounds)), 1));
+            results.put("dl4j_bs1_breakdown_us", child(javaCommand("breakdown", "-", String.valueOf(rounds)), 1, env));
         }
         results.put("rounds", rounds);
+        results.put("malloc", malloc);
         results.put("seconds_per_measurement", seconds);
         samples.forEach((key, values) -> results.put(key, median(values)));
         for (BenchModel model : chosen) {
@@ -140,6 +152,25 @@ public final class TrainerBenchCommand implements Callable<Integer> {
         warnings.forEach(w -> System.out.println("WARNING: " + w));
         json.write(results);
         return 0;
+    }
+
+    /**
+     * The variables that tune glibc's malloc for both sides ({@code tuned}), or none ({@code default}).
+     * glibc serves blocks above its mmap threshold (128 KiB at first, raised as such blocks are freed)
+     * with fresh mappings and returns them on free; a training step's temporaries of hundreds of KiB
+     * (Adam's on a 784×256 weight) then cost hundreds of page faults per step, each dearer inside a
+     * virtual machine. Fixed thresholds keep those blocks on the heap for reuse. Variables already
+     * set in the environment win.
+     */
+    static Map<String, String> mallocEnvironment(String mode) {
+        if (!"tuned".equals(mode)) {
+            return Map.of();
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("MALLOC_MMAP_THRESHOLD_", String.valueOf(64L << 20));
+        env.put("MALLOC_TRIM_THRESHOLD_", String.valueOf(128L << 20));
+        env.keySet().removeIf(k -> System.getenv(k) != null);
+        return env;
     }
 
     private List<Integer> sizes(BenchModel model) {
@@ -178,8 +209,10 @@ public final class TrainerBenchCommand implements Callable<Integer> {
      * A side's runtime report, printed by its probe as one JSON line, plus the core type OpenBLAS chose
      * (from its own {@code OPENBLAS_VERBOSE=2} line on standard error; absent when the side has no OpenBLAS).
      */
-    static Map<String, Object> environment(List<String> command, int threads) throws IOException, InterruptedException {
+    static Map<String, Object> environment(List<String> command, int threads, Map<String, String> env)
+            throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
         builder.environment().put("OMP_NUM_THREADS", String.valueOf(threads));
         builder.environment().put("OPENBLAS_VERBOSE", "2");
         Path err = Files.createTempFile("streamaug-bench-env", ".log");
@@ -197,8 +230,8 @@ public final class TrainerBenchCommand implements Callable<Integer> {
             List<String> cores = Files.readAllLines(err).stream().filter(l -> l.startsWith("Core: "))
                     .map(l -> l.substring(6).trim()).distinct().toList();
             report.put("openblas_core", cores.isEmpty() ? "none reported (no OpenBLAS, or not verbose)" : String.join(", ", cores));
-            if (report.get("environment") instanceof Map<?, ?> env) {
-                env.remove("OPENBLAS_VERBOSE"); // set for this probe only, not for the measurements
+            if (report.get("environment") instanceof Map<?, ?> reported) {
+                reported.remove("OPENBLAS_VERBOSE"); // set for this probe only, not for the measurements
             }
             return report;
         } finally {
@@ -206,8 +239,10 @@ public final class TrainerBenchCommand implements Callable<Integer> {
         }
     }
 
-    private static Map<String, Double> child(List<String> command, int threads) throws IOException, InterruptedException {
+    private static Map<String, Double> child(List<String> command, int threads, Map<String, String> env)
+            throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().putAll(env);
         builder.environment().put("OMP_NUM_THREADS", String.valueOf(threads));
         Process process = builder.start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -66,5 +66,21 @@ class TrainerBenchTest {
         assertThat((List<?>) report.get("libraries")).anyMatch(l -> l.toString().startsWith("nd4j-native-"));
         assertThat(RuntimeReport.steering(Map.of("OMP_NUM_THREADS", "1", "OPENBLAS_CORETYPE", "Haswell", "HOME", "/root")))
                 .containsOnlyKeys("OMP_NUM_THREADS", "OPENBLAS_CORETYPE");
+        assertThat(RuntimeReport.steering(Map.of("MALLOC_MMAP_THRESHOLD_", "67108864", "GLIBC_TUNABLES", "glibc.malloc.arena_max=2")))
+                .containsOnlyKeys("MALLOC_MMAP_THRESHOLD_", "GLIBC_TUNABLES");
+    }
+
+    @Test
+    void tunedMallocFixesGlibcsThresholdsForBothSidesAndDefaultLeavesThemAlone() {
+        Map<String, String> tuned = TrainerBenchCommand.mallocEnvironment("tuned");
+        // Unless the caller's environment already sets them, both thresholds are fixed, trim above mmap.
+        for (String key : new String[] {"MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"}) {
+            assertThat(tuned.containsKey(key)).isEqualTo(System.getenv(key) == null);
+        }
+        if (tuned.size() == 2) {
+            assertThat(Long.parseLong(tuned.get("MALLOC_TRIM_THRESHOLD_")))
+                    .isGreaterThan(Long.parseLong(tuned.get("MALLOC_MMAP_THRESHOLD_")));
+        }
+        assertThat(TrainerBenchCommand.mallocEnvironment("default")).isEmpty();
     }
 }
