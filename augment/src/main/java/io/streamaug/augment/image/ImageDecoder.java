@@ -152,13 +152,9 @@ public final class ImageDecoder implements AutoCloseable {
 
     /**
      * Decodes an inspected image at 1/{@code factor} (1, 2, 4 or 8) of its size, as libjpeg scales:
-     * each side rounded up. Only a {@link #reducible} image decodes at a factor other than 1.
+     * each side rounded up. Only a {@link #reducible} image decodes at a factor other than 1. With
+     * {@code rgb} false, in BGR order where {@link #decodesBgr} says.
      */
-    void decode(Encoded image, Mat out, int factor) {
-        decode(image, out, factor, true);
-    }
-
-    /** As {@link #decode(Encoded, Mat, int)}; with {@code rgb} false, in BGR order where {@link #decodesBgr} says. */
     void decode(Encoded image, Mat out, int factor, boolean rgb) {
         if (factor != 1 && !reducible(image)) {
             throw new IllegalArgumentException("only JPEGs decode reduced, and only with decode: {reduced: true}");
