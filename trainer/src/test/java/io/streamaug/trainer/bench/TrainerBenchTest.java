@@ -64,7 +64,7 @@ class TrainerBenchTest {
         assertThat(nd4j.get("native_build").toString()).startsWith("linux-");
         assertThat(nd4j.get("build_info").toString()).contains("HAVE_OPENBLAS");
         assertThat((List<?>) report.get("libraries")).anyMatch(l -> l.toString().startsWith("nd4j-native-"));
-        assertThat(RuntimeReport.steering(Map.of("OMP_NUM_THREADS", "1", "OPENBLAS_CORETYPE", "Haswell", "HOME", "/root")))
+        assertThat(io.streamaug.core.process.HostInfo.steering(Map.of("OMP_NUM_THREADS", "1", "OPENBLAS_CORETYPE", "Haswell", "HOME", "/root")))
                 .containsOnlyKeys("OMP_NUM_THREADS", "OPENBLAS_CORETYPE");
     }
 }
