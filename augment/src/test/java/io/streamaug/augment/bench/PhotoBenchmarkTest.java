@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamaug.augment.image.ImagePipeline;
 import io.streamaug.augment.image.OpenCv;
+import io.streamaug.augment.image.TurboJpeg;
 import io.streamaug.augment.image.ops.ColorJitter;
 import io.streamaug.augment.image.ops.HorizontalFlip;
 import io.streamaug.augment.image.ops.RandAugment;
@@ -105,7 +106,8 @@ class PhotoBenchmarkTest {
         String report = PhotoProfile.profile("jpeg_pipeline", "500", PhotoSet.read(photos, "500"), 2000);
         assertThat(report).containsPattern("jpeg_pipeline, 500 set: \\d+ images in [\\d.]+ s")
                 .containsPattern("\\d+ samples of the pipeline's thread")
-                .contains("%  Imgcodecs.imdecode ← ImageDecoder.decodeJpeg");
+                .contains(TurboJpeg.selected() ? "%  TurboJpeg.decode ← ImageDecoder.decodeJpeg"
+                        : "%  Imgcodecs.imdecode ← ImageDecoder.imdecodeJpeg");
     }
 
     @Test
