@@ -35,7 +35,7 @@ def main():
                     "JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64", "LANG=C.UTF-8"],
         },
         "rootfs": {"type": "layers", "diff_ids": ["sha256:" + layer]},
-        "history": [{"created_by": "mmdebstrap bookworm minbase + openjdk-17-jre-headless libgomp1"}],
+        "history": [{"created_by": "mmdebstrap bookworm minbase + openjdk-17-jre-headless libgomp1 libturbojpeg0"}],
     }
     config_bytes = json.dumps(config, sort_keys=True).encode()
     config_name = hashlib.sha256(config_bytes).hexdigest() + ".json"

@@ -3,6 +3,7 @@ package io.streamaug.worker;
 import io.streamaug.augment.image.ImageLimits;
 import io.streamaug.augment.image.ImagePipeline;
 import io.streamaug.augment.image.Normalization;
+import io.streamaug.augment.image.TurboJpeg;
 import io.streamaug.augment.spec.PipelineSpec;
 import io.streamaug.augment.text.Lexicon;
 import io.streamaug.augment.text.TextPipeline;
@@ -65,6 +66,12 @@ public record WorkerSetup(Properties client, Topics topics, String applicationId
      * is dead-lettered rather than refused by the broker.
      */
     public AugmentWorker build(AtomicLong deadLetters) {
+        String jpegDecoder = TurboJpeg.inUse(); // a bad STREAMAUG_JPEG_DECODER fails here, not in a stream thread
+        if (TurboJpeg.loaded()) {
+            LOG.info(jpegDecoder);
+        } else {
+            LOG.warn(jpegDecoder);
+        }
         RecordLimits records = recordLimits();
         Properties config = AugmentConfig.build(client, topics, applicationId, threads, stateDir.toString(), records);
         config.put(DeadLetterHandler.COUNTER_CONFIG, deadLetters);

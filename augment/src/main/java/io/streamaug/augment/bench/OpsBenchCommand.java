@@ -28,11 +28,12 @@ import picocli.CommandLine.Option;
                 + "rotate ±15°, noise, normalise) on 28×28 gray and 224×224 RGB, beside a raw OpenCV loop doing the "
                 + "same work, and beside Python OpenCV and torchvision (bench/peers/ops_peers.py) when available.",
             "With --photos, instead: JPEG photographs (~500×375 and 1024×768) from their bytes to uint8 records: "
-                + "OpenCV's imdecode alone (the floor), the ImageNet training pipeline (RandomResizedCrop 224, flip, "
+                + "OpenCV's imdecode alone (the floor), TurboJPEG's decode alone (where libturbojpeg0 is installed: "
+                + "the decoder the pipelines then use), the ImageNet training pipeline (RandomResizedCrop 224, flip, "
                 + "ColorJitter) with full and with reduced decoding, RandAugment (2, 9) and TrivialAugmentWide "
                 + "pipelines, beside the same in OpenCV-Python and torchvision (bench/peers/photo_peers.py); "
-                + "then each target's ratio (pipeline ÷ decode floor, reduced ÷ full decode, ours ÷ the faster peer) "
-                + "and whether it is met."})
+                + "then each target's ratio (pipeline ÷ OpenCV's decode floor, reduced ÷ full decode, ours ÷ the "
+                + "faster peer) and whether it is met, and pipeline ÷ TurboJPEG's decode."})
 public final class OpsBenchCommand implements Callable<Integer> {
     @Mixin
     JsonOutput json;

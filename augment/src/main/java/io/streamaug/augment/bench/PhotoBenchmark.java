@@ -2,14 +2,14 @@ package io.streamaug.augment.bench;
 
 import io.streamaug.augment.image.ImagePipeline;
 import io.streamaug.augment.image.OpenCv;
+import io.streamaug.augment.image.TurboJpeg;
 import io.streamaug.augment.spec.PipelineSpec;
 import io.streamaug.augment.spec.SpecLoader;
 import io.streamaug.core.Split;
 import io.streamaug.core.cli.UsageException;
+import io.streamaug.core.process.HostInfo;
 import io.streamaug.core.wire.Label;
 import io.streamaug.core.wire.PreparedCodec;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,9 +25,11 @@ import org.opencv.imgcodecs.Imgcodecs;
 /**
  * Single-thread images/s of the ImageNet training pipelines on JPEG photographs ({@link PhotoSet},
  * both sizes), from the encoded bytes to the encoded prepared record, beside OpenCV's
- * {@code imdecode} alone on the same bytes: the floor no pipeline that decodes every image can pass.
- * Each pipeline is a spec run by {@link ImagePipeline#prepare} and {@link PreparedCodec#encode}, as
- * the worker runs it. The figures of one size are measured in interleaved rounds.
+ * {@code imdecode} alone on the same bytes (the decode floor the targets are judged on) and, where
+ * libjpeg-turbo's TurboJPEG is installed, its decode alone (the floor of the decoder the pipelines
+ * use then). Each pipeline is a spec run by {@link ImagePipeline#prepare} and
+ * {@link PreparedCodec#encode}, as the worker runs it. The figures of one size are measured in
+ * interleaved rounds.
  */
 public final class PhotoBenchmark {
     /** torchvision's RandomResizedCrop(224) and RandomHorizontalFlip(), the start of every pipeline. */
@@ -102,10 +104,14 @@ public final class PhotoBenchmark {
     private Map<String, Double> measure(String size, List<byte[]> jpegs) {
         List<ImagePipeline> pipelines = new ArrayList<>();
         List<MatOfByte> wrapped = new ArrayList<>();
+        TurboJpeg turbo = TurboJpeg.loaded() ? new TurboJpeg() : null;
         try {
             Map<String, Runnable> bodies = new LinkedHashMap<>();
             jpegs.forEach(bytes -> wrapped.add(new MatOfByte(bytes)));
             bodies.put("jpeg_decode_img_per_s_" + size, decodeOnly(wrapped));
+            if (turbo != null) {
+                bodies.put("jpeg_decode_turbojpeg_img_per_s_" + size, turboDecodeOnly(turbo, jpegs));
+            }
             for (String name : PIPELINES.keySet()) {
                 PipelineSpec spec = parse(name);
                 ImagePipeline pipeline = new ImagePipeline(spec, spec.normalization(), 0);
@@ -116,17 +122,22 @@ public final class PhotoBenchmark {
         } finally {
             pipelines.forEach(ImagePipeline::close);
             wrapped.forEach(Mat::release);
+            if (turbo != null) {
+                turbo.close();
+            }
         }
     }
 
     /**
      * Runs the reduced-decode pipeline once on every image, so that a file the decoder refuses is one
-     * clear line naming it before any timing; returns how many images it decoded at each reduction.
+     * clear line naming it before any timing (and one TurboJPEG leaves to OpenCV, which would mix
+     * two decoders in its floor); returns how many images it decoded at each reduction.
      */
     private static Map<String, Integer> check(List<Path> files, List<byte[]> jpegs) {
         Map<String, Integer> factors = new TreeMap<>();
         PipelineSpec spec = parse("jpeg_pipeline_reduced");
-        try (ImagePipeline pipeline = new ImagePipeline(spec, spec.normalization(), 0)) {
+        try (ImagePipeline pipeline = new ImagePipeline(spec, spec.normalization(), 0);
+                TurboJpeg turbo = TurboJpeg.loaded() ? new TurboJpeg() : null) {
             for (int i = 0; i < jpegs.size(); i++) {
                 try {
                     pipeline.prepare(Integer.toString(i), "photos", Split.TRAIN, 0, 0, jpegs.get(i), Label.of(0));
@@ -134,6 +145,14 @@ public final class PhotoBenchmark {
                     throw new UsageException(files.get(i) + ": " + e.getMessage() + " (remove it from the photo set)");
                 }
                 factors.merge("1/" + pipeline.lastDecodeFactor(), 1, Integer::sum);
+                Mat pixels = turbo == null ? null : turbo.decode(jpegs.get(i), 1, TurboJpeg.PixelFormat.BGR);
+                if (turbo != null && pixels == null) {
+                    throw new UsageException(files.get(i) + ": TurboJPEG leaves it to OpenCV (" + turbo.declined()
+                            + "; remove it from the photo set)");
+                }
+                if (pixels != null) {
+                    pixels.release();
+                }
             }
         }
         return factors;
@@ -144,6 +163,22 @@ public final class PhotoBenchmark {
         int[] next = {0};
         return () -> {
             Mat pixels = Imgcodecs.imdecode(wrapped.get(next[0]++ % wrapped.size()), Imgcodecs.IMREAD_COLOR);
+            pixels.release();
+        };
+    }
+
+    /**
+     * TurboJPEG's decoder alone, as the image decoder calls it (the bytes copied into its native
+     * buffer, the header read, BGR like {@code imdecode}'s), the pixels released at once.
+     */
+    private static Runnable turboDecodeOnly(TurboJpeg turbo, List<byte[]> jpegs) {
+        int[] next = {0};
+        return () -> {
+            byte[] jpeg = jpegs.get(next[0]++ % jpegs.size());
+            Mat pixels = turbo.decode(jpeg, 1, TurboJpeg.PixelFormat.BGR);
+            if (pixels == null) {
+                throw new IllegalStateException("TurboJPEG declined a JPEG the check pass accepted: " + turbo.declined());
+            }
             pixels.release();
         };
     }
@@ -161,22 +196,26 @@ public final class PhotoBenchmark {
         };
     }
 
-    /** What the figures ran on: OpenCV (and the libjpeg it decodes with), the CPU, the JVM. */
+    /**
+     * What the figures ran on: OpenCV (and the libjpeg it decodes with), the JPEG decoder the
+     * pipelines used (TurboJPEG's file, or why OpenCV's), the CPU and its SIMD flags, the threads
+     * OpenCV may use and the variables that steer native threads ({@link HostInfo}), the JVM.
+     */
     static Map<String, Object> environment() {
         OpenCv.load();
         Map<String, Object> env = new LinkedHashMap<>();
         env.put("opencv", Core.VERSION);
         Core.getBuildInformation().lines().map(String::strip).filter(l -> l.startsWith("JPEG:")).findFirst()
                 .ifPresent(l -> env.put("opencv_jpeg", l.substring(5).strip()));
-        String cpu = System.getProperty("os.arch");
-        try {
-            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse(cpu);
-        } catch (IOException e) {
-            // no /proc/cpuinfo: the architecture is all there is to say
-        }
-        env.put("cpu", cpu);
-        env.put("logical_cpus", Runtime.getRuntime().availableProcessors());
+        env.put("pipeline_jpeg_decoder", TurboJpeg.selected() ? "turbojpeg" : "opencv");
+        env.put("turbojpeg", TurboJpeg.loaded() ? TurboJpeg.LIBRARY + " → " + TurboJpeg.file()
+                : "not loaded: " + TurboJpeg.problem() + " (Debian: apt-get install " + TurboJpeg.PACKAGE + ")");
+        Map<String, Object> cpu = HostInfo.cpu();
+        env.put("cpu", cpu.getOrDefault("model", System.getProperty("os.arch")));
+        env.put("cpu_flags", cpu.getOrDefault("kernel_flags", List.of()));
+        env.put("logical_cpus", cpu.get("logical_cpus"));
+        env.put("opencv_threads", Core.getNumThreads());
+        env.put("steering", HostInfo.steering(System.getenv()));
         env.put("java", System.getProperty("java.vm.name") + " " + Runtime.version());
         return env;
     }

@@ -11,7 +11,9 @@ import org.opencv.imgproc.Imgproc;
 /**
  * The one way encoded image bytes become pixels, for the worker, the stats job, the offline
  * commands and the producer alike: the size guard first (from the header alone, so a
- * decompression bomb never allocates), then OpenCV's decoder, then the same conversion to 8 bits
+ * decompression bomb never allocates), then the decoder — libjpeg-turbo's SIMD build through
+ * {@link TurboJpeg} for JPEGs where it is installed, OpenCV's for the rest and wherever TurboJPEG
+ * declines (libjpeg's pixels either way) — then the same conversion to 8 bits
  * and to the spec's channels, as torchvision's loader ({@code Image.convert("RGB")}) does for
  * RGB: gray is replicated to three channels, 16-bit samples are scaled (÷ 257), CMYK JPEGs are
  * converted, transparency is composited on the {@link DecodeOptions#fill() fill} colour; for one
@@ -19,7 +21,8 @@ import org.opencv.imgproc.Imgproc;
  * {@link DecodeOptions#strictChannels()}, gray into RGB and colour into gray are refused instead.
  * JPEGs are turned upright by their EXIF orientation and may be decoded reduced
  * ({@link ReducedDecode}). An image any caller refuses is refused by all, with the same message.
- * One instance per thread: it owns a reusable native buffer, released by {@link #close()}.
+ * One instance per thread: it owns reusable native buffers and a TurboJPEG decompressor, released
+ * by {@link #close()}.
  */
 public final class ImageDecoder implements AutoCloseable {
     static {
@@ -30,6 +33,8 @@ public final class ImageDecoder implements AutoCloseable {
     private final ImageLimits limits;
     private final DecodeOptions options;
     private final MatOfByte encoded = new MatOfByte();
+    /** Null where this JVM decodes JPEGs with OpenCV ({@link TurboJpeg#selected()}). */
+    private final TurboJpeg turbo;
     private int lastFactor = 1;
 
     /** With {@link DecodeOptions#DEFAULT}. */
@@ -41,14 +46,22 @@ public final class ImageDecoder implements AutoCloseable {
      * @param channels the channel count decoded images must have: 1 (grayscale) or 3 (RGB)
      * @param limits   the largest encoded image and pixel count accepted
      * @param options  channel conversion, fill, EXIF orientation and reduced decoding
+     * @throws IllegalArgumentException when {@value TurboJpeg#SETTING_ENV} asks for a decoder that
+     *                                  cannot be had ({@link TurboJpeg#selected()})
      */
     public ImageDecoder(int channels, ImageLimits limits, DecodeOptions options) {
+        this(channels, limits, options, TurboJpeg.selected());
+    }
+
+    /** As the public constructor, with JPEGs decoded by TurboJPEG or, {@code turbo} false, by OpenCV. */
+    ImageDecoder(int channels, ImageLimits limits, DecodeOptions options, boolean turbo) {
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("images decode to 1 or 3 channels, not " + channels);
         }
         this.channels = channels;
         this.limits = limits;
         this.options = options;
+        this.turbo = turbo ? new TurboJpeg() : null;
     }
 
     public int channels() {
@@ -99,11 +112,18 @@ public final class ImageDecoder implements AutoCloseable {
 
     /**
      * Whether {@link #decode(Encoded, Mat, int, boolean)} may leave {@code image} in BGR order, as
-     * OpenCV's decoder writes it: a JPEG decoded to three channels. A caller whose first op works
-     * on each channel alone and shrinks the image turns it to RGB after that op, on fewer pixels.
+     * OpenCV's decoder writes it: a JPEG decoded to three channels by OpenCV. A caller whose first
+     * op works on each channel alone and shrinks the image turns it to RGB after that op, on fewer
+     * pixels. TurboJPEG writes RGB itself, at no cost, so where it decodes there is nothing to turn
+     * (and a JPEG it declines is turned by the decoder, as any other image is).
      */
     boolean decodesBgr(Encoded image) {
-        return channels == 3 && image.stored().format().equals("jpeg");
+        return channels == 3 && turbo == null && image.stored().format().equals("jpeg");
+    }
+
+    /** Whether JPEGs are decoded by TurboJPEG (those it does not decline). */
+    boolean usesTurboJpeg() {
+        return turbo != null;
     }
 
     /**
@@ -152,22 +172,17 @@ public final class ImageDecoder implements AutoCloseable {
 
     /**
      * Decodes an inspected image at 1/{@code factor} (1, 2, 4 or 8) of its size, as libjpeg scales:
-     * each side rounded up. Only a {@link #reducible} image decodes at a factor other than 1.
+     * each side rounded up. Only a {@link #reducible} image decodes at a factor other than 1. With
+     * {@code rgb} false, in BGR order where {@link #decodesBgr} says.
      */
-    void decode(Encoded image, Mat out, int factor) {
-        decode(image, out, factor, true);
-    }
-
-    /** As {@link #decode(Encoded, Mat, int)}; with {@code rgb} false, in BGR order where {@link #decodesBgr} says. */
     void decode(Encoded image, Mat out, int factor, boolean rgb) {
         if (factor != 1 && !reducible(image)) {
             throw new IllegalArgumentException("only JPEGs decode reduced, and only with decode: {reduced: true}");
         }
-        encoded.fromArray(image.bytes());
         if (image.stored().format().equals("jpeg")) {
             decodeJpeg(image, out, factor, rgb);
         } else {
-            decodeOther(image.stored().format(), image.bytes().length, out);
+            decodeOther(image, out);
         }
     }
 
@@ -176,40 +191,35 @@ public final class ImageDecoder implements AutoCloseable {
      * keeps the luma plane, which JFIF defines with ITU-R 601-2's weights — optionally reduced, and
      * are then turned upright by the orientation read from the header (here rather than by
      * OpenCV, so that the size a crop was drawn on before decoding is the size decoded). Upright
-     * pixels become {@code out}'s without a copy: one image-sized buffer per decode, the one
-     * OpenCV's decoder allocates anyway. A second one to copy into (a pipeline's current image,
-     * the ops' output size between two decodes) made the allocator hand back fresh pages that the
-     * kernel faulted in on every image. Colour is turned from OpenCV's BGR to RGB in place, unless
-     * {@code rgb} is false.
+     * pixels become {@code out}'s without a copy: one image-sized buffer per decode, the one the
+     * decoder writes into. A second one to copy into (a pipeline's current image, the ops' output
+     * size between two decodes) made the allocator hand back fresh pages that the kernel faulted in
+     * on every image. TurboJPEG writes RGB (BGR when {@code rgb} is false); what it declines — CMYK,
+     * corrupt data, a sampling it does not know — OpenCV decodes as before, in BGR, turned to RGB in
+     * place unless {@code rgb} is false, or refuses.
      */
     private void decodeJpeg(Encoded image, Mat out, int factor, boolean rgb) {
         int components = ImageHeader.jpegComponents(image.bytes());
         if (options.strictChannels() && (components == 1) != (channels == 1)) {
             throw mismatch(components);
         }
-        int flags = (channels == 3 ? Imgcodecs.IMREAD_COLOR : Imgcodecs.IMREAD_GRAYSCALE)
-                | Imgcodecs.IMREAD_IGNORE_ORIENTATION;
-        if (factor > 1) {
-            flags |= switch (factor) {
-                case 2 -> Imgcodecs.IMREAD_REDUCED_GRAYSCALE_2;
-                case 4 -> Imgcodecs.IMREAD_REDUCED_GRAYSCALE_4;
-                case 8 -> Imgcodecs.IMREAD_REDUCED_GRAYSCALE_8;
-                default -> throw new IllegalArgumentException("a JPEG decodes at 1/2, 1/4 or 1/8, not 1/" + factor);
-            };
+        if (factor != 1 && factor != 2 && factor != 4 && factor != 8) {
+            throw new IllegalArgumentException("a JPEG decodes at 1/2, 1/4 or 1/8, not 1/" + factor);
         }
-        Mat decoded = Imgcodecs.imdecode(encoded, flags);
+        long height = (image.stored().height() + factor - 1) / factor;
+        long width = (image.stored().width() + factor - 1) / factor;
+        Mat decoded = turbo == null ? null : turbo.decode(image.bytes(), factor, channels == 1
+                ? TurboJpeg.PixelFormat.GRAY : rgb ? TurboJpeg.PixelFormat.RGB : TurboJpeg.PixelFormat.BGR);
+        if (decoded != null && (decoded.rows() != height || decoded.cols() != width)) {
+            decoded.release(); // a frame header read otherwise than ImageHeader reads it: OpenCV says what is wrong
+            decoded = null;
+        }
+        boolean bgr = decoded == null && channels == 3;
+        if (decoded == null) {
+            decoded = imdecodeJpeg(image, factor, height, width);
+        }
         try {
-            if (decoded.empty()) {
-                throw notAnImage("jpeg", image.bytes().length);
-            }
-            long height = (image.stored().height() + factor - 1) / factor;
-            long width = (image.stored().width() + factor - 1) / factor;
-            if (decoded.rows() != height || decoded.cols() != width) {
-                throw new IllegalArgumentException("JPEG decodes to " + decoded.cols() + "×" + decoded.rows()
-                        + " but its header declares " + width + "×" + height + (factor > 1 ? " at 1/" + factor : "")
-                        + ": corrupt?");
-            }
-            if (channels == 3 && rgb) {
+            if (bgr && rgb) {
                 Imgproc.cvtColor(decoded, decoded, Imgproc.COLOR_BGR2RGB);
             }
             ExifOrientation orientation = image.orientation();
@@ -224,12 +234,43 @@ public final class ImageDecoder implements AutoCloseable {
         }
     }
 
+    /**
+     * OpenCV's decoding of a JPEG at 1/{@code factor}, in BGR for three channels, checked to be
+     * {@code width}×{@code height}; the caller releases it.
+     */
+    private Mat imdecodeJpeg(Encoded image, int factor, long height, long width) {
+        int flags = (channels == 3 ? Imgcodecs.IMREAD_COLOR : Imgcodecs.IMREAD_GRAYSCALE)
+                | Imgcodecs.IMREAD_IGNORE_ORIENTATION;
+        flags |= switch (factor) {
+            case 2 -> Imgcodecs.IMREAD_REDUCED_GRAYSCALE_2;
+            case 4 -> Imgcodecs.IMREAD_REDUCED_GRAYSCALE_4;
+            case 8 -> Imgcodecs.IMREAD_REDUCED_GRAYSCALE_8;
+            default -> 0;
+        };
+        encoded.fromArray(image.bytes());
+        Mat decoded = Imgcodecs.imdecode(encoded, flags);
+        if (decoded.empty()) {
+            decoded.release();
+            throw notAnImage("jpeg", image.bytes().length);
+        }
+        if (decoded.rows() != height || decoded.cols() != width) {
+            IllegalArgumentException wrongSize = new IllegalArgumentException("JPEG decodes to " + decoded.cols() + "×"
+                    + decoded.rows() + " but its header declares " + width + "×" + height
+                    + (factor > 1 ? " at 1/" + factor : "") + ": corrupt?");
+            decoded.release();
+            throw wrongSize;
+        }
+        return decoded;
+    }
+
     /** Other formats keep alpha and 16 bits ({@code IMREAD_UNCHANGED}), converted here. */
-    private void decodeOther(String format, int length, Mat out) {
+    private void decodeOther(Encoded image, Mat out) {
+        encoded.fromArray(image.bytes());
         Mat decoded = Imgcodecs.imdecode(encoded, Imgcodecs.IMREAD_UNCHANGED);
+        String format = image.stored().format();
         try {
             if (decoded.empty()) {
-                throw notAnImage(format, length);
+                throw notAnImage(format, image.bytes().length);
             }
             if (decoded.depth() != CvType.CV_8U) {
                 decoded.convertTo(decoded, CvType.CV_8U, decoded.depth() == CvType.CV_16U ? 1 / 257.0 : 1.0);
@@ -333,5 +374,8 @@ public final class ImageDecoder implements AutoCloseable {
     @Override
     public void close() {
         encoded.release();
+        if (turbo != null) {
+            turbo.close();
+        }
     }
 }

@@ -139,8 +139,9 @@ public final class ImagePipeline implements AutoCloseable {
      * Decodes into the current image, reduced when the split's first step allows it, and runs the
      * split's steps on it; returns the (possibly remapped) label. A first {@code RandomResizedCrop}
      * is drawn before decoding, as its box chooses the reduction ({@link ReducedDecode#drawCrop}).
-     * When that first step works on each channel alone, a colour JPEG stays in the decoder's BGR
-     * order through it and is turned to RGB on its output, not on the whole decoded image.
+     * When that first step works on each channel alone, a colour JPEG that OpenCV decodes stays in
+     * its BGR order through it and is turned to RGB on its output, not on the whole decoded image
+     * (TurboJPEG decodes to RGB at no cost: {@link ImageDecoder#decodesBgr}).
      */
     private Label decodeAndRun(String id, Split split, int epoch, int repeat, byte[] image, Label label) {
         ImageDecoder.Encoded encoded = decoder.inspect(image);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamaug.augment.image.ImagePipeline;
 import io.streamaug.augment.image.OpenCv;
+import io.streamaug.augment.image.TurboJpeg;
 import io.streamaug.augment.image.ops.ColorJitter;
 import io.streamaug.augment.image.ops.HorizontalFlip;
 import io.streamaug.augment.image.ops.RandAugment;
@@ -105,7 +106,8 @@ class PhotoBenchmarkTest {
         String report = PhotoProfile.profile("jpeg_pipeline", "500", PhotoSet.read(photos, "500"), 2000);
         assertThat(report).containsPattern("jpeg_pipeline, 500 set: \\d+ images in [\\d.]+ s")
                 .containsPattern("\\d+ samples of the pipeline's thread")
-                .contains("%  Imgcodecs.imdecode ← ImageDecoder.decodeJpeg");
+                .contains(TurboJpeg.selected() ? "%  TurboJpeg.decode ← ImageDecoder.decodeJpeg"
+                        : "%  Imgcodecs.imdecode ← ImageDecoder.imdecodeJpeg");
     }
 
     @Test
@@ -117,15 +119,32 @@ class PhotoBenchmarkTest {
                 assertThat(r.path(figure + "_img_per_s_" + size).asDouble()).as(figure + " " + size).isPositive();
             }
             assertThat(r.path("jpeg_pipeline_reduced_decode_factors_" + size).isObject()).isTrue();
-            // Without peers, only the floor and the reduced-decode targets are judged.
-            assertThat(r.path("targets_" + size).findValuesAsText("ratio"))
-                    .containsExactly("pipeline ÷ decode floor", "reduced ÷ full decode");
+            // Without peers, only the floor and the reduced-decode targets are judged; TurboJPEG's floor is shown.
+            List<String> ratios = new ArrayList<>(List.of("pipeline ÷ decode floor (OpenCV imdecode)"));
+            if (TurboJpeg.loaded()) {
+                assertThat(r.path("jpeg_decode_turbojpeg_img_per_s_" + size).asDouble()).as("TurboJPEG " + size).isPositive();
+                ratios.add("pipeline ÷ TurboJPEG decode");
+            } else {
+                assertThat(r.has("jpeg_decode_turbojpeg_img_per_s_" + size)).isFalse();
+            }
+            ratios.add("reduced ÷ full decode");
+            assertThat(r.path("targets_" + size).findValuesAsText("ratio")).containsExactlyElementsOf(ratios);
+            JsonNode reduced = r.path("targets_" + size).get(ratios.size() - 1);
+            if (size.equals("1024")) {
+                assertThat(reduced.path("target").asDouble()).isEqualTo(2.0);
+            } else {
+                assertThat(reduced.has("target")).as("no reduced target at ~500×375").isFalse();
+            }
         }
-        assertThat(r.path("targets_1024").get(1).path("target").asDouble()).isEqualTo(2.0);
-        assertThat(r.path("targets_500").get(1).has("target")).as("no reduced target at ~500×375").isFalse();
         assertThat(r.fieldNames()).toIterable().noneMatch(key -> key.startsWith("peer"));
-        assertThat(r.path("environment").path("opencv").asText()).isEqualTo(Core.VERSION);
-        assertThat(r.path("environment").path("cpu").asText()).isNotBlank();
+        JsonNode env = r.path("environment");
+        assertThat(env.path("opencv").asText()).isEqualTo(Core.VERSION);
+        assertThat(env.path("cpu").asText()).isNotBlank();
+        assertThat(env.path("pipeline_jpeg_decoder").asText()).isEqualTo(TurboJpeg.selected() ? "turbojpeg" : "opencv");
+        assertThat(env.path("turbojpeg").asText()).startsWith(TurboJpeg.loaded() ? TurboJpeg.LIBRARY + " → /" : "not loaded");
+        assertThat(env.path("cpu_flags").isArray()).isTrue();
+        assertThat(env.path("opencv_threads").asInt()).isEqualTo(Core.getNumThreads());
+        assertThat(env.path("steering").isObject()).isTrue();
     }
 
     @Test

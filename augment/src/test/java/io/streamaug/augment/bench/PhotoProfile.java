@@ -1,6 +1,7 @@
 package io.streamaug.augment.bench;
 
 import io.streamaug.augment.image.ImagePipeline;
+import io.streamaug.augment.image.TurboJpeg;
 import io.streamaug.augment.spec.PipelineSpec;
 import io.streamaug.core.Split;
 import io.streamaug.core.wire.Label;
@@ -20,8 +21,8 @@ import jdk.jfr.consumer.RecordingFile;
 /**
  * Where one pipeline of the photo benchmark spends its time: the pipeline alone, on this thread, in
  * a loop over one size of the photo set (JPEG bytes to record bytes, as {@link PhotoBenchmark} runs
- * it), under a JFR recording of this JVM; then the thread's samples by OpenCV call and by the
- * project's method that made it (docs/benchmarks.md, "JPEG photographs"). JFR samples a thread
+ * it), under a JFR recording of this JVM; then the thread's samples by OpenCV (or TurboJPEG) call and
+ * by the project's method that made it (docs/benchmarks.md, "JPEG photographs"). JFR samples a thread
  * running Java code or inside a native (JNI) call, not one inside the JVM itself (allocating a large
  * array, a collection), so that time goes unseen.
  *
@@ -31,6 +32,7 @@ import jdk.jfr.consumer.RecordingFile;
  */
 public final class PhotoProfile {
     private static final String PROJECT = "io.streamaug.";
+    private static final String TURBOJPEG = TurboJpeg.class.getName();
 
     private PhotoProfile() {
     }
@@ -90,8 +92,9 @@ public final class PhotoProfile {
     }
 
     /**
-     * The samples of one thread, counted by where they were: the OpenCV call and the project's
-     * method that made it, or the Java method running and the project's method below it.
+     * The samples of one thread, counted by where they were: the native library's call (OpenCV's,
+     * or TurboJPEG's through its binding) and the project's method that made it, or the Java
+     * method running and the project's method below it.
      */
     private static Map<String, Integer> samples(Path jfr, String thread) throws Exception {
         Map<String, Integer> counts = new HashMap<>();
@@ -105,8 +108,8 @@ public final class PhotoProfile {
             String where = null;
             for (RecordedFrame frame : frames) {
                 String type = frame.getMethod().getType().getName();
-                if (type.startsWith("org.opencv.")) {
-                    opencv = name(frame); // the outermost: OpenCV's public method, not its JNI stub
+                if (type.startsWith("org.opencv.") || type.equals(TURBOJPEG)) {
+                    opencv = name(frame); // the outermost: the library's public method, not its JNI stub
                 } else if (type.startsWith(PROJECT)) {
                     where = name(frame);
                     break;

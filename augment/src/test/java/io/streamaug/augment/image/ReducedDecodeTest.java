@@ -300,10 +300,10 @@ class ReducedDecodeTest {
             for (int orientation = 1; orientation <= 8; orientation++) {
                 ImageDecoder.Encoded image = decoder.inspect(TestImages.withExifOrientation(stored, orientation));
                 Mat full = new Mat();
-                decoder.decode(image, full, 1);
+                decoder.decode(image, full, 1, true);
                 for (int k : new int[] {2, 4, 8}) {
                     Mat reduced = new Mat();
-                    decoder.decode(image, reduced, k);
+                    decoder.decode(image, reduced, k, true);
                     int rowPadding = image.orientation().reversesRows() ? (image.height() + k - 1) / k * k - image.height() : 0;
                     int columnPadding = image.orientation().reversesColumns() ? (image.width() + k - 1) / k * k - image.width() : 0;
                     var inReduced = new RandomResizedCrop.Params(5, 7, reduced.rows() - 5 - 3, reduced.cols() - 7 - 2);

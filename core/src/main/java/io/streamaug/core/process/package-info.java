@@ -1,5 +1,6 @@
 /**
- * Child JVMs: the one way the project starts its own code in a process of its own (benchmarks,
- * crash and soak tests), on this JVM's classpath, and stops it by PID.
+ * Processes: child JVMs, the one way the project starts its own code in a process of its own
+ * (benchmarks, crash and soak tests), on this JVM's classpath, and stops it by PID; and the host a
+ * benchmark's figures were measured on ({@link io.streamaug.core.process.HostInfo}).
  */
 package io.streamaug.core.process;

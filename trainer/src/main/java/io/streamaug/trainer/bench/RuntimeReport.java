@@ -1,14 +1,11 @@
 package io.streamaug.trainer.bench;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import io.streamaug.core.process.HostInfo;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.nd4j.linalg.factory.Environment;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
@@ -17,24 +14,17 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * What a benchmark side ran on, so that a figure can be checked on another machine: the CPU and the
  * instruction sets that steer BLAS kernels, the JVM, the ND4J native build (its jar classifier and
  * build flags), the BLAS it calls, its thread settings, and the environment variables that steer
- * them. The BLAS core type is not reachable from Java; {@code bench trainer} reads it from OpenBLAS's
+ * them (the CPU and the variables by {@link HostInfo}, as the photo benchmark reports them). The BLAS core type is not reachable from Java; {@code bench trainer} reads it from OpenBLAS's
  * own {@code OPENBLAS_VERBOSE=2} line and adds it.
  */
 public final class RuntimeReport {
-    /** CPU flags that decide which BLAS and DNN kernels run. */
-    static final List<String> KERNEL_FLAGS = List.of("sse4_2", "avx", "avx2", "fma", "f16c", "avx512f", "avx512bw",
-            "avx512vl", "avx512dq", "avx512_vnni", "avx512_bf16", "amx_bf16");
-    /** Prefixes of the environment variables that steer native threads and kernels. */
-    static final List<String> STEERING = List.of("OMP_", "OPENBLAS_", "GOTO", "MKL_", "KMP_", "DNNL_", "ONEDNN_",
-            "ND4J", "BLIS_", "MALLOC_", "GLIBC_TUNABLES", "JAVA_TOOL_OPTIONS", "STREAMAUG_JAVA_OPTS");
-
     private RuntimeReport() {
     }
 
     /** This JVM's report; loads ND4J's native backend. */
     public static Map<String, Object> describe() {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("cpu", cpu());
+        out.put("cpu", HostInfo.cpu());
         out.put("java", System.getProperty("java.vm.name") + " " + Runtime.version());
         out.put("libraries", libraries());
         Environment env = Nd4j.getEnvironment();
@@ -51,27 +41,9 @@ public final class RuntimeReport {
         nd4j.put("optimal_requirements_met", ops.isOptimalRequirementsMet());
         nd4j.put("build_info", ops.buildInfo().replaceAll("\\s+", " ").trim());
         out.put("nd4j", nd4j);
-        out.put("environment", steering(System.getenv()));
+        out.put("environment", HostInfo.steering(System.getenv()));
         out.put("jvm_args", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
         return out;
-    }
-
-    /** CPU model, logical CPUs and the kernel-relevant flags, from {@code /proc/cpuinfo} where there is one. */
-    static Map<String, Object> cpu() {
-        Map<String, Object> cpu = new LinkedHashMap<>();
-        cpu.put("logical_cpus", Runtime.getRuntime().availableProcessors());
-        try {
-            List<String> lines = Files.readAllLines(Path.of("/proc/cpuinfo"));
-            lines.stream().filter(l -> l.startsWith("model name")).findFirst()
-                    .ifPresent(l -> cpu.put("model", l.substring(l.indexOf(':') + 1).trim()));
-            lines.stream().filter(l -> l.startsWith("flags")).findFirst().ifPresent(l -> {
-                List<String> have = Arrays.asList(l.substring(l.indexOf(':') + 1).trim().split("\\s+"));
-                cpu.put("kernel_flags", KERNEL_FLAGS.stream().filter(have::contains).toList());
-            });
-        } catch (IOException e) {
-            cpu.put("model", System.getProperty("os.arch") + " (no /proc/cpuinfo)");
-        }
-        return cpu;
     }
 
     /** The native jars on the class path: ND4J's (with its classifier), JavaCPP's and OpenBLAS's. */
@@ -83,17 +55,6 @@ public final class RuntimeReport {
                 out.add(name.replaceAll("\\.jar$", ""));
             }
         }
-        return out;
-    }
-
-    /** The steering variables of {@code env}, sorted. */
-    static Map<String, String> steering(Map<String, String> env) {
-        Map<String, String> out = new TreeMap<>();
-        env.forEach((k, v) -> {
-            if (STEERING.stream().anyMatch(k::startsWith)) {
-                out.put(k, v);
-            }
-        });
         return out;
     }
 }

@@ -64,9 +64,9 @@ class TrainerBenchTest {
         assertThat(nd4j.get("native_build").toString()).startsWith("linux-");
         assertThat(nd4j.get("build_info").toString()).contains("HAVE_OPENBLAS");
         assertThat((List<?>) report.get("libraries")).anyMatch(l -> l.toString().startsWith("nd4j-native-"));
-        assertThat(RuntimeReport.steering(Map.of("OMP_NUM_THREADS", "1", "OPENBLAS_CORETYPE", "Haswell", "HOME", "/root")))
+        assertThat(io.streamaug.core.process.HostInfo.steering(Map.of("OMP_NUM_THREADS", "1", "OPENBLAS_CORETYPE", "Haswell", "HOME", "/root")))
                 .containsOnlyKeys("OMP_NUM_THREADS", "OPENBLAS_CORETYPE");
-        assertThat(RuntimeReport.steering(Map.of("MALLOC_MMAP_THRESHOLD_", "67108864", "GLIBC_TUNABLES", "glibc.malloc.arena_max=2")))
+        assertThat(io.streamaug.core.process.HostInfo.steering(Map.of("MALLOC_MMAP_THRESHOLD_", "67108864", "GLIBC_TUNABLES", "glibc.malloc.arena_max=2")))
                 .containsOnlyKeys("MALLOC_MMAP_THRESHOLD_", "GLIBC_TUNABLES");
     }
 
