@@ -3,6 +3,7 @@ package io.streamaug.augment.bench;
 import io.streamaug.core.cli.JsonOutput;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamaug.core.cli.UsageException;
+import io.streamaug.core.process.GlibcMalloc;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -117,7 +118,11 @@ public final class OpsBenchCommand implements Callable<Integer> {
             command.add(photoSet.toString());
         }
         command.addAll(List.of(Integer.toString(rounds), Double.toString(roundMillis / 1000.0)));
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        // Each side on its best configuration: glibc's default thresholds cost the peers page faults on every image.
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+        Map<String, String> malloc = GlibcMalloc.tuned(System.getenv());
+        builder.environment().putAll(malloc);
+        Process process = builder.start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
             System.err.println("peers failed; their output: " + out);
@@ -125,6 +130,7 @@ public final class OpsBenchCommand implements Callable<Integer> {
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> parsed = new ObjectMapper().readValue(out.lines().reduce((a, b) -> b).orElse("{}"), Map.class);
+        parsed.put("peers_malloc_environment", malloc);
         return parsed;
     }
 

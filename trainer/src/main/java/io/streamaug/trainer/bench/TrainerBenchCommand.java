@@ -2,6 +2,7 @@ package io.streamaug.trainer.bench;
 
 import io.streamaug.core.cli.JsonOutput;
 import io.streamaug.core.process.ChildJvm;
+import io.streamaug.core.process.GlibcMalloc;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamaug.core.cli.UsageException;
 import java.io.IOException;
@@ -154,23 +155,9 @@ public final class TrainerBenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /**
-     * The variables that tune glibc's malloc for both sides ({@code tuned}), or none ({@code default}).
-     * glibc serves blocks above its mmap threshold (128 KiB at first, raised as such blocks are freed)
-     * with fresh mappings and returns them on free; a training step's temporaries of hundreds of KiB
-     * (Adam's on a 784×256 weight) then cost hundreds of page faults per step, each dearer inside a
-     * virtual machine. Fixed thresholds keep those blocks on the heap for reuse. Variables already
-     * set in the environment win.
-     */
+    /** The variables that tune glibc's malloc for both sides ({@code tuned}, see {@link GlibcMalloc}), or none. */
     static Map<String, String> mallocEnvironment(String mode) {
-        if (!"tuned".equals(mode)) {
-            return Map.of();
-        }
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("MALLOC_MMAP_THRESHOLD_", String.valueOf(64L << 20));
-        env.put("MALLOC_TRIM_THRESHOLD_", String.valueOf(128L << 20));
-        env.keySet().removeIf(k -> System.getenv(k) != null);
-        return env;
+        return "tuned".equals(mode) ? GlibcMalloc.tuned(System.getenv()) : Map.of();
     }
 
     private List<Integer> sizes(BenchModel model) {
