@@ -1,10 +1,23 @@
 package io.streamaug.augment.image;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+
 /**
  * Loads OpenCV's native library once per JVM (from the openpnp jar, for this platform) and limits
  * OpenCV's own thread pool to one thread (system property {@code streamaug.opencv.threads}):
  * workers scale by stream threads and instances, and OpenCV's parallel loops on top of those only
  * oversubscribe the cores.
+ *
+ * <p>The library (65 MB on Linux x86-64) is extracted once into a shared directory under the temp
+ * directory, named by its size, and loaded from there by every later JVM. openpnp's own loader
+ * extracts a fresh copy for every JVM and removes it at exit: a JVM killed with SIGKILL (a crashed
+ * worker, every fault of a chaos run, a pod's OOM kill) left its copy behind, 65 MB each. Where the
+ * shared copy cannot be made, openpnp's loader is used as before.
  */
 public final class OpenCv {
     private static volatile boolean loaded;
@@ -16,11 +29,65 @@ public final class OpenCv {
         if (!loaded) {
             synchronized (OpenCv.class) {
                 if (!loaded) {
-                    nu.pattern.OpenCV.loadLocally();
+                    if (!loadShared()) {
+                        nu.pattern.OpenCV.loadLocally();
+                    }
                     org.opencv.core.Core.setNumThreads(Integer.getInteger("streamaug.opencv.threads", 1));
                     loaded = true;
                 }
             }
         }
+    }
+
+    /** Loads the jar's Linux library from the shared copy, making it first if needed; false where that cannot be done. */
+    private static boolean loadShared() {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String arch = switch (System.getProperty("os.arch", "")) {
+            case "amd64", "x86_64" -> "x86_64";
+            case "aarch64" -> "ARMv8";
+            default -> null;
+        };
+        if (!os.startsWith("linux") || arch == null) {
+            return false;
+        }
+        String name = "lib" + org.opencv.core.Core.NATIVE_LIBRARY_NAME + ".so";
+        String resource = "/nu/pattern/opencv/linux/" + arch + "/" + name;
+        try {
+            Path shared = sharedCopy(resource, name);
+            if (shared == null) {
+                return false;
+            }
+            System.load(shared.toString());
+            return true;
+        } catch (IOException | UnsatisfiedLinkError | SecurityException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The shared copy of {@code resource}: {@code <tmp>/streamaug-native-<user>/<size>-<name>}, written
+     * to a temporary file and moved into place atomically, so that JVMs starting together never load
+     * a half-written file. Null when the jar lacks the resource.
+     */
+    static Path sharedCopy(String resource, String name) throws IOException {
+        var url = OpenCv.class.getResource(resource);
+        if (url == null) {
+            return null;
+        }
+        long size = url.openConnection().getContentLengthLong();
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "streamaug-native-" + System.getProperty("user.name", "user"));
+        Files.createDirectories(dir);
+        Path target = dir.resolve(size + "-" + name);
+        if (Files.isRegularFile(target) && Files.size(target) == size) {
+            return target;
+        }
+        Path part = Files.createTempFile(dir, name, ".part");
+        try (InputStream in = url.openStream()) {
+            Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(part);
+        }
+        return target;
     }
 }
