@@ -2,6 +2,7 @@ package io.streamaug.deploy.chaos;
 
 import io.streamaug.broker.KafkaCluster;
 import io.streamaug.core.process.ChildJvm;
+import io.streamaug.core.process.ClassDataArchive;
 import io.streamaug.datasets.FashionMnist;
 import io.streamaug.datasets.TextCorpus;
 import io.streamaug.deploy.StreamaugCli;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -131,12 +133,17 @@ public final class ChaosRun {
         results.put("input_image_records", produced[0]);
         results.put("input_text_records", produced[1]);
 
-        // The fault-free reference: one worker over the same input.
+        // The fault-free reference: one worker over the same input. Where there is no class-data archive
+        // for the workers yet, the reference worker, which stops cleanly, writes it for the others.
         say("reference: one worker, no faults, over the %,d input records", produced[0] + produced[1]);
         Delivery expected;
         long referenceStarted = System.nanoTime();
-        try (Fleet one = track(new Fleet("reference-worker", 1, dir.resolve("logs"),
-                slot -> worker(bootstrap, reference, spec, dir.resolve("reference-state"), slot, Membership.DYNAMIC)))) {
+        Optional<ClassDataArchive> archive = ClassDataArchive.forKind("worker");
+        boolean writesArchive = archive.isPresent() && !archive.get().present();
+        List<String> referenceOptions = archive.isEmpty() ? List.of()
+                : writesArchive ? archive.get().writeOptions() : archive.get().useOptions();
+        try (Fleet one = track(new Fleet("reference-worker", 1, dir.resolve("logs"), slot -> worker(bootstrap, reference,
+                spec, dir.resolve("reference-state"), slot, Membership.DYNAMIC, referenceOptions)))) {
             one.start(0);
             awaitCaughtUp(client, reference, one, Duration.ofMinutes(10));
             one.stop(0, Duration.ofSeconds(60));
@@ -144,6 +151,11 @@ public final class ChaosRun {
         }
         say("reference: %,d prepared records (%,d train of %s) in %.0f s", expected.records(), expected.trainRecords(),
                 DATASET, (System.nanoTime() - referenceStarted) / 1e9);
+        if (writesArchive && archive.get().keep()) {
+            say("class-data archive for the workers written by the reference worker: %s", archive.get().file());
+        }
+        boolean sharing = archive.isPresent() && archive.get().present();
+        List<String> workerOptions = sharing ? archive.get().useOptions() : List.of();
 
         // The same input, paced, through workers and a trainer under faults.
         InputReplay.of(client, Map.of(reference.datasets(), live.datasets())).copyNow();
@@ -163,7 +175,7 @@ public final class ChaosRun {
         double startup;
         List<Map<String, Object>> stalls;
         try (Fleet workers = track(new Fleet("worker", MAX_WORKERS, dir.resolve("logs"), slot -> worker(bootstrap, live, spec,
-                        dir.resolve("state").resolve("worker-" + slot), slot, settings.membership())));
+                        dir.resolve("state").resolve("worker-" + slot), slot, settings.membership(), workerOptions)));
                 Fleet trainer = track(new Fleet("trainer", 1, dir.resolve("logs"), slot -> trainer(bootstrap, live, trainerRuns, 600)));
                 StallMonitor monitor = new StallMonitor(client, groupId, List.of(live.rawImages(), live.rawText()))) {
             say("fault phase: %.0f s; %d workers (%s membership), 1 trainer, input paced over %.0f s", phase, 3,
@@ -258,6 +270,7 @@ public final class ChaosRun {
         results.put("stalls", stalls);
         results.put("partition_stalls", partitionStalls);
         results.put("workers_first_commit_s", Math.round(startup * 10) / 10.0);
+        results.put("workers_class_data_sharing", sharing);
         results.put("unexpected_exits", unexpected);
         results.put("examples", verdict.examples());
         results.put("membership", settings.membership().label());
@@ -423,8 +436,10 @@ public final class ChaosRun {
         return spec;
     }
 
-    private static ChildJvm worker(String bootstrap, Topics topics, Path spec, Path state, int slot, Membership membership) {
-        ChildJvm jvm = ChildJvm.main(StreamaugCli.class).heap("512m").jvmOptions("-XX:+UseSerialGC").args("augment",
+    private static ChildJvm worker(String bootstrap, Topics topics, Path spec, Path state, int slot, Membership membership,
+            List<String> jvmOptions) {
+        ChildJvm jvm = ChildJvm.main(StreamaugCli.class).heap("512m").jvmOptions("-XX:+UseSerialGC")
+                .jvmOptions(jvmOptions.toArray(String[]::new)).args("augment",
                 "--bootstrap", bootstrap, "--wait-for-broker", "2m", "--topic-prefix", topics.prefix(), "--application-id", APPLICATION,
                 "--spec", spec.toString(), "--mean", String.valueOf(FashionMnist.MEAN), "--std", String.valueOf(FashionMnist.STD),
                 "--text-spec", "eda", "--progress-every", "10", "--state-dir", state.toString());
