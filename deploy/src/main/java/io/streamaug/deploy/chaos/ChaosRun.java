@@ -51,6 +51,8 @@ public final class ChaosRun {
     private static final int MAX_WORKERS = 4;
     private static final String APPLICATION = "augment";
     private static final String TRAINER = "chaos";
+    /** The longest a worker-timeline fault waits for the application to commit since the previous one. */
+    static final Duration FAULT_WAIT_LIMIT = Duration.ofSeconds(60);
 
     /** What to run. */
     public record Settings(int records, long seed, Path dir, ChaosSchedule.Plan plan, Membership membership,
@@ -174,6 +176,7 @@ public final class ChaosRun {
         List<Map<String, Object>> partitionStalls;
         double startup;
         List<Map<String, Object>> stalls;
+        FaultGate gate;
         try (Fleet workers = track(new Fleet("worker", MAX_WORKERS, dir.resolve("logs"), slot -> worker(bootstrap, live, spec,
                         dir.resolve("state").resolve("worker-" + slot), slot, settings.membership(), workerOptions)));
                 Fleet trainer = track(new Fleet("trainer", 1, dir.resolve("logs"), slot -> trainer(bootstrap, live, trainerRuns, 600)));
@@ -186,14 +189,15 @@ public final class ChaosRun {
             trainer.start(0);
             long phaseStart = System.nanoTime();
             input.start(Duration.ofMillis((long) (phase * 800)));
-            Thread faults = play("chaos-faults", schedule.workerTimeline(), phaseStart, event -> workerFault(event, cluster,
-                    workers, monitor, new Random(settings.seed() + 1), done));
-            Thread trainerFaults = play("chaos-trainer-faults", schedule.trainerTimeline(), phaseStart, event -> {
+            gate = new FaultGate(monitor::progressedSince, FAULT_WAIT_LIMIT);
+            Thread faults = TimelinePlayer.start("chaos-faults", schedule.workerTimeline(), phaseStart, gate,
+                    event -> workerFault(event, cluster, workers, monitor, new Random(settings.seed() + 1), done), this::say);
+            Thread trainerFaults = TimelinePlayer.start("chaos-trainer-faults", schedule.trainerTimeline(), phaseStart, null, event -> {
                 long pid = trainer.kill(0);
                 trainer.start(0);
                 done.merge("trainer_kills", 1, Integer::sum);
                 say("%s (pid %d); restarted", event, pid);
-            });
+            }, this::say);
             while (faults.isAlive() || trainerFaults.isAlive()) {
                 watch(workers, trainer, monitor, input, phaseStart);
                 faults.join(5_000);
@@ -260,6 +264,9 @@ public final class ChaosRun {
         results.put("broker_bounces", done.getOrDefault("broker_bounces", 0));
         results.put("rescales", done.getOrDefault("rescales", 0));
         results.put("trainer_kills", done.getOrDefault("trainer_kills", 0));
+        results.put("fault_waits", gate.waits());
+        results.put("fault_wait_s", Math.round(gate.waitedSeconds() * 10) / 10.0);
+        results.put("fault_waits_timed_out", gate.timedOut());
         results.put("trainer_records_expected", trainerExpected);
         results.put("trainer_records_trained", trained.trainedCount());
         results.put("trainer_duplicates", Math.max(0, trained.trainedCount() - trainerExpected));
@@ -278,35 +285,6 @@ public final class ChaosRun {
         boolean pass = verdict.allDelivered() && trainerExact && unexpected.isEmpty();
         results.put("verdict", pass ? (stallOk ? ALL_DELIVERED : ALL_DELIVERED + " (stall over 15 s)") : "FAILED");
         return results;
-    }
-
-    /** Plays one timeline from its own thread. */
-    private Thread play(String name, List<ChaosSchedule.Event> timeline, long phaseStart, FaultAction action) {
-        Thread thread = new Thread(() -> {
-            for (ChaosSchedule.Event event : timeline) {
-                long due = phaseStart + (long) (event.atSeconds() * 1e9);
-                try {
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) {
-                        Thread.sleep(wait / 1_000_000);
-                    }
-                    action.apply(event);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                } catch (Exception e) {
-                    say("fault '%s' could not be carried out: %s", event, e.getMessage());
-                }
-            }
-        }, name);
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
-    }
-
-    @FunctionalInterface
-    private interface FaultAction {
-        void apply(ChaosSchedule.Event event) throws Exception;
     }
 
     private void workerFault(ChaosSchedule.Event event, KafkaCluster cluster, Fleet workers, StallMonitor monitor,
