@@ -56,15 +56,8 @@ public final class StreamaugCli implements Runnable {
         return new CommandLine(new StreamaugCli());
     }
 
-    /** The root of a command line with one command: the same name and version, no other command. */
+    /** The root of a command line with one command, which always runs: the same name and version, no other command. */
     @Command(name = "streamaug", mixinStandardHelpOptions = true, version = VERSION)
-    static final class OneCommand implements Runnable {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public void run() {
-            throw new CommandLine.ParameterException(spec.commandLine(), "say which command to run");
-        }
+    static final class OneCommand {
     }
 }
