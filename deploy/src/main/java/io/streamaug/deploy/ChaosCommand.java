@@ -21,7 +21,9 @@ import picocli.CommandLine.Option;
 @Command(name = "chaos", mixinStandardHelpOptions = true,
         description = {"Run the pipeline on a local three-broker cluster under repeated faults, then verify it.",
             "Faults, on a seeded schedule while input keeps arriving: kill -9 a worker and start a replacement, "
-                + "kill -9 a broker and restart it, rescale the workers 3 → 1 → 4 → 3, kill -9 the trainer and restart it.",
+                + "kill -9 a broker and restart it, rescale the workers 3 → 1 → 4 → 3, kill -9 the trainer and restart it. "
+                + "A worker or broker fault waits until the workers have committed since the previous one (at most 60 s), "
+                + "so that each hits a running application.",
             "Then every prepared record must be there exactly once with the bytes of a fault-free run of the same input "
                 + "through one worker, and the trainer must have trained every train record exactly once.",
             "Exit status 0 only then. Loopback only; every process it starts is stopped by PID."})

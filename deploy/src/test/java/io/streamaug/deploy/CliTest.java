@@ -16,9 +16,13 @@ class CliTest {
     }
 
     static Outcome run(String... args) {
+        return run(new CommandLine(new StreamaugCli()), args);
+    }
+
+    private static Outcome run(CommandLine commandLine, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = Commands.configure(new CommandLine(new StreamaugCli()));
+        CommandLine cli = Commands.configure(commandLine);
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
         int code = cli.execute(args);
@@ -33,6 +37,22 @@ class CliTest {
         Outcome outcome = run(args);
         assertThat(outcome.code()).isZero();
         assertThat(outcome.out()).startsWith("Usage: streamaug " + command);
+    }
+
+    @Test
+    void theLauncherBuildsOnlyTheCommandItRunsAndSaysExactlyWhatTheWholeCommandLineSays() {
+        assertThat(StreamaugCli.commandLine("augment", "--help").getSubcommands()).containsOnlyKeys("augment");
+        assertThat(StreamaugCli.commandLine("produce", "images").getSubcommands()).containsOnlyKeys("produce");
+        int all = new CommandLine(new StreamaugCli()).getSubcommands().size();
+        for (String[] args : List.of(new String[0], new String[] {"help", "augment"}, new String[] {"augmnt"},
+                new String[] {"--version"})) {
+            assertThat(StreamaugCli.commandLine(args).getSubcommands()).as(String.join(" ", args)).hasSize(all);
+        }
+        for (String[] args : List.of(new String[] {"augment", "--help"}, new String[] {"augment", "--bogus"},
+                new String[] {"produce", "images", "--bootstrap", "no-port"}, new String[] {"train", "--minibatch", "8"},
+                new String[] {"augmnt"}, new String[] {"help", "train"})) {
+            assertThat(run(StreamaugCli.commandLine(args), args)).as(String.join(" ", args)).isEqualTo(run(args));
+        }
     }
 
     @Test

@@ -71,6 +71,11 @@ class WorkerProcessTest {
             assertThat(lines).as("no stack frames, no Kafka warnings by default")
                     .noneMatch(l -> l.startsWith("\tat ") || l.strip().startsWith("at org.") || l.contains("Exception caught"));
             assertThat(output).contains("stopping").contains("stopped");
+            // one line, after its first commit, saying how long the worker took to get there and where the time went
+            assertThat(lines.stream().filter(l -> l.startsWith("augment worker ready in"))).singleElement().asString()
+                    .matches("augment worker ready in \\d+\\.\\d s \\(its first commit\\): JVM and command line \\d+\\.\\d s, "
+                            + "specs \\d+\\.\\d s, Kafka checks .*, first records to first commit \\d+\\.\\d s; "
+                            + "inside or beside them: .*OpenCV.*");
 
             assertThat(work.resolve(".streamaug/state")).as("state kept in the working directory").isDirectory();
             try (Stream<Path> left = Files.list(tmp)) {

@@ -190,6 +190,8 @@ public final class AugmentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        StartupClock clock = StartupClock.sinceProcessStart();
+        clock.phase("JVM and command line");
         PipelineSpec pipelineSpec = SpecLoader.resolve(spec, List.of());
         if (metricsPort < 0 || metricsPort > 65535) {
             throw new UsageException("--metrics-port must be in 0..65535, got " + metricsPort);
@@ -201,6 +203,7 @@ public final class AugmentCommand implements Callable<Integer> {
             throw new UsageException("--threads and --mix-buffer must be at least 1, got " + threads + " and " + mixBuffer);
         }
         Normalization normalization;
+        String specs = "specs";
         if (mean != null) {
             normalization = new Normalization(mean, std, 0);
             System.err.println(describe(normalization, "--mean and --std"));
@@ -209,14 +212,16 @@ public final class AugmentCommand implements Callable<Integer> {
             System.err.println(describe(normalization, pinned(normalization)));
         } else {
             normalization = awaitStats();
+            specs = "specs and statistics";
             System.err.println(describe(normalization, "the training statistics of dataset '" + dataset + "', version "
                     + normalization.statsVersion()));
         }
         WorkerSetup setup = setup(pipelineSpec, normalization);
+        clock.phase(specs);
         Topics topics = kafka.topics();
         kafka.ensureTopics(topicOptions.layout());
         java.util.concurrent.atomic.AtomicLong deadLetters = new java.util.concurrent.atomic.AtomicLong();
-        AugmentWorker worker = setup.build(deadLetters);
+        AugmentWorker worker = setup.build(deadLetters, clock);
         WorkerMetrics metrics = new WorkerMetrics(worker, deadLetters, setup);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             boolean running = worker.state().isRunningOrRebalancing();
@@ -229,7 +234,7 @@ public final class AugmentCommand implements Callable<Integer> {
                 System.err.println("augment worker '" + applicationId + "' stopped");
             }
         }, "streamaug-augment-shutdown"));
-        worker.start();
+        worker.start(clock, System.err::println);
         if (metricsPort > 0) {
             System.err.println("metrics at http://localhost:" + metrics.serve(metricsPort) + "/metrics");
         }

@@ -1,13 +1,17 @@
 package io.streamaug.worker;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +66,88 @@ public final class AugmentWorker implements AutoCloseable {
     public AugmentWorker start() {
         streams.start();
         return this;
+    }
+
+    /**
+     * Starts the worker, and once it has committed for the first time says so in one line to
+     * {@code log}, with {@code clock}'s phases until then: the group join, the state restore and the
+     * tasks' start, then the first records up to the first commit.
+     */
+    public AugmentWorker start(StartupClock clock, Consumer<String> log) {
+        RestoreTimer restore = new RestoreTimer();
+        streams.setGlobalStateRestoreListener(restore);
+        clock.phase("Streams set-up");
+        streams.start();
+        Thread watch = new Thread(() -> {
+            try {
+                running.await();
+                if (streams.state() != KafkaStreams.State.RUNNING) {
+                    return;
+                }
+                clock.phase("group join, restore and task start");
+                restore.report(clock);
+                while (commits() == 0) {
+                    if (stopped.await(50, TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
+                }
+                clock.phase("first records to first commit");
+                log.accept(String.format(Locale.ROOT, "augment worker ready in %.1f s (its first commit): %s",
+                        clock.elapsed(), clock.breakdown()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "streamaug-worker-startup");
+        watch.setDaemon(true);
+        watch.start();
+        return this;
+    }
+
+    /** Commits this instance's stream threads have made, each of at least one task's work. */
+    public long commits() {
+        double total = 0;
+        for (var entry : streams.metrics().entrySet()) {
+            if (entry.getKey().name().equals("commit-total") && entry.getKey().group().equals("stream-thread-metrics")
+                    && entry.getValue().metricValue() instanceof Number number && Double.isFinite(number.doubleValue())) {
+                total += number.doubleValue();
+            }
+        }
+        return (long) total;
+    }
+
+    /** The wall time from the first store restore's start to the last one's end, and the records restored. */
+    private static final class RestoreTimer implements StateRestoreListener {
+        private boolean started;
+        private long first;
+        private long last;
+        private long records;
+
+        @Override
+        public synchronized void onRestoreStart(TopicPartition partition, String store,
+                long startingOffset, long endingOffset) {
+            if (!started) {
+                started = true;
+                first = System.nanoTime();
+            }
+        }
+
+        @Override
+        public void onBatchRestored(TopicPartition partition, String store, long batchEndOffset,
+                long restored) {
+        }
+
+        @Override
+        public synchronized void onRestoreEnd(TopicPartition partition, String store,
+                long restored) {
+            last = System.nanoTime();
+            records += restored;
+        }
+
+        synchronized void report(StartupClock clock) {
+            if (started && last > first) {
+                clock.part("state restore of " + records + " records", (last - first) / 1_000_000);
+            }
+        }
     }
 
     /** Waits until the worker is running (partitions assigned) or has failed. */

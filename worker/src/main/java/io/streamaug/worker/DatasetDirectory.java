@@ -24,27 +24,53 @@ public interface DatasetDirectory {
     static DatasetDirectory fromKafka(Properties clientProperties, Topics topics) {
         Map<String, DatasetInfo> cache = new ConcurrentHashMap<>();
         Map<String, Long> lastMiss = new ConcurrentHashMap<>();
-        return name -> {
-            DatasetInfo info = cache.get(name);
-            if (info != null) {
-                return info;
+        return new DatasetDirectory() {
+            @Override
+            public DatasetInfo find(String name) {
+                DatasetInfo info = cache.get(name);
+                if (info != null) {
+                    return info;
+                }
+                long now = System.nanoTime();
+                Long previous = lastMiss.get(name);
+                if (previous != null && now - previous < 1_000_000_000L) {
+                    return null;
+                }
+                lastMiss.put(name, now);
+                synchronized (cache) {
+                    if (cache.containsKey(name)) {
+                        return cache.get(name); // read meanwhile, by a preload or another task
+                    }
+                    try {
+                        preload();
+                    } catch (RuntimeException e) {
+                        lastMiss.remove(name); // not a miss: the next record asks again
+                        throw e;
+                    }
+                }
+                return cache.get(name);
             }
-            long now = System.nanoTime();
-            Long previous = lastMiss.get(name);
-            if (previous != null && now - previous < 1_000_000_000L) {
-                return null;
-            }
-            lastMiss.put(name, now);
-            synchronized (cache) {
-                try {
-                    cache.putAll(DatasetCatalog.read(clientProperties, topics, Duration.ofSeconds(10)));
-                } catch (RuntimeException e) {
-                    lastMiss.remove(name); // not a miss: the next record asks again
-                    throw new IllegalStateException("could not read the dataset definitions on " + topics.datasets()
-                            + ": " + e.getMessage(), e);
+
+            @Override
+            public void preload() {
+                synchronized (cache) {
+                    try {
+                        cache.putAll(DatasetCatalog.read(clientProperties, topics, Duration.ofSeconds(10)));
+                    } catch (RuntimeException e) {
+                        throw new IllegalStateException("could not read the dataset definitions on " + topics.datasets()
+                                + ": " + e.getMessage(), e);
+                    }
                 }
             }
-            return cache.get(name);
         };
+    }
+
+    /**
+     * Reads the definitions now, so that the first records find theirs cached (a worker does it
+     * while it joins its group); does nothing for a directory that reads nothing.
+     *
+     * @throws IllegalStateException when they cannot be read
+     */
+    default void preload() {
     }
 }

@@ -17,7 +17,10 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Raw text record → prepared text samples (K repeats for train); invalid UTF-8, an empty or blank
- * text, or a prepared record sent to the raw topic goes to the DLQ.
+ * text, or a prepared record sent to the raw topic goes to the DLQ. The pipeline (and with it
+ * WordNet, ~1 s and ~45 MB once per JVM) is made at the task's first record, not when the task
+ * starts: a worker that takes text partitions over with no text waiting does not load it, and
+ * its image tasks do not wait for it. The output does not depend on when it is made.
  */
 final class PrepareTextProcessor implements Processor<String, byte[], String, PreparedSample> {
     private final Supplier<TextPipeline> pipelines;
@@ -34,12 +37,14 @@ final class PrepareTextProcessor implements Processor<String, byte[], String, Pr
     @Override
     public void init(ProcessorContext<String, PreparedSample> context) {
         this.context = context;
-        this.pipeline = pipelines.get();
-        this.specHeader = pipeline.spec().identity().toString().getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
     public void process(Record<String, byte[]> record) {
+        if (pipeline == null) {
+            pipeline = pipelines.get();
+            specHeader = pipeline.spec().identity().toString().getBytes(StandardCharsets.UTF_8);
+        }
         RawRecord raw = RawRecord.parse(record, datasets, true);
         String text = utf8(record.value());
         int repeats = raw.split() == Split.TRAIN ? pipeline.spec().repeats() : 1;

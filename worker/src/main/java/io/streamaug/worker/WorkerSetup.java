@@ -2,6 +2,7 @@ package io.streamaug.worker;
 
 import io.streamaug.augment.image.ImageLimits;
 import io.streamaug.augment.image.ImagePipeline;
+import io.streamaug.augment.image.OpenCv;
 import io.streamaug.augment.image.Normalization;
 import io.streamaug.augment.image.TurboJpeg;
 import io.streamaug.augment.spec.PipelineSpec;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
@@ -66,19 +68,59 @@ public record WorkerSetup(Properties client, Topics topics, String applicationId
      * is dead-lettered rather than refused by the broker.
      */
     public AugmentWorker build(AtomicLong deadLetters) {
+        return build(deadLetters, DatasetDirectory.fromKafka(client, topics), recordLimits(), null);
+    }
+
+    /**
+     * Builds the worker (not started) as {@link #build(AtomicLong)} does, and meanwhile, on a thread
+     * of its own, loads what its first records need and its group join does not: OpenCV's native
+     * library and the dataset definitions. {@code clock} gets the phase "Kafka checks" (the output
+     * topics' limits, with the topic checks before it), and the loads and the pipelines' making as parts.
+     */
+    public AugmentWorker build(AtomicLong deadLetters, StartupClock clock) {
+        DatasetDirectory datasets = DatasetDirectory.fromKafka(client, topics);
+        Thread preload = new Thread(() -> {
+            // A failure here is not reported: the task that needs what failed to load tries again, and says why.
+            try {
+                clock.time("OpenCV", () -> {
+                    OpenCv.load();
+                    return true;
+                });
+            } catch (RuntimeException | LinkageError e) {
+                // the image tasks' pipelines load it again
+            }
+            try {
+                clock.time("dataset definitions", () -> {
+                    datasets.preload();
+                    return true;
+                });
+            } catch (RuntimeException e) {
+                // the first record that needs them reads them again
+            }
+        }, "streamaug-worker-preload");
+        preload.setDaemon(true);
+        preload.start();
+        RecordLimits records = recordLimits();
+        clock.phase("Kafka checks");
+        return build(deadLetters, datasets, records, clock);
+    }
+
+    /** With a {@code clock} (else {@code null}), the pipelines' making is timed into it. */
+    private AugmentWorker build(AtomicLong deadLetters, DatasetDirectory datasets, RecordLimits records, StartupClock clock) {
         String jpegDecoder = TurboJpeg.inUse(); // a bad STREAMAUG_JPEG_DECODER fails here, not in a stream thread
         if (TurboJpeg.loaded()) {
             LOG.info(jpegDecoder);
         } else {
             LOG.warn(jpegDecoder);
         }
-        RecordLimits records = recordLimits();
         Properties config = AugmentConfig.build(client, topics, applicationId, threads, stateDir.toString(), records);
         config.put(DeadLetterHandler.COUNTER_CONFIG, deadLetters);
         TextSpec text = textSpec;
-        return new AugmentWorker(AugmentTopology.build(topics, DatasetDirectory.fromKafka(client, topics),
-                () -> new ImagePipeline(imageSpec, normalization, 0, limits),
-                text == null ? null : () -> new TextPipeline(text, Lexicon.get()),
+        Supplier<ImagePipeline> images = () -> new ImagePipeline(imageSpec, normalization, 0, limits);
+        Supplier<TextPipeline> texts = text == null ? null : () -> new TextPipeline(text, Lexicon.get());
+        return new AugmentWorker(AugmentTopology.build(topics, datasets,
+                clock == null ? images : () -> clock.time("image pipelines", images),
+                clock == null || texts == null ? texts : () -> clock.time("text pipelines with WordNet", texts),
                 imageSpec.mixing().mixes(), mixBuffer, records.preparedBytes()), config);
     }
 

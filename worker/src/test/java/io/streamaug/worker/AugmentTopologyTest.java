@@ -38,6 +38,7 @@ class AugmentTopologyTest {
     private static final Topics TOPICS = Topics.DEFAULT;
     private static final byte[] IMAGE = TestImages.grayPng(4, 4);
 
+    private final java.util.concurrent.atomic.AtomicInteger textPipelinesMade = new java.util.concurrent.atomic.AtomicInteger();
     private TopologyTestDriver driver;
     private TestInputTopic<String, byte[]> raw;
     private TestInputTopic<String, byte[]> rawText;
@@ -56,7 +57,10 @@ class AugmentTopologyTest {
         Map<String, DatasetInfo> datasets = Map.of("fm", new DatasetInfo("fm", FashionMnist.CLASSES, 1, 28, 28),
                 "sms", new DatasetInfo("sms", List.of("ham", "spam"), 0, 0, 0));
         driver = new TopologyTestDriver(AugmentTopology.build(TOPICS, datasets::get,
-                () -> new ImagePipeline(spec, Normalization.FASHION_MNIST, 0), () -> new TextPipeline(textSpec, Lexicon.get())), config);
+                () -> new ImagePipeline(spec, Normalization.FASHION_MNIST, 0), () -> {
+                    textPipelinesMade.incrementAndGet();
+                    return new TextPipeline(textSpec, Lexicon.get());
+                }), config);
         raw = driver.createInputTopic(TOPICS.rawImages(), new StringSerializer(), new ByteArraySerializer());
         rawText = driver.createInputTopic(TOPICS.rawText(), new StringSerializer(), new ByteArraySerializer());
         var prepared = new PreparedSerde().deserializer();
@@ -155,6 +159,19 @@ class AugmentTopologyTest {
             assertThat(letter.headers().lastHeader(DeadLetters.SOURCE_OFFSET)).isNotNull();
         }
         assertThat(letters.get(0).value()).containsExactly(1, 2, 3); // the source value, unchanged
+    }
+
+    @Test
+    void theTextPipelineIsMadeAtTheFirstTextRecordSoAWorkerWithNoTextNeverLoadsWordNet() {
+        send("a", IMAGE, "label", "3", "dataset", "fm");
+        assertThat(train.readValuesToList()).extracting(PreparedSample::id).containsExactly("a", "a");
+        assertThat(textPipelinesMade).as("the text task has started, but no text has come").hasValue(0);
+
+        String message = "Call now to claim your free prize, limited offer today only";
+        rawText.pipeInput(new TestRecord<>("m1", message.getBytes(StandardCharsets.UTF_8), headers("label", "spam", "dataset", "sms")));
+        rawText.pipeInput(new TestRecord<>("m2", message.getBytes(StandardCharsets.UTF_8), headers("label", "ham", "dataset", "sms")));
+        assertThat(train.readValuesToList()).extracting(PreparedSample::id).containsExactly("m1", "m1", "m2", "m2");
+        assertThat(textPipelinesMade).as("made once, at the first text").hasValue(1);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.streamaug.deploy.chaos;
 
 import io.streamaug.broker.KafkaCluster;
 import io.streamaug.core.process.ChildJvm;
+import io.streamaug.core.process.ClassDataArchive;
 import io.streamaug.datasets.FashionMnist;
 import io.streamaug.datasets.TextCorpus;
 import io.streamaug.deploy.StreamaugCli;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +51,8 @@ public final class ChaosRun {
     private static final int MAX_WORKERS = 4;
     private static final String APPLICATION = "augment";
     private static final String TRAINER = "chaos";
+    /** The longest a worker-timeline fault waits for the application to commit since the previous one. */
+    static final Duration FAULT_WAIT_LIMIT = Duration.ofSeconds(60);
 
     /** What to run. */
     public record Settings(int records, long seed, Path dir, ChaosSchedule.Plan plan, Membership membership,
@@ -131,12 +135,17 @@ public final class ChaosRun {
         results.put("input_image_records", produced[0]);
         results.put("input_text_records", produced[1]);
 
-        // The fault-free reference: one worker over the same input.
+        // The fault-free reference: one worker over the same input. Where there is no class-data archive
+        // for the workers yet, the reference worker, which stops cleanly, writes it for the others.
         say("reference: one worker, no faults, over the %,d input records", produced[0] + produced[1]);
         Delivery expected;
         long referenceStarted = System.nanoTime();
-        try (Fleet one = track(new Fleet("reference-worker", 1, dir.resolve("logs"),
-                slot -> worker(bootstrap, reference, spec, dir.resolve("reference-state"), slot, Membership.DYNAMIC)))) {
+        Optional<ClassDataArchive> archive = ClassDataArchive.forKind("worker");
+        boolean writesArchive = archive.isPresent() && !archive.get().present();
+        List<String> referenceOptions = archive.isEmpty() ? List.of()
+                : writesArchive ? archive.get().writeOptions() : archive.get().useOptions();
+        try (Fleet one = track(new Fleet("reference-worker", 1, dir.resolve("logs"), slot -> worker(bootstrap, reference,
+                spec, dir.resolve("reference-state"), slot, Membership.DYNAMIC, referenceOptions)))) {
             one.start(0);
             awaitCaughtUp(client, reference, one, Duration.ofMinutes(10));
             one.stop(0, Duration.ofSeconds(60));
@@ -144,6 +153,11 @@ public final class ChaosRun {
         }
         say("reference: %,d prepared records (%,d train of %s) in %.0f s", expected.records(), expected.trainRecords(),
                 DATASET, (System.nanoTime() - referenceStarted) / 1e9);
+        if (writesArchive && archive.get().keep()) {
+            say("class-data archive for the workers written by the reference worker: %s", archive.get().file());
+        }
+        boolean sharing = archive.isPresent() && archive.get().present();
+        List<String> workerOptions = sharing ? archive.get().useOptions() : List.of();
 
         // The same input, paced, through workers and a trainer under faults.
         InputReplay.of(client, Map.of(reference.datasets(), live.datasets())).copyNow();
@@ -162,8 +176,9 @@ public final class ChaosRun {
         List<Map<String, Object>> partitionStalls;
         double startup;
         List<Map<String, Object>> stalls;
+        FaultGate gate;
         try (Fleet workers = track(new Fleet("worker", MAX_WORKERS, dir.resolve("logs"), slot -> worker(bootstrap, live, spec,
-                        dir.resolve("state").resolve("worker-" + slot), slot, settings.membership())));
+                        dir.resolve("state").resolve("worker-" + slot), slot, settings.membership(), workerOptions)));
                 Fleet trainer = track(new Fleet("trainer", 1, dir.resolve("logs"), slot -> trainer(bootstrap, live, trainerRuns, 600)));
                 StallMonitor monitor = new StallMonitor(client, groupId, List.of(live.rawImages(), live.rawText()))) {
             say("fault phase: %.0f s; %d workers (%s membership), 1 trainer, input paced over %.0f s", phase, 3,
@@ -174,14 +189,15 @@ public final class ChaosRun {
             trainer.start(0);
             long phaseStart = System.nanoTime();
             input.start(Duration.ofMillis((long) (phase * 800)));
-            Thread faults = play("chaos-faults", schedule.workerTimeline(), phaseStart, event -> workerFault(event, cluster,
-                    workers, monitor, new Random(settings.seed() + 1), done));
-            Thread trainerFaults = play("chaos-trainer-faults", schedule.trainerTimeline(), phaseStart, event -> {
+            gate = new FaultGate(monitor::progressedSince, FAULT_WAIT_LIMIT);
+            Thread faults = TimelinePlayer.start("chaos-faults", schedule.workerTimeline(), phaseStart, gate,
+                    event -> workerFault(event, cluster, workers, monitor, new Random(settings.seed() + 1), done), this::say);
+            Thread trainerFaults = TimelinePlayer.start("chaos-trainer-faults", schedule.trainerTimeline(), phaseStart, null, event -> {
                 long pid = trainer.kill(0);
                 trainer.start(0);
                 done.merge("trainer_kills", 1, Integer::sum);
                 say("%s (pid %d); restarted", event, pid);
-            });
+            }, this::say);
             while (faults.isAlive() || trainerFaults.isAlive()) {
                 watch(workers, trainer, monitor, input, phaseStart);
                 faults.join(5_000);
@@ -248,6 +264,9 @@ public final class ChaosRun {
         results.put("broker_bounces", done.getOrDefault("broker_bounces", 0));
         results.put("rescales", done.getOrDefault("rescales", 0));
         results.put("trainer_kills", done.getOrDefault("trainer_kills", 0));
+        results.put("fault_waits", gate.waits());
+        results.put("fault_wait_s", Math.round(gate.waitedSeconds() * 10) / 10.0);
+        results.put("fault_waits_timed_out", gate.timedOut());
         results.put("trainer_records_expected", trainerExpected);
         results.put("trainer_records_trained", trained.trainedCount());
         results.put("trainer_duplicates", Math.max(0, trained.trainedCount() - trainerExpected));
@@ -258,6 +277,7 @@ public final class ChaosRun {
         results.put("stalls", stalls);
         results.put("partition_stalls", partitionStalls);
         results.put("workers_first_commit_s", Math.round(startup * 10) / 10.0);
+        results.put("workers_class_data_sharing", sharing);
         results.put("unexpected_exits", unexpected);
         results.put("examples", verdict.examples());
         results.put("membership", settings.membership().label());
@@ -265,35 +285,6 @@ public final class ChaosRun {
         boolean pass = verdict.allDelivered() && trainerExact && unexpected.isEmpty();
         results.put("verdict", pass ? (stallOk ? ALL_DELIVERED : ALL_DELIVERED + " (stall over 15 s)") : "FAILED");
         return results;
-    }
-
-    /** Plays one timeline from its own thread. */
-    private Thread play(String name, List<ChaosSchedule.Event> timeline, long phaseStart, FaultAction action) {
-        Thread thread = new Thread(() -> {
-            for (ChaosSchedule.Event event : timeline) {
-                long due = phaseStart + (long) (event.atSeconds() * 1e9);
-                try {
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) {
-                        Thread.sleep(wait / 1_000_000);
-                    }
-                    action.apply(event);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                } catch (Exception e) {
-                    say("fault '%s' could not be carried out: %s", event, e.getMessage());
-                }
-            }
-        }, name);
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
-    }
-
-    @FunctionalInterface
-    private interface FaultAction {
-        void apply(ChaosSchedule.Event event) throws Exception;
     }
 
     private void workerFault(ChaosSchedule.Event event, KafkaCluster cluster, Fleet workers, StallMonitor monitor,
@@ -423,8 +414,10 @@ public final class ChaosRun {
         return spec;
     }
 
-    private static ChildJvm worker(String bootstrap, Topics topics, Path spec, Path state, int slot, Membership membership) {
-        ChildJvm jvm = ChildJvm.main(StreamaugCli.class).heap("512m").jvmOptions("-XX:+UseSerialGC").args("augment",
+    private static ChildJvm worker(String bootstrap, Topics topics, Path spec, Path state, int slot, Membership membership,
+            List<String> jvmOptions) {
+        ChildJvm jvm = ChildJvm.main(StreamaugCli.class).heap("512m").jvmOptions("-XX:+UseSerialGC")
+                .jvmOptions(jvmOptions.toArray(String[]::new)).args("augment",
                 "--bootstrap", bootstrap, "--wait-for-broker", "2m", "--topic-prefix", topics.prefix(), "--application-id", APPLICATION,
                 "--spec", spec.toString(), "--mean", String.valueOf(FashionMnist.MEAN), "--std", String.valueOf(FashionMnist.STD),
                 "--text-spec", "eda", "--progress-every", "10", "--state-dir", state.toString());

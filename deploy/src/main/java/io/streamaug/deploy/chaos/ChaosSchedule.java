@@ -10,7 +10,9 @@ import java.util.Random;
  * The faults of one chaos run, drawn from a seed before the run starts: worker kills, broker
  * bounces and rescales on one timeline, spread evenly over the fault phase with jitter so that each
  * fault's recovery can be seen on its own; trainer kills on a second timeline of their own. One
- * thread plays each timeline, so two brokers are never down at once.
+ * thread plays each timeline ({@link TimelinePlayer}), so two brokers are never down at once; a
+ * worker-timeline fault also waits until the application has committed since the one before it
+ * ({@link FaultGate}), so that it hits a running application, not a replacement still starting.
  */
 public record ChaosSchedule(List<Event> workerTimeline, List<Event> trainerTimeline) {
     /** What happens. */

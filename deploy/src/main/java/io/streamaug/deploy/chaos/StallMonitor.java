@@ -33,6 +33,7 @@ final class StallMonitor implements AutoCloseable {
     private final Map<TopicPartition, long[]> partitions = new HashMap<>();
     private final Thread thread;
     private volatile boolean stopping;
+    private final CommitProgress progress = new CommitProgress();
     private final List<long[]> faultTimes = new ArrayList<>();
     private final List<String> faultNames = new ArrayList<>();
     private long firstProgress;
@@ -105,9 +106,15 @@ final class StallMonitor implements AutoCloseable {
         return (at - started) / 1e9;
     }
 
+    /** Whether the application has made progress since {@code since} (nanoTime): see {@link CommitProgress#since}. */
+    boolean progressedSince(long since) {
+        return progress.since(since);
+    }
+
     private void loop() {
         Map<TopicPartition, OffsetSpec> latest = null;
         while (!stopping) {
+            long at = System.nanoTime();
             try {
                 if (latest == null) {
                     Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
@@ -127,7 +134,7 @@ final class StallMonitor implements AutoCloseable {
                     sum += position;
                     waiting += Math.max(0, end.getValue() - position);
                 }
-                observe(sum, waiting);
+                observe(at, sum, waiting);
                 observePartitions(ends, done);
             } catch (Exception e) {
                 if (e instanceof InterruptedException) {
@@ -174,7 +181,8 @@ final class StallMonitor implements AutoCloseable {
         return asMaps(partitionStalls, "partition_and_faults", 10);
     }
 
-    private synchronized void observe(long sum, long waiting) {
+    private synchronized void observe(long at, long sum, long waiting) {
+        progress.add(at, sum, waiting);
         long now = System.nanoTime();
         boolean progressed = sum > committed || waiting == 0;
         committed = Math.max(committed, sum);
