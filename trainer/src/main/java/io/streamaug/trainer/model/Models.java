@@ -104,7 +104,7 @@ public final class Models {
 
     private static int dense(org.deeplearning4j.nn.conf.NeuralNetConfiguration.ListBuilder list, int index, int size,
             Norm norm, double dropout) {
-        DenseLayer.Builder dense = new DenseLayer.Builder().nOut(size);
+        DenseLayer.Builder dense = new Dense.Builder().nOut(size);
         if (dropout > 0) {
             dense.dropOut(1.0 - dropout);
         }
