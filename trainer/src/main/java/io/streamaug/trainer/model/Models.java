@@ -15,7 +15,6 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -128,7 +127,7 @@ public final class Models {
         if (config.optimiser().kind() == TrainConfig.Optimizer.SGD) {
             return new Nesterovs(schedule, config.optimiser().momentum());
         }
-        return new Adam(schedule);
+        return new VectorisedAdam(schedule);
     }
 
     /** The learning-rate schedule of a config, as the updater uses it. */
