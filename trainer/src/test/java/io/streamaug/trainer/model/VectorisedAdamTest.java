@@ -20,15 +20,17 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 
 class VectorisedAdamTest {
-    private static final TrainConfig MLP = TrainConfig.defaults().with(Map.of("norm", "layer", "hidden", "48,16"));
+    /** 400 inputs, hidden 24 and 16, 4 classes: 10,132 parameters, more than one chunk of the update. */
+    private static final TrainConfig MLP = TrainConfig.defaults().with(Map.of("norm", "layer", "hidden", "24,16"));
+    private static final ImageFeatures IMAGES = new ImageFeatures(1, 20, 20);
 
     private static INDArray inputs(long seed, int rows, DataType type) {
         Random random = new Random(seed);
-        double[] values = new double[rows * 36];
+        double[] values = new double[rows * 400];
         for (int i = 0; i < values.length; i++) {
             values[i] = random.nextGaussian();
         }
-        return Nd4j.create(values, new long[] {rows, 36}, type);
+        return Nd4j.create(values, new long[] {rows, 400}, type);
     }
 
     private static INDArray targets(int rows, DataType type) {
@@ -58,12 +60,13 @@ class VectorisedAdamTest {
     /** The MLP with the default recipe: every parameter, m and v equal ND4J's Adam's bit for bit after 30 steps. */
     @Test
     void parametersAndStateAreThoseOfNd4jsAdamBitForBit() {
-        MultiLayerNetwork vectorised = Models.build(MLP, new ImageFeatures(1, 6, 6), 4);
+        MultiLayerNetwork vectorised = Models.build(MLP, IMAGES, 4);
         MultiLayerNetwork nd4j = withNd4jAdam(vectorised);
         assertThat(((BaseLayer) vectorised.getLayerWiseConfigurations().getConf(0).getLayer()).getIUpdater())
                 .isInstanceOf(VectorisedAdam.class);
         assertThat(((BaseLayer) nd4j.getLayerWiseConfigurations().getConf(0).getLayer()).getIUpdater().getClass())
                 .isEqualTo(Adam.class);
+        assertThat(vectorised.numParams()).isGreaterThan(VectorisedAdam.CHUNK);
         train(vectorised, 30, DataType.FLOAT);
         train(nd4j, 30, DataType.FLOAT);
         assertThat(vectorised.params().data().asFloat()).containsExactly(nd4j.params().data().asFloat());
@@ -77,7 +80,7 @@ class VectorisedAdamTest {
         DataType before = Nd4j.dataType();
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
         try {
-            MultiLayerNetwork vectorised = Models.build(MLP.with(Map.of("dropout", "0")), new ImageFeatures(1, 6, 6), 4);
+            MultiLayerNetwork vectorised = Models.build(MLP.with(Map.of("dropout", "0")), IMAGES, 4);
             MultiLayerNetwork nd4j = withNd4jAdam(vectorised);
             train(vectorised, 5, DataType.DOUBLE);
             train(nd4j, 5, DataType.DOUBLE);
@@ -89,7 +92,7 @@ class VectorisedAdamTest {
 
     @Test
     void savedWithItsStateAndTrainsOnAlike(@TempDir Path dir) throws Exception {
-        MultiLayerNetwork net = Models.build(MLP, new ImageFeatures(1, 6, 6), 4);
+        MultiLayerNetwork net = Models.build(MLP, IMAGES, 4);
         train(net, 3, DataType.FLOAT);
         File file = dir.resolve("net.zip").toFile();
         ModelSerializer.writeModel(net, file, true);
