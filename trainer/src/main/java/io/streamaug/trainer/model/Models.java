@@ -4,6 +4,7 @@ import io.streamaug.trainer.config.TrainConfig;
 import io.streamaug.trainer.config.TrainConfig.Norm;
 import io.streamaug.trainer.features.Featuriser;
 import io.streamaug.trainer.features.ImageFeatures;
+import java.util.List;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -49,7 +50,8 @@ public final class Models {
             if (config.optimiser().kind() == TrainConfig.Optimizer.ADAMW) {
                 base.weightDecay(config.regularisation().weightDecay(), true);
             } else {
-                base.l2(config.regularisation().weightDecay());
+                // As base.l2(…): on the weights only, but computed with BLAS.
+                base.regularization(new java.util.ArrayList<>(List.of(new BlasL2Regularization(config.regularisation().weightDecay()))));
             }
         }
         if (config.regularisation().l1() > 0) {
