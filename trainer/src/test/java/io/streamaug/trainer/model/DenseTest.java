@@ -85,6 +85,30 @@ class DenseTest {
         }
     }
 
+    /**
+     * In float the layer norm runs as Java loops over copies of the arrays ({@link RowNorm}), in other
+     * types as ND4J ops, the path the finite-difference check above covers: from the same parameters
+     * the two give the same outputs and gradients to float precision.
+     */
+    @Test
+    void theFloatPathMatchesTheFiniteDifferenceCheckedDoublePath() {
+        MultiLayerNetwork inDouble = net(DataType.DOUBLE, true);
+        MultiLayerNetwork inFloat = net(DataType.FLOAT, true);
+        inFloat.setParams(inDouble.params().castTo(DataType.FLOAT));
+        INDArray x = uniform(10, DataType.DOUBLE, 6, 7);
+        INDArray y = oneHot(6, 3, DataType.DOUBLE);
+        assertThat(inFloat.output(x.castTo(DataType.FLOAT), false).data().asFloat())
+                .containsExactly(inDouble.output(x, false).data().asFloat(), within(1e-6f));
+        inDouble.setInput(x);
+        inDouble.setLabels(y);
+        inDouble.computeGradientAndScore();
+        inFloat.setInput(x.castTo(DataType.FLOAT));
+        inFloat.setLabels(y.castTo(DataType.FLOAT));
+        inFloat.computeGradientAndScore();
+        assertThat(inFloat.gradient().gradient().data().asFloat())
+                .containsExactly(inDouble.gradient().gradient().data().asFloat(), within(1e-5f));
+    }
+
     @Test
     void outputsGradientsAndTrainingEqualDl4jsDenseLayer() {
         MultiLayerNetwork dense = net(DataType.FLOAT, false);
