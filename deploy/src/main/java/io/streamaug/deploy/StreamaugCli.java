@@ -10,6 +10,7 @@ import io.streamaug.core.cli.Commands;
 import io.streamaug.trainer.cli.EvaluateCommand;
 import io.streamaug.trainer.cli.SweepCommand;
 import io.streamaug.trainer.cli.TrainCommand;
+import io.streamaug.trainer.core.Nd4jProcess;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -31,6 +32,7 @@ public final class StreamaugCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        Nd4jProcess.prepare();
         System.exit(run(args));
     }
 

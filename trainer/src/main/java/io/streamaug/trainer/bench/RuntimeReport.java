@@ -37,6 +37,8 @@ public final class RuntimeReport {
         nd4j.put("max_threads", env.maxThreads());
         nd4j.put("max_master_threads", env.maxMasterThreads());
         nd4j.put("helpers_allowed", env.helpersAllowed());
+        // 0: JavaCPP does not read the resident memory at each pointer it allocates (see Nd4jProcess).
+        nd4j.put("javacpp_max_physical_bytes", org.bytedeco.javacpp.Pointer.maxPhysicalBytes());
         var ops = NativeOpsHolder.getInstance().getDeviceNativeOps();
         nd4j.put("optimal_requirements_met", ops.isOptimalRequirementsMet());
         nd4j.put("build_info", ops.buildInfo().replaceAll("\\s+", " ").trim());

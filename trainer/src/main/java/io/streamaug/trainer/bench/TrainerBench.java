@@ -8,6 +8,7 @@ import io.streamaug.core.wire.PreparedSample;
 import io.streamaug.core.wire.Tensor;
 import io.streamaug.trainer.config.TrainConfig;
 import io.streamaug.trainer.core.Learner;
+import io.streamaug.trainer.core.Nd4jProcess;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -115,6 +116,7 @@ public final class TrainerBench {
      * {@code TrainerBench environment} what this JVM's ND4J runs on.
      */
     public static void main(String[] args) throws Exception {
+        Nd4jProcess.prepare();
         ObjectMapper json = new ObjectMapper();
         if (args[0].equals("environment")) {
             System.out.println(json.writeValueAsString(RuntimeReport.describe()));

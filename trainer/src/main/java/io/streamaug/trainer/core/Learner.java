@@ -68,32 +68,27 @@ public final class Learner implements AutoCloseable {
      * at the current parameters, with {@code accuracy} the batch's accuracy before the update.
      */
     public Step step(List<PreparedSample> batch, boolean initialLoss, boolean accuracy) {
-        DataSet data = batches.build(batch);
-        try {
-            Double initial = null;
-            Double trainAcc = null;
-            if (initialLoss) {
-                // With batch norm, inference mode normalises by the running statistics, which at
-                // initialisation are mean 0 and variance 1: no normalisation at all, and a loss far
-                // above ln(C) for a sound model. The loss the first step trains on uses the batch's.
-                try (INDArray output = net.output(data.getFeatures(), config.effectiveNorm() == TrainConfig.Norm.BATCH)) {
-                    initial = BatchBuilder.crossEntropy(output, data.getLabels());
-                }
+        DataSet data = batches.buildReused(batch); // the builder's arrays: not closed here
+        Double initial = null;
+        Double trainAcc = null;
+        if (initialLoss) {
+            // With batch norm, inference mode normalises by the running statistics, which at
+            // initialisation are mean 0 and variance 1: no normalisation at all, and a loss far
+            // above ln(C) for a sound model. The loss the first step trains on uses the batch's.
+            try (INDArray output = net.output(data.getFeatures(), config.effectiveNorm() == TrainConfig.Norm.BATCH)) {
+                initial = BatchBuilder.crossEntropy(output, data.getLabels());
             }
-            if (accuracy) {
-                try (INDArray output = net.output(data.getFeatures(), false)) {
-                    trainAcc = accuracy(output, batch);
-                }
-            }
-            // The rate the updater's own schedule gives at the network's iteration count: after a
-            // resume both come from the checkpoint, so this is the rate actually used.
-            double lr = net.getLearningRate(0);
-            net.fit(data);
-            return new Step(net.score(), lr, trainAcc, initial);
-        } finally {
-            data.getFeatures().close();
-            data.getLabels().close();
         }
+        if (accuracy) {
+            try (INDArray output = net.output(data.getFeatures(), false)) {
+                trainAcc = accuracy(output, batch);
+            }
+        }
+        // The rate the updater's own schedule gives at the network's iteration count: after a
+        // resume both come from the checkpoint, so this is the rate actually used.
+        double lr = net.getLearningRate(0);
+        net.fit(data);
+        return new Step(net.score(), lr, trainAcc, initial);
     }
 
     private static double accuracy(INDArray output, List<PreparedSample> batch) {
@@ -130,19 +125,14 @@ public final class Learner implements AutoCloseable {
 
     /** Only the batch copy (decode and labels), no network: the data side of a step. */
     public void buildOnly(List<PreparedSample> batch) {
-        DataSet data = batches.build(batch);
-        data.getFeatures().close();
-        data.getLabels().close();
+        batches.buildReused(batch);
     }
 
     /** Only the forward pass in inference mode. */
     public void forwardOnly(List<PreparedSample> batch) {
-        DataSet data = batches.build(batch);
+        DataSet data = batches.buildReused(batch);
         try (INDArray out = net.output(data.getFeatures(), false)) {
             out.getDouble(0);
-        } finally {
-            data.getFeatures().close();
-            data.getLabels().close();
         }
     }
 
@@ -195,6 +185,7 @@ public final class Learner implements AutoCloseable {
 
     @Override
     public void close() {
+        batches.close();
         net.close();
     }
 }

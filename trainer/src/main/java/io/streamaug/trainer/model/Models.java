@@ -4,6 +4,7 @@ import io.streamaug.trainer.config.TrainConfig;
 import io.streamaug.trainer.config.TrainConfig.Norm;
 import io.streamaug.trainer.features.Featuriser;
 import io.streamaug.trainer.features.ImageFeatures;
+import java.util.List;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -15,7 +16,6 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -50,7 +50,8 @@ public final class Models {
             if (config.optimiser().kind() == TrainConfig.Optimizer.ADAMW) {
                 base.weightDecay(config.regularisation().weightDecay(), true);
             } else {
-                base.l2(config.regularisation().weightDecay());
+                // As base.l2(…): on the weights only, but computed with BLAS.
+                base.regularization(new java.util.ArrayList<>(List.of(new BlasL2Regularization(config.regularisation().weightDecay()))));
             }
         }
         if (config.regularisation().l1() > 0) {
@@ -104,7 +105,7 @@ public final class Models {
 
     private static int dense(org.deeplearning4j.nn.conf.NeuralNetConfiguration.ListBuilder list, int index, int size,
             Norm norm, double dropout) {
-        DenseLayer.Builder dense = new DenseLayer.Builder().nOut(size);
+        DenseLayer.Builder dense = new Dense.Builder().nOut(size);
         if (dropout > 0) {
             dense.dropOut(1.0 - dropout);
         }
@@ -128,7 +129,7 @@ public final class Models {
         if (config.optimiser().kind() == TrainConfig.Optimizer.SGD) {
             return new Nesterovs(schedule, config.optimiser().momentum());
         }
-        return new Adam(schedule);
+        return new VectorisedAdam(schedule);
     }
 
     /** The learning-rate schedule of a config, as the updater uses it. */

@@ -3,6 +3,7 @@ package io.streamaug.trainer.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamaug.core.process.ChildJvm;
 import io.streamaug.trainer.config.TrainConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,6 +69,17 @@ class TrainerBenchTest {
                 .containsOnlyKeys("OMP_NUM_THREADS", "OPENBLAS_CORETYPE");
         assertThat(io.streamaug.core.process.HostInfo.steering(Map.of("MALLOC_MMAP_THRESHOLD_", "67108864", "GLIBC_TUNABLES", "glibc.malloc.arena_max=2")))
                 .containsOnlyKeys("MALLOC_MMAP_THRESHOLD_", "GLIBC_TUNABLES");
+    }
+
+    /** The child JVM that times DL4J, as the trainer's own process, skips JavaCPP's resident-memory read unless told otherwise. */
+    @Test
+    void theBenchChildSkipsJavaCppsResidentMemoryCheckUnlessItIsSet() throws Exception {
+        Map<String, Object> plain = TrainerBenchCommand.environment(
+                ChildJvm.main(TrainerBench.class).heap("1g").args("environment").command(), 1, Map.of());
+        assertThat(((Map<?, ?>) plain.get("nd4j")).get("javacpp_max_physical_bytes")).isEqualTo(0);
+        Map<String, Object> set = TrainerBenchCommand.environment(ChildJvm.main(TrainerBench.class).heap("1g")
+                .jvmOptions("-Dorg.bytedeco.javacpp.maxPhysicalBytes=8g").args("environment").command(), 1, Map.of());
+        assertThat(((Map<?, ?>) set.get("nd4j")).get("javacpp_max_physical_bytes")).isEqualTo(8L << 30);
     }
 
     @Test

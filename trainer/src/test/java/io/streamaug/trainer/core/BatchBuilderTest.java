@@ -13,6 +13,7 @@ import io.streamaug.trainer.features.HashedTextFeatures;
 import io.streamaug.trainer.features.ImageFeatures;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
 class BatchBuilderTest {
@@ -36,6 +37,26 @@ class BatchBuilderTest {
         // Reused buffers must not leak the previous batch's labels.
         DataSet next = builder.build(List.of(sample("c", new byte[] {0, 0}, Label.of(0))));
         assertThat(next.getLabels().toFloatMatrix()).isEqualTo(new float[][] {{1, 0, 0}});
+    }
+
+    @Test
+    void trainingBatchesReuseTheBuildersArraysUntilTheSizeChangesAndCloseWithIt() {
+        BatchBuilder builder = new BatchBuilder(new ImageFeatures(1, 1, 2), 3, 0);
+        DataSet first = builder.buildReused(List.of(sample("a", new byte[] {0, 4}, Label.of(2)),
+                sample("b", new byte[] {2, 0}, Label.of(1))));
+        INDArray features = first.getFeatures();
+        DataSet second = builder.buildReused(List.of(sample("c", new byte[] {4, 2}, Label.of(0)),
+                sample("d", new byte[] {0, 0}, Label.soft(0.5f, 0f, 0.5f))));
+        assertThat(second.getFeatures()).isSameAs(features);
+        assertThat(second.getFeatures().toFloatMatrix()).isEqualTo(new float[][] {{1f, 0f}, {-1f, -1f}});
+        assertThat(second.getLabels().toFloatMatrix()).isEqualTo(new float[][] {{1, 0, 0}, {0.5f, 0, 0.5f}});
+        DataSet smaller = builder.buildReused(List.of(sample("e", new byte[] {2, 2}, Label.of(1))));
+        assertThat(features.wasClosed()).isTrue();
+        assertThat(smaller.getFeatures().toFloatMatrix()).isEqualTo(new float[][] {{0f, 0f}});
+        assertThat(smaller.getLabels().toFloatMatrix()).isEqualTo(new float[][] {{0, 1, 0}});
+        builder.close();
+        assertThat(smaller.getFeatures().wasClosed()).isTrue();
+        assertThat(smaller.getLabels().wasClosed()).isTrue();
     }
 
     @Test
