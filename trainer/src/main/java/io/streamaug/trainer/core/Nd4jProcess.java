@@ -4,8 +4,9 @@ package io.streamaug.trainer.core;
  * What a process that trains with ND4J sets before ND4J loads. JavaCPP, under ND4J, checks the
  * process's resident memory against a limit each time it allocates a native pointer it tracks, by
  * reading {@code /proc/self/statm}, and ND4J allocates such pointers for the shape of every array
- * view it makes: in profiles of the MLP that read was 27 % of a minibatch-1 step and 17 % of one at
- * minibatch 128. With the limit at 0 JavaCPP skips the read. Its other limit, on the bytes it tracks
+ * and view it makes: in profiles of the MLP that read was 18 % of a minibatch-1 step and 7 % of one
+ * at minibatch 128, and up to 27 % once other costs had fallen. With the limit at 0 JavaCPP skips
+ * the read. Its other limit, on the bytes it tracks
  * ({@code org.bytedeco.javacpp.maxBytes}, the heap size by default), still runs the garbage
  * collector when it is exceeded; the project releases ND4J's arrays deterministically and does not
  * rely on either. A value given on the command line ({@code -Dorg.bytedeco.javacpp.maxPhysicalBytes=…})

@@ -12,9 +12,9 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 /**
  * ND4J's {@link L2Regularization} (λ·w added to the gradient, ½·λ·Σw² added to the score) computed
  * with BLAS: {@code axpy} for the gradient and {@code dot} for the score. ND4J's own are a pairwise
- * op and a {@code norm2} reduction that its generic build runs as scalar loops; in a JFR profile of
- * the MLP at minibatch 1 the score's three {@code norm2} reductions alone were 8.8 % of a step, where
- * OpenBLAS's {@code sdot} takes about a twentieth of the time. Arrays that are not contiguous, or
+ * op and a {@code norm2} reduction that its generic build runs as scalar loops; in JFR profiles of
+ * the MLP at minibatch 1 the score's three {@code norm2} reductions alone were 6–9 % of a step, and
+ * OpenBLAS's {@code sdot} takes about a tenth of the time. Arrays that are not contiguous, or
  * not laid out alike, fall back to ND4J's ops. The score's sum of squares is accumulated by OpenBLAS,
  * so it can differ from ND4J's in the last bits; the gradient is the same.
  */

@@ -17,8 +17,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link DenseImpl} computes its training step differently: DL4J 1.0.0-M2.1's dense layer runs its
  * forward pass again, matrix product and layer norm included, at the start of its backward pass;
  * it computes the gradient of the network's input when it is the first layer, which the network
- * throws away; and its fused {@code layer_norm_bp} op cost about as much as all its matrix products
- * at minibatch 128. Networks saved with DL4J's dense layer keep it when they load.
+ * throws away; and its fused {@code layer_norm_bp} op cost more than its forward matrix products at
+ * minibatch 128. Networks saved with DL4J's dense layer keep it when they load.
  */
 public final class Dense extends DenseLayer {
     /** For JSON. */
