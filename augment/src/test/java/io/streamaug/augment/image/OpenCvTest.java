@@ -27,22 +27,26 @@ class OpenCvTest {
 
     @Test
     @EnabledOnOs(OS.LINUX)
-    void jvmsKilledWithSigkillLeaveNoCopyOfTheLibraryBehindOnlyTheOneSharedCopy(@TempDir Path tmp) throws Exception {
+    void jvmsKilledWithSigkillLeaveNoCopyOfTheLibraryBehindOnlyTheOneSharedCopy(@TempDir Path dir) throws Exception {
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        Path cache = dir.resolve("cache");
         for (int i = 0; i < 3; i++) {
-            Process jvm = ChildJvm.main(LoadAndWait.class).heap("256m").jvmOptions("-Djava.io.tmpdir=" + tmp).start();
+            Process jvm = ChildJvm.main(LoadAndWait.class).heap("256m")
+                    .jvmOptions("-Djava.io.tmpdir=" + tmp, "-Dstreamaug.native.cache=" + cache).start();
             try (BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8))) {
                 assertThat(out.readLine()).startsWith("loaded 4.");
             } finally {
                 ChildJvm.kill(jvm); // SIGKILL: no shutdown hook runs
             }
         }
-        List<Path> left;
-        try (Stream<Path> files = Files.walk(tmp)) {
-            left = files.filter(Files::isRegularFile).toList();
+        try (Stream<Path> files = Files.list(tmp)) {
+            assertThat(files).as("left in the temp directory").isEmpty();
         }
-        assertThat(left).singleElement().satisfies(file -> {
-            assertThat(file.getFileName().toString()).endsWith("-lib" + org.opencv.core.Core.NATIVE_LIBRARY_NAME + ".so");
-            assertThat(file.getParent().getFileName().toString()).startsWith("streamaug-native-");
-        });
+        List<Path> cached;
+        try (Stream<Path> files = Files.walk(cache)) {
+            cached = files.filter(Files::isRegularFile).toList();
+        }
+        assertThat(cached).singleElement().satisfies(file ->
+                assertThat(file.getFileName().toString()).endsWith("-lib" + org.opencv.core.Core.NATIVE_LIBRARY_NAME + ".so"));
     }
 }
