@@ -29,13 +29,8 @@ public final class Dense extends DenseLayer {
     public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
         LayerValidation.assertNInNOutSet("Dense", getLayerName(), layerIndex, getNIn(), getNOut());
-        DenseImpl layer = new DenseImpl(conf, networkDataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(layerParamsView);
-        layer.setParamTable(initializer().init(conf, layerParamsView, initializeParams));
-        layer.setConf(conf);
-        return layer;
+        return Layers.wire(new DenseImpl(conf, networkDataType), initializer(), conf, listeners, layerIndex, layerParamsView,
+                initializeParams);
     }
 
     /** As DL4J's dense layer builder. */

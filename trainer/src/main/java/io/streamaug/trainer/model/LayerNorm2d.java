@@ -71,13 +71,8 @@ public final class LayerNorm2d extends BaseLayer {
     @Override
     public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
             int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
-        LayerNorm2dImpl layer = new LayerNorm2dImpl(conf, networkDataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(layerParamsView);
-        layer.setParamTable(initializer().init(conf, layerParamsView, initializeParams));
-        layer.setConf(conf);
-        return layer;
+        return Layers.wire(new LayerNorm2dImpl(conf, networkDataType), initializer(), conf, listeners, layerIndex, layerParamsView,
+                initializeParams);
     }
 
     @Override

@@ -51,13 +51,8 @@ public final class SameConvolution extends ConvolutionLayer {
         if (getActivationFn() != null && !(getActivationFn() instanceof ActivationIdentity)) {
             throw new IllegalArgumentException("SameConvolution computes no activation; put an ActivationLayer after it");
         }
-        SameConvolutionImpl layer = new SameConvolutionImpl(conf, networkDataType);
-        layer.setListeners(listeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(layerParamsView);
-        layer.setParamTable(initializer().init(conf, layerParamsView, initializeParams));
-        layer.setConf(conf);
-        return layer;
+        return Layers.wire(new SameConvolutionImpl(conf, networkDataType), initializer(), conf, listeners, layerIndex, layerParamsView,
+                initializeParams);
     }
 
     /** As DL4J's convolution builder; {@code convolutionMode(Same)} and the identity activation are set. */
