@@ -37,6 +37,10 @@ class KafkaClusterTest {
             ConfigResource raw = new ConfigResource(ConfigResource.Type.TOPIC, topics.rawImages());
             ConfigEntry minIsr = admin.describeConfigs(List.of(raw)).all().get().get(raw).get("min.insync.replicas");
             assertThat(minIsr.value()).isEqualTo("2");
+            // A killed broker is fenced, and its partitions led elsewhere, after 4 s of silence, not Kafka's 9 s.
+            ConfigResource node = new ConfigResource(ConfigResource.Type.BROKER, "1");
+            assertThat(admin.describeConfigs(List.of(node)).all().get().get(node).get("broker.session.timeout.ms").value())
+                    .isEqualTo("4000");
 
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producerProperties())) {
                 send(producer, topics, 0, 100);
