@@ -27,7 +27,7 @@ import org.opencv.imgcodecs.Imgcodecs;
  * both sizes), from the encoded bytes to the encoded prepared record, beside OpenCV's
  * {@code imdecode} alone on the same bytes (the decode floor the targets are judged on) and, where
  * libjpeg-turbo's TurboJPEG is installed, its decode alone (the floor of the decoder the pipelines
- * use then). Each pipeline is a spec run by {@link ImagePipeline#prepare} and
+ * use then) and its decode at 1/8 (the entropy decoding alone, near enough). Each pipeline is a spec run by {@link ImagePipeline#prepare} and
  * {@link PreparedCodec#encode}, as the worker runs it. The figures of one size are measured in
  * interleaved rounds.
  */
@@ -110,7 +110,8 @@ public final class PhotoBenchmark {
             jpegs.forEach(bytes -> wrapped.add(new MatOfByte(bytes)));
             bodies.put("jpeg_decode_img_per_s_" + size, decodeOnly(wrapped));
             if (turbo != null) {
-                bodies.put("jpeg_decode_turbojpeg_img_per_s_" + size, turboDecodeOnly(turbo, jpegs));
+                bodies.put("jpeg_decode_turbojpeg_img_per_s_" + size, turboDecodeOnly(turbo, jpegs, 1));
+                bodies.put("jpeg_decode_turbojpeg_eighth_img_per_s_" + size, turboDecodeOnly(turbo, jpegs, 8));
             }
             for (String name : PIPELINES.keySet()) {
                 PipelineSpec spec = parse(name);
@@ -168,14 +169,16 @@ public final class PhotoBenchmark {
     }
 
     /**
-     * TurboJPEG's decoder alone, as the image decoder calls it (the bytes copied into its native
-     * buffer, the header read, BGR like {@code imdecode}'s), the pixels released at once.
+     * TurboJPEG's decoder alone at 1/{@code factor}, as the image decoder calls it (the bytes copied
+     * into its native buffer, the header read, BGR like {@code imdecode}'s), the pixels released at
+     * once. At 1/8 the inverse DCT keeps each block's DC coefficient alone, so what is left is
+     * mostly the entropy (Huffman) decoding of every block: the near-floor of any reduced decode.
      */
-    private static Runnable turboDecodeOnly(TurboJpeg turbo, List<byte[]> jpegs) {
+    private static Runnable turboDecodeOnly(TurboJpeg turbo, List<byte[]> jpegs, int factor) {
         int[] next = {0};
         return () -> {
             byte[] jpeg = jpegs.get(next[0]++ % jpegs.size());
-            Mat pixels = turbo.decode(jpeg, 1, TurboJpeg.PixelFormat.BGR);
+            Mat pixels = turbo.decode(jpeg, factor, TurboJpeg.PixelFormat.BGR);
             if (pixels == null) {
                 throw new IllegalStateException("TurboJPEG declined a JPEG the check pass accepted: " + turbo.declined());
             }

@@ -19,6 +19,7 @@ final class PhotoReport {
     private static final String[][] ROWS = {
         {"jpeg_decode", "decode alone (OpenCV imdecode)", "peer_opencv_jpeg_decode", "peer_pil_jpeg_decode"},
         {"jpeg_decode_turbojpeg", "decode alone (TurboJPEG)", null, null},
+        {"jpeg_decode_turbojpeg_eighth", "decode alone (TurboJPEG at 1/8)", null, null},
         {"jpeg_pipeline", "crop, flip, jitter: full decode", "peer_opencv_jpeg_pipeline", "peer_torchvision_jpeg_pipeline"},
         {"jpeg_pipeline_reduced", "the same, reduced decode", null, null},
         {"jpeg_randaugment", "crop, flip, RandAugment (2, 9)", null, "peer_torchvision_jpeg_randaugment"},

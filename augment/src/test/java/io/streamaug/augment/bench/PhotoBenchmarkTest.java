@@ -123,9 +123,12 @@ class PhotoBenchmarkTest {
             List<String> ratios = new ArrayList<>(List.of("pipeline ÷ decode floor (OpenCV imdecode)"));
             if (TurboJpeg.loaded()) {
                 assertThat(r.path("jpeg_decode_turbojpeg_img_per_s_" + size).asDouble()).as("TurboJPEG " + size).isPositive();
+                assertThat(r.path("jpeg_decode_turbojpeg_eighth_img_per_s_" + size).asDouble()).as("TurboJPEG 1/8 " + size)
+                        .isPositive();
                 ratios.add("pipeline ÷ TurboJPEG decode");
             } else {
                 assertThat(r.has("jpeg_decode_turbojpeg_img_per_s_" + size)).isFalse();
+                assertThat(r.has("jpeg_decode_turbojpeg_eighth_img_per_s_" + size)).isFalse();
             }
             ratios.add("reduced ÷ full decode");
             assertThat(r.path("targets_" + size).findValuesAsText("ratio")).containsExactlyElementsOf(ratios);
