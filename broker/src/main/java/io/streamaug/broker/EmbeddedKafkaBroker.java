@@ -281,11 +281,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             System.exit(1);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.shutdown();
-            server.awaitShutdown();
-        }, "streamaug-broker-node-shutdown"));
         server.startup();
+        // The hook comes after the start: Ctrl-C or SIGTERM while the node starts (the whole cluster's
+        // Ctrl-C from a terminal) ends the JVM at once. A hook that shut the starting server down made
+        // its start fail with Kafka's stack traces, and could hang, leaving the node running.
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.shutdown();
+                server.awaitShutdown();
+            }, "streamaug-broker-node-shutdown"));
+        } catch (IllegalStateException shuttingDown) {
+            return; // stopped just as it started: the JVM is ending
+        }
         System.out.println("node " + nodeId + " started on 127.0.0.1:" + clientPort);
         System.out.flush();
         server.awaitShutdown();

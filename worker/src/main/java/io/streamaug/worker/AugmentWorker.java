@@ -10,6 +10,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.slf4j.Logger;
@@ -32,7 +33,11 @@ public final class AugmentWorker implements AutoCloseable {
     private volatile Throwable fatal;
 
     public AugmentWorker(Topology topology, Properties config) {
-        LOG.info("augment topology:\n{}", topology.describe());
+        TopologyDescription description = topology.describe();
+        LOG.info("augment topology:\n{}", description);
+        if (keepsState(description)) {
+            RocksDbLibrary.load(); // before Streams opens a store and RocksDB extracts a copy of its own
+        }
         this.streams = new KafkaStreams(topology, config);
         streams.setStateListener((now, before) -> {
             LOG.info("augment worker {} → {}", before, now);
@@ -61,6 +66,13 @@ public final class AugmentWorker implements AutoCloseable {
             }
             return decision.response();
         });
+    }
+
+    /** Whether the topology has a store (RocksDB's, unless the store says otherwise). */
+    private static boolean keepsState(TopologyDescription description) {
+        return !description.globalStores().isEmpty() || description.subtopologies().stream()
+                .flatMap(subtopology -> subtopology.nodes().stream())
+                .anyMatch(node -> node instanceof TopologyDescription.Processor processor && !processor.stores().isEmpty());
     }
 
     public AugmentWorker start() {

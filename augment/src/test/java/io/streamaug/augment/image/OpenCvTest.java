@@ -46,7 +46,9 @@ class OpenCvTest {
         try (Stream<Path> files = Files.walk(cache)) {
             cached = files.filter(Files::isRegularFile).toList();
         }
-        assertThat(cached).singleElement().satisfies(file ->
-                assertThat(file.getFileName().toString()).endsWith("-lib" + org.opencv.core.Core.NATIVE_LIBRARY_NAME + ".so"));
+        assertThat(cached).singleElement().satisfies(file -> {
+            assertThat(file.getFileName()).hasToString("lib" + org.opencv.core.Core.NATIVE_LIBRARY_NAME + ".so");
+            assertThat(file.getParent().getFileName().toString()).as("named by its CRC-32 and size").matches("[0-9a-f]{8}-\\d+");
+        });
     }
 }
