@@ -407,10 +407,15 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         }
     }
 
+    /** The least warm-up of each in-process thread before its timed rounds. */
+    static final long WARM_UP_NANOS = 5_000_000_000L;
+
     /**
      * The pipeline in-process on {@code threads} threads side by side, each with its own pipeline:
-     * the median over five 1-second rounds of the total records/s, with that round's CPU time per record.
+     * the median over five 1-second rounds of the total records/s, with that round's CPU time per record,
+     * after a warm-up of the workload's records and at least {@link #WARM_UP_NANOS}.
      */
+
     private static InProcess inProcess(Workload workload, int threads) throws Exception {
         List<byte[]> samples = workload.samples();
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
@@ -423,7 +428,11 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                 results.add(pool.submit(() -> {
                     long[][] round = new long[rounds][3]; // records, CPU ns, wall ns
                     try (ImagePipeline pipeline = new ImagePipeline(workload.spec(), workload.normalization(), workload.classes())) {
-                        for (int i = 0; i < workload.warmup(); i++) {
+                        // At least the workload's warm-up records and at least WARM_UP_NANOS: a count alone
+                        // (300 photos, half a second) ended before the JIT had compiled the hot loops, and the
+                        // one-thread figure, measured first, came out at two thirds of the two-thread one's per thread.
+                        long warmUpEnd = System.nanoTime() + WARM_UP_NANOS;
+                        for (int i = 0; i < workload.warmup() || System.nanoTime() < warmUpEnd; i++) {
                             pipeline.prepare("w" + i, workload.dataset(), Split.TRAIN, 0, 0, samples.get(i % samples.size()), Label.of(0));
                         }
                         for (long[] r : round) {
