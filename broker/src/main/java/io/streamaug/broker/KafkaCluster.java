@@ -37,6 +37,12 @@ public final class KafkaCluster implements AutoCloseable {
     private final Map<String, String> overrides;
     private final Process[] nodes;
     private boolean closed;
+    /**
+     * Stops the nodes when this JVM ends on a signal, from the first node's launch on: a command
+     * stopped while its cluster is still forming (SIGTERM from a supervisor, which reaches the
+     * command alone) would otherwise leave the nodes started so far running on their own.
+     */
+    private final Thread stopOnExit = new Thread(this::close, "streamaug-cluster-stop");
 
     private KafkaCluster(Path dataDir, int[] clientPorts, int[] controllerPorts, Map<String, String> overrides) {
         this.dataDir = dataDir;
@@ -44,6 +50,7 @@ public final class KafkaCluster implements AutoCloseable {
         this.controllerPorts = controllerPorts;
         this.overrides = overrides;
         this.nodes = new Process[clientPorts.length];
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
     }
 
     /**
@@ -178,7 +185,10 @@ public final class KafkaCluster implements AutoCloseable {
         return dataDir.resolve("node-" + node);
     }
 
-    private void launch(int node) throws IOException {
+    private synchronized void launch(int node) throws IOException {
+        if (closed) {
+            throw new BrokerStartException("the cluster was stopped while it started");
+        }
         String voters = IntStream.range(0, nodes.length)
                 .mapToObj(i -> (i + 1) + "@127.0.0.1:" + controllerPorts[i]).collect(Collectors.joining(","));
         List<String> args = new ArrayList<>(List.of(nodeDir(node).toString(), Integer.toString(node),
@@ -238,5 +248,12 @@ public final class KafkaCluster implements AutoCloseable {
         closed = true;
         ChildJvm.stopAll(java.util.Arrays.asList(nodes), Duration.ofSeconds(30));
         java.util.Arrays.fill(nodes, null);
+        if (Thread.currentThread() != stopOnExit) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopOnExit);
+            } catch (IllegalStateException e) {
+                // the JVM is ending: the hook runs, finds the cluster closed, and returns
+            }
+        }
     }
 }

@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code streamaug broker --nodes 3}: three broker processes, one bootstrap string, all stopped on SIGTERM. */
@@ -60,6 +62,64 @@ class BrokerClusterCommandTest {
             ChildJvm.kill(command);
             brokers.forEach(ProcessHandle::destroyForcibly);
         }
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void aCommandStoppedWhileItsClusterFormsStopsTheNodesStartedSoFar(@TempDir Path dir) throws Exception {
+        int port = freeRunOfPorts(3);
+        Process command = ChildJvm.main(StreamaugCli.class).heap("256m")
+                .args("broker", "--nodes", "3", "--port", Integer.toString(port), "--data-dir", dir.toString()).start();
+        try {
+            // SIGTERM to the command alone, as a supervisor sends it, once its first node runs.
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (command.children().findAny().isEmpty()) {
+                assertThat(command.isAlive()).as("command running").isTrue();
+                assertThat(System.nanoTime()).as("a node launched in time").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            ChildJvm.stop(command, Duration.ofSeconds(90));
+
+            // No process started for this data directory outlives the command.
+            long nodesDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!nodesOf(dir).isEmpty() && System.nanoTime() < nodesDeadline) {
+                Thread.sleep(100);
+            }
+            assertThat(nodesOf(dir)).as("nodes left running").isEmpty();
+        } finally {
+            ChildJvm.kill(command);
+            nodesOf(dir).forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /**
+     * The live processes whose command line names {@code dir}: the cluster's nodes. Read from
+     * {@code /proc}, since {@code ProcessHandle.Info} cuts a long command line (the class path) short.
+     */
+    private static List<ProcessHandle> nodesOf(Path dir) {
+        byte[] path = dir.toString().getBytes(StandardCharsets.UTF_8);
+        return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
+                .filter(p -> p.pid() != ProcessHandle.current().pid())
+                .filter(p -> {
+                    try {
+                        return indexOf(java.nio.file.Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline")), path) >= 0;
+                    } catch (java.io.IOException e) {
+                        return false; // ended meanwhile, or not ours to read
+                    }
+                }).toList();
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     /** A port P such that P, P+1 and P+2 are free on loopback now. */
