@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.streamaug.augment.bench.PhotoBenchmark;
 import io.streamaug.augment.bench.PhotoSet;
 import io.streamaug.core.cli.JsonOutput;
 import io.streamaug.core.wire.PreparedCodec;
@@ -363,6 +364,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             String p = photos == null ? "" : "photos_";
             Map<String, Object> out = new LinkedHashMap<>();
             out.put(p + "records", records);
+            // What every figure ran on (the worker JVMs are this JVM's children, on the same jars and host).
+            out.put(p + "environment", PhotoBenchmark.environment());
             out.put(p + "in_process_rps", inProcess.rps());
             out.put(p + "in_process_2_threads_rps", inProcess2Threads.rps());
             out.put(p + "cpu_us_per_record_in_process_1_thread", inProcess.cpuUs());

@@ -104,6 +104,10 @@ class PhotoPipelineBenchTest {
                 "photos_target_1_worker_over_in_process_met", "photos_target_cpu_per_record_2_workers_over_1_met",
                 "photos_target_prepared_over_raw_tensor_met");
         assertThat(json.get("photos_records").asInt()).isEqualTo(100); // 25 passes over the four photos
+        // What it ran on: the CPU and its flags, the JPEG decoder, the JVM.
+        assertThat(json.get("photos_environment").get("cpu_flags").size()).isPositive();
+        assertThat(json.get("photos_environment").get("pipeline_jpeg_decoder").asText()).isIn("turbojpeg", "opencv");
+        assertThat(json.get("photos_environment").get("java").asText()).contains(Runtime.version().toString());
         assertThat(json.get("photos_p99_latency_ms").isNull()).isTrue(); // not measured
 
         // The records read back from the broker: 3×224×224 uint8, a little more than the bare tensor.

@@ -204,7 +204,7 @@ public final class PhotoBenchmark {
      * pipelines used (TurboJPEG's file, or why OpenCV's), the CPU and its SIMD flags, the threads
      * OpenCV may use and the variables that steer native threads ({@link HostInfo}), the JVM.
      */
-    static Map<String, Object> environment() {
+    public static Map<String, Object> environment() {
         OpenCv.load();
         Map<String, Object> env = new LinkedHashMap<>();
         env.put("opencv", Core.VERSION);
