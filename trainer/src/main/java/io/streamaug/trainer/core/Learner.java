@@ -6,6 +6,7 @@ import io.streamaug.trainer.eval.Evaluator;
 import io.streamaug.trainer.eval.Scores;
 import io.streamaug.trainer.eval.TestTimeViews;
 import io.streamaug.trainer.features.Featuriser;
+import io.streamaug.trainer.model.FusedStep;
 import io.streamaug.trainer.model.Models;
 import java.util.List;
 import java.util.Locale;
@@ -25,6 +26,8 @@ public final class Learner implements AutoCloseable {
     private final BatchBuilder batches;
     private final int classes;
     private final TrainConfig config;
+    /** The step with the update in one pass, or {@code null} where the recipe needs DL4J's {@code fit}. */
+    private final FusedStep fused;
 
     /** One minibatch step: the loss DL4J reports, the learning rate it used and, when asked, figures taken before it. */
     public record Step(double loss, double lr, Double trainAccuracy, Double initialLoss) {
@@ -36,6 +39,7 @@ public final class Learner implements AutoCloseable {
         this.net = net;
         this.classes = classes;
         this.batches = new BatchBuilder(features, classes, config.regularisation().labelSmoothing());
+        this.fused = FusedStep.of(net);
     }
 
     /**
@@ -87,7 +91,11 @@ public final class Learner implements AutoCloseable {
         // The rate the updater's own schedule gives at the network's iteration count: after a
         // resume both come from the checkpoint, so this is the rate actually used.
         double lr = net.getLearningRate(0);
-        net.fit(data);
+        if (fused != null) {
+            fused.fit(data.getFeatures(), data.getLabels());
+        } else {
+            net.fit(data);
+        }
         return new Step(net.score(), lr, trainAcc, initial);
     }
 
@@ -138,9 +146,10 @@ public final class Learner implements AutoCloseable {
 
     /** The model and its recipe in one line, for logs. */
     public String describe() {
-        return String.format("%s model (%s norm%s) over %s, %d parameters, %s", config.model().kind(),
+        return String.format("%s model (%s norm%s) over %s, %d parameters, %s, %s", config.model().kind(),
                 config.effectiveNorm(), config.model().norm() == TrainConfig.Norm.AUTO ? " chosen by auto" : "",
-                features.describe(), net.numParams(), config.describeRecipe());
+                features.describe(), net.numParams(), config.describeRecipe(),
+                fused != null ? "update in one pass" : "DL4J's update");
     }
 
     /** Fewer samples than this make too noisy a mean for the first sanity check's usual bounds. */
@@ -169,6 +178,11 @@ public final class Learner implements AutoCloseable {
                         ? ": WARNING far from ln(C): check the initialisation, the labels and the input scale (are the "
                                 + "workers normalising?)"
                         : few ? ": no sign of trouble (too few samples to judge closely)" : ": as expected");
+    }
+
+    /** Whether steps make the update in one pass ({@link FusedStep}) rather than through DL4J's {@code fit}. */
+    public boolean fusedUpdate() {
+        return fused != null;
     }
 
     public MultiLayerNetwork network() {

@@ -75,14 +75,7 @@ public final class VectorisedAdam extends Adam {
             float beta1 = (float) config.getBeta1();
             float beta2 = (float) config.getBeta2();
             float epsilon = (float) config.getEpsilon();
-            // As the op: the bias corrections folded into the step size, with its mix of float and double
-            // (lr·√(float)(1.0 − β2^t) in float, divided in double by 1.0 − β1^t); its fallback when that is not finite.
-            float t = iteration + 1f;
-            float root = (float) Math.sqrt((float) (1.0 - (float) Math.pow(beta2, t)));
-            float step = (float) ((float) config.getLearningRate(iteration, epoch) * root / (1.0 - (float) Math.pow(beta1, t)));
-            if (Float.isNaN(step) || step == 0f || Float.isInfinite(step)) {
-                step = epsilon;
-            }
+            float step = stepSize(config, iteration, epoch);
             long n = m.length();
             float[][] scratch = SCRATCH.get();
             FloatPointer gp = pointer(gradient);
@@ -101,6 +94,17 @@ public final class VectorisedAdam extends Adam {
             }
         }
 
+        /**
+         * As the op: the bias corrections folded into the step size, with its mix of float and double
+         * (lr·√(float)(1.0 − β2^t) in float, divided in double by 1.0 − β1^t); its fallback when that is not finite.
+         */
+        static float stepSize(Adam config, int iteration, int epoch) {
+            float t = iteration + 1f;
+            float root = (float) Math.sqrt((float) (1.0 - (float) Math.pow((float) config.getBeta2(), t)));
+            float step = (float) ((float) config.getLearningRate(iteration, epoch) * root / (1.0 - (float) Math.pow((float) config.getBeta1(), t)));
+            return Float.isNaN(step) || step == 0f || Float.isInfinite(step) ? (float) config.getEpsilon() : step;
+        }
+
         /** m ← β1·m + (1 − β1)·g, v ← β2·v + (1 − β2)·g², g ← step·m / (√v + ε): the op's expressions, in its order. */
         private static void update(float[] g, float[] m, float[] v, int n, float beta1, float beta2, float epsilon, float step) {
             float keep1 = 1f - beta1;
@@ -115,13 +119,13 @@ public final class VectorisedAdam extends Adam {
             }
         }
 
-        private static boolean contiguousFloats(INDArray array, long length) {
+        static boolean contiguousFloats(INDArray array, long length) {
             return array.dataType() == DataType.FLOAT && array.length() == length && array.isVectorOrScalar()
                     && array.elementWiseStride() == 1 && array.offset() == array.data().offset();
         }
 
         /** The array's first element: a view's data buffer starts at the view's offset (checked above). */
-        private static FloatPointer pointer(INDArray array) {
+        static FloatPointer pointer(INDArray array) {
             return new FloatPointer(array.data().addressPointer());
         }
     }
