@@ -28,6 +28,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * normalisation, ReLU and 2×2 max-pooling, then one dense layer of {@code hidden[0]} units;</li>
  * <li>{@code text}: the MLP over hashed word and bigram features.</li>
  * </ul>
+ * Every model ends in a softmax layer with the multi-class cross-entropy loss ({@link SoftmaxOutput}).
  * Dropout acts on hidden activations (the inputs of every layer after the first), never on raw
  * pixels. Weight decay is L2 added to the gradient for {@code adam} and {@code sgd}, and decoupled
  * (applied to the weights, scaled by the learning rate) for {@code adamw}; biases and norm
@@ -92,7 +93,7 @@ public final class Models {
                 first = false;
             }
         }
-        OutputLayer.Builder output = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+        OutputLayer.Builder output = new SoftmaxOutput.Builder(LossFunctions.LossFunction.MCXENT)
                 .nOut(classes).activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER);
         if (config.regularisation().dropout() > 0) {
             output.dropOut(1.0 - config.regularisation().dropout()); // DL4J takes the probability of keeping a unit
