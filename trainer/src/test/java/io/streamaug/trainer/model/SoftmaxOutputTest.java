@@ -3,6 +3,7 @@ package io.streamaug.trainer.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.streamaug.trainer.checkpoint.Checkpoint;
 import io.streamaug.trainer.config.TrainConfig;
 import io.streamaug.trainer.features.ImageFeatures;
 import java.io.File;
@@ -315,5 +316,35 @@ class SoftmaxOutputTest {
             saved.fit(x, y);
             assertThat(restored.score()).isEqualTo(saved.score());
         }
+    }
+
+    /**
+     * Through the trainer's checkpoints: the format-1 fixture (saved with DL4J's output layer) loads
+     * with DL4J's layer and trains on; a checkpoint of a network built now round-trips with this one.
+     */
+    @Test
+    void checkpointsKeepTheirOutputLayer(@TempDir Path root) throws Exception {
+        Path fixture = Path.of(SoftmaxOutputTest.class.getResource("/checkpoints/v1-mlp/step-000000005/state.json").toURI()).getParent();
+        Checkpoint.Loaded old = Checkpoint.load(fixture);
+        assertThat(old.net().getLayerWiseConfigurations().getConf(1).getLayer().getClass()).isEqualTo(OutputLayer.class);
+        assertThat(old.net().getOutputLayer()).isNotInstanceOf(SoftmaxOutputImpl.class);
+        INDArray x = uniform(3, DataType.FLOAT, 4, 16, 1);
+        INDArray y = labels(3, DataType.FLOAT, 4, 2, 0.1);
+        old.net().fit(x, y);
+        assertThat(old.net().score()).isFinite();
+
+        MultiLayerNetwork net = Models.build(old.state().trainConfig(), old.state().features(), 2);
+        assertThat(net.getOutputLayer()).isInstanceOf(SoftmaxOutputImpl.class);
+        net.fit(x, y);
+        Path dir = Checkpoint.write(root, old.state(), net, old.buffer(), null);
+        MultiLayerNetwork restored = Checkpoint.load(dir).net();
+        assertThat(restored.getLayerWiseConfigurations().getConf(1).getLayer()).isInstanceOf(SoftmaxOutput.class);
+        assertThat(restored.getOutputLayer()).isInstanceOf(SoftmaxOutputImpl.class);
+        assertThat(restored.params().data().asFloat()).containsExactly(net.params().data().asFloat());
+        assertThat(restored.getUpdater().getStateViewArray().data().asFloat())
+                .containsExactly(net.getUpdater().getStateViewArray().data().asFloat());
+        restored.fit(x, y);
+        net.fit(x, y);
+        assertThat(restored.score()).isEqualTo(net.score());
     }
 }
