@@ -68,6 +68,22 @@ class ModelsTest {
     }
 
     @Test
+    void everyModelEndsInTheProjectsSoftmaxOutputLayer() {
+        TrainConfig base = TrainConfig.defaults().with(Map.of("hidden", "16,8", "conv_channels", "4"));
+        List<MultiLayerNetwork> nets = List.of(Models.build(base, IMAGE, 3),
+                Models.build(base.with(Map.of("model", "cnn")), IMAGE, 3),
+                Models.build(base.with(Map.of("model", "text")), new io.streamaug.trainer.features.HashedTextFeatures(64), 3));
+        for (MultiLayerNetwork net : nets) {
+            Layer output = layers(net).get(net.getnLayers() - 1);
+            assertThat(output).isInstanceOf(SoftmaxOutput.class);
+            assertThat(((SoftmaxOutput) output).getLossFn()).isInstanceOf(org.nd4j.linalg.lossfunctions.impl.LossMCXENT.class);
+            assertThat(((SoftmaxOutput) output).getActivationFn())
+                    .isInstanceOf(org.nd4j.linalg.activations.impl.ActivationSoftmax.class);
+            assertThat(net.getOutputLayer()).isInstanceOf(SoftmaxOutputImpl.class);
+        }
+    }
+
+    @Test
     void weightDecayIsCoupledL2ForAdamAndDecoupledForAdamW() {
         TrainConfig base = TrainConfig.defaults().with(Map.of("hidden", "16", "weight_decay", "0.01"));
         Layer adam = Models.build(base, IMAGE, 3).getLayerWiseConfigurations().getConf(0).getLayer();
