@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -72,6 +73,17 @@ final class DenseImpl extends DenseLayer {
                 Floats.write(rows, xHat);
                 Floats.write(scratch.inverseStd(n), invStd);
                 Floats.write(zs, z);
+                if (plainRelu() && maskArray == null) {
+                    // The activation from the copy in hand: ND4J's ReLU op and the copy before it are two more passes.
+                    INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, z.dataType(), z.shape(), 'c');
+                    Floats.write(relu(zs, (int) (n * d)), out);
+                    if (training) {
+                        normalised = xHat;
+                        inverseStd = invStd;
+                    }
+                    preActivation = training ? z : null;
+                    return out;
+                }
                 bias = null; // added
             } else {
                 xHat.subiColumnVector(xHat.mean(1).reshape(n, 1));
@@ -107,15 +119,24 @@ final class DenseImpl extends DenseLayer {
         if (preActivation == null) {
             throw new IllegalStateException("Dense layer " + layerId() + ": backward pass without a training forward pass");
         }
-        INDArray delta = layerConf().getActivationFn().backprop(preActivation, epsilon).getFirst(); // dz, in place in z
-        if (maskArray != null) {
-            applyMask(delta);
+        boolean javaNorm = hasLayerNorm() && preActivation.dataType() == DataType.FLOAT;
+        boolean javaRelu = javaNorm && plainRelu() && maskArray == null && epsilon.dataType() == DataType.FLOAT
+                && java.util.Arrays.equals(epsilon.shape(), preActivation.shape());
+        INDArray delta;
+        if (javaRelu) {
+            delta = preActivation; // dz, written below in place of z
+        } else {
+            delta = layerConf().getActivationFn().backprop(preActivation, epsilon).getFirst(); // dz, in place in z
+            if (maskArray != null) {
+                applyMask(delta);
+            }
         }
         Gradient gradient = new DefaultGradient();
-        if (hasLayerNorm() && delta.dataType() == DataType.FLOAT) {
+        if (javaNorm) {
             int n = (int) delta.size(0);
             int d = (int) delta.size(1);
-            float[] dz = Floats.read(delta, scratch.z(n * d));
+            float[] dz = javaRelu ? reluBackward(Floats.read(preActivation, scratch.z(n * d)),
+                    Floats.read(epsilon, scratch.rows(n * d)), n * d) : Floats.read(delta, scratch.z(n * d));
             float[] biasGrad = hasBias() ? scratch.bias(d) : null;
             RowNorm.backward(dz, Floats.read(normalised, scratch.rows(n * d)), n, d,
                     Floats.read(getParam(DefaultParamInitializer.GAIN_KEY), scratch.gain(d)),
@@ -147,6 +168,31 @@ final class DenseImpl extends DenseLayer {
         weightNoiseParams.clear();
         clearKept();
         return new Pair<>(gradient, epsilonNext);
+    }
+
+    /** Whether the activation is ND4J's plain ReLU (no cap, threshold or slope), which this layer computes in Java on the copies it has. */
+    private boolean plainRelu() {
+        return PLAIN_RELU.equals(layerConf().getActivationFn());
+    }
+
+    private static final ActivationReLU PLAIN_RELU = new ActivationReLU();
+
+    /** max(z, 0) into a scratch array, as ND4J's {@code relu} (z > 0 ? z : 0). */
+    private float[] relu(float[] z, int length) {
+        float[] out = scratch.out(length);
+        for (int i = 0; i < length; i++) {
+            float v = z[i];
+            out[i] = v > 0f ? v : 0f;
+        }
+        return out;
+    }
+
+    /** dz = dy where z > 0, else 0, into {@code z}, as ND4J's {@code relu_bp}. */
+    private static float[] reluBackward(float[] z, float[] dy, int length) {
+        for (int i = 0; i < length; i++) {
+            z[i] = z[i] > 0f ? dy[i] : 0f;
+        }
+        return z;
     }
 
     /** The bias and layer-norm gradients with ND4J's ops (for data types other than float); turns {@code delta} into d(xW). */
@@ -192,6 +238,11 @@ final class DenseImpl extends DenseLayer {
         private float[] gain = new float[0];
         private float[] bias = new float[0];
         private float[] gainGrad = new float[0];
+        private float[] out = new float[0];
+
+        float[] out(long length) {
+            return out = Floats.atLeast(out, length);
+        }
 
         float[] rows(long length) {
             return rows = Floats.atLeast(rows, length);

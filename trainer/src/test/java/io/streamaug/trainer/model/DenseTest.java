@@ -109,6 +109,43 @@ class DenseTest {
                 .containsExactly(inDouble.gradient().gradient().data().asFloat(), within(1e-5f));
     }
 
+    /** Two dense layers with layer norm and {@code relu}, then softmax. */
+    private static MultiLayerNetwork reluNet(org.nd4j.linalg.activations.IActivation relu) {
+        var list = new NeuralNetConfiguration.Builder().seed(9).dataType(DataType.FLOAT).updater(new Adam(1e-2))
+                .weightInit(WeightInit.RELU).l2(1e-3).list()
+                .layer(new Dense.Builder().nOut(12).activation(relu).hasLayerNorm(true).build())
+                .layer(new Dense.Builder().nOut(8).activation(relu).hasLayerNorm(true).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX).build());
+        MultiLayerNetwork net = new MultiLayerNetwork(list.setInputType(InputType.feedForward(7)).build());
+        net.init();
+        return net;
+    }
+
+    /**
+     * With layer norm in float a plain ReLU is computed in Java on the layer's copies (forward and
+     * backward); ND4J computes the same function when a threshold of 0 is given explicitly. Outputs,
+     * gradients and 20 training steps agree bit for bit, and match DL4J's dense layer.
+     */
+    @Test
+    void reluOnTheLayerNormCopiesIsNd4jsRelu() {
+        MultiLayerNetwork java = reluNet(new org.nd4j.linalg.activations.impl.ActivationReLU());
+        MultiLayerNetwork nd4j = reluNet(new org.nd4j.linalg.activations.impl.ActivationReLU(null, 0.0, null));
+        MultiLayerNetwork dl4j = withDl4jDense(java);
+        INDArray x = uniform(3, DataType.FLOAT, 16, 7);
+        INDArray y = oneHot(16, 3, DataType.FLOAT);
+        assertThat(java.output(x, false).data().asFloat()).containsExactly(nd4j.output(x, false).data().asFloat());
+        for (int step = 0; step < 20; step++) {
+            for (MultiLayerNetwork net : new MultiLayerNetwork[] {java, nd4j, dl4j}) {
+                net.fit(x, y);
+            }
+            assertThat(java.gradient().gradient().data().asFloat()).containsExactly(nd4j.gradient().gradient().data().asFloat());
+        }
+        assertThat(java.params().data().asFloat()).containsExactly(nd4j.params().data().asFloat());
+        assertThat(java.params().data().asFloat()).containsExactly(dl4j.params().data().asFloat(), within(1e-4f));
+        assertThat(java.output(x, false).data().asFloat()).isNotEqualTo(reluNet(new org.nd4j.linalg.activations.impl.ActivationReLU())
+                .output(x, false).data().asFloat()); // it trained
+    }
+
     @Test
     void outputsGradientsAndTrainingEqualDl4jsDenseLayer() {
         MultiLayerNetwork dense = net(DataType.FLOAT, false);
