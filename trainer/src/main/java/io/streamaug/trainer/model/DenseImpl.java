@@ -13,7 +13,6 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The computation of {@link Dense}, with x the [N, nIn] input (after dropout) and W [nIn, D]:
@@ -61,7 +60,7 @@ final class DenseImpl extends DenseLayer {
         INDArray bias = hasBias() ? getParamWithNoise(DefaultParamInitializer.BIAS_KEY, training, workspaceMgr) : null;
         if (hasLayerNorm()) {
             INDArray xHat = workspaceMgr.createUninitialized(kept, weights.dataType(), new long[] {n, d}, 'c');
-            x.mmuli(weights, xHat);
+            Gemm.product(x, false, weights, false, xHat);
             INDArray invStd = workspaceMgr.createUninitialized(kept, weights.dataType(), new long[] {n, 1}, 'c');
             INDArray gain = getParam(DefaultParamInitializer.GAIN_KEY);
             if (xHat.dataType() == DataType.FLOAT) {
@@ -96,7 +95,7 @@ final class DenseImpl extends DenseLayer {
                 inverseStd = invStd;
             }
         } else {
-            x.mmuli(weights, z);
+            Gemm.product(x, false, weights, false, z);
         }
         if (bias != null) {
             z.addiRowVector(bias);
@@ -154,7 +153,7 @@ final class DenseImpl extends DenseLayer {
             backpropNormAndBiasWithNd4j(delta, gradient, workspaceMgr);
         }
         INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY); // f order
-        Nd4j.gemm(input.castTo(weightGrad.dataType()), delta, weightGrad, true, false, 1.0, 0.0);
+        Gemm.product(input.castTo(weightGrad.dataType()), true, delta, false, weightGrad);
         gradient.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGrad);
 
         INDArray epsilonNext = null;
@@ -162,7 +161,7 @@ final class DenseImpl extends DenseLayer {
             INDArray weights = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, workspaceMgr);
             epsilonNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(),
                     new long[] {weights.size(0), delta.size(0)}, 'f');
-            epsilonNext = weights.mmuli(delta.transpose(), epsilonNext).transpose(); // [N, nIn] without a copy
+            epsilonNext = Gemm.product(weights, false, delta, true, epsilonNext).transpose(); // [N, nIn] without a copy
             epsilonNext = backpropDropOutIfPresent(epsilonNext);
         }
         weightNoiseParams.clear();

@@ -71,7 +71,7 @@ final class SameConvolutionImpl extends ConvolutionLayer {
 
         INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, type, new long[] {out, n, h, w}, 'c');
         INDArray z2 = z.reshape(out, n * h * w);
-        p2.transpose().mmuli(weights.reshape(out, c * kH * kW).transpose(), z2.transpose());
+        Gemm.product(p2, true, weights.reshape(out, c * kH * kW), true, z2.transpose());
         if (layerConf().hasBias()) {
             INDArray bias = getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training, workspaceMgr);
             z2.addiColumnVector(bias.reshape(out, 1));
@@ -102,7 +102,7 @@ final class SameConvolutionImpl extends ConvolutionLayer {
         INDArray w2 = weights.reshape(out, c * kH * kW);
 
         INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
-        patches.mmuli(dz2.transpose(), weightGrad.reshape(out, c * kH * kW).transpose());
+        Gemm.product(patches, false, dz2, true, weightGrad.reshape(out, c * kH * kW).transpose());
         Gradient gradient = new DefaultGradient();
         if (layerConf().hasBias()) {
             INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
@@ -112,7 +112,7 @@ final class SameConvolutionImpl extends ConvolutionLayer {
         gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
 
         INDArray dp = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, type, new long[] {c, kH, kW, n, h, w}, 'c');
-        dz2.transpose().mmuli(w2, dp.reshape(c * kH * kW, n * h * w).transpose());
+        Gemm.product(dz2, true, w2, false, dp.reshape(c * kH * kW, n * h * w).transpose());
         // ND4J's col2im sums the taps back into place; it reads dp through a permuted view, in any order.
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, type, new long[] {n, c, h, w}, 'c');
         Convolution.col2im(dp.permute(3, 0, 1, 2, 4, 5), dx, 1, 1, kH / 2, kW / 2, (int) h, (int) w, 1, 1);

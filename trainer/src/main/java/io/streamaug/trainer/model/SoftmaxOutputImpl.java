@@ -96,7 +96,7 @@ final class SoftmaxOutputImpl extends OutputLayer {
 
         Gradient gradient = new DefaultGradient();
         INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
-        Nd4j.gemm(input.castTo(weightGrad.dataType()), delta, weightGrad, true, false, 1.0, 0.0);
+        Gemm.product(input.castTo(weightGrad.dataType()), true, delta, false, weightGrad);
         gradient.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGrad);
         if (hasBias()) {
             INDArray biasGradView = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
@@ -107,7 +107,7 @@ final class SoftmaxOutputImpl extends OutputLayer {
         INDArray weights = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, workspaceMgr);
         INDArray epsilonNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(),
                 new long[] {weights.size(0), n}, 'f');
-        epsilonNext = weights.mmuli(delta.transpose(), epsilonNext).transpose(); // [N, nIn] without a copy
+        epsilonNext = Gemm.product(weights, false, delta, true, epsilonNext).transpose(); // [N, nIn] without a copy
         epsilonNext = backpropDropOutIfPresent(epsilonNext);
 
         lossKept = true;
