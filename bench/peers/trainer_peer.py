@@ -10,7 +10,7 @@ L2 1e-4, label smoothing 0.1) on uint8 28x28 inputs decoded (affine) in each ste
   cnn-nonorm  cnn without normalisation
   small-cnn   conv 16-32, dense 64, otherwise as cnn
 
-Usage: trainer_peer.py MODEL THREADS BATCH_SIZES ROUNDS SECONDS  (e.g. mlp 1 1,32,128 3 2): one JSON line.
+Usage: trainer_peer.py MODEL THREADS BATCH_SIZES ROUNDS SECONDS [WARM_UP]  (e.g. mlp 1 1,32,128 3 2 3): one JSON line.
        trainer_peer.py environment THREADS: what this side runs on, as one JSON line.
 Needs Debian's python3-torch (and libopenblas0-pthread, or torch runs on the reference BLAS).
 """
@@ -119,6 +119,7 @@ def main():
         print(json.dumps(environment(int(sys.argv[2]))))
         return
     name, threads, sizes, rounds, seconds = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), float(sys.argv[5])
+    warm_up = float(sys.argv[6]) if len(sys.argv) > 6 else max(0.5, seconds / 2)
     torch.set_num_threads(threads)
     gen = torch.Generator().manual_seed(7)
     out = {}
@@ -130,7 +131,7 @@ def main():
         loss_fn = nn.CrossEntropyLoss(label_smoothing=0.1)
         batches = [(torch.randint(0, 256, (bs, 784), dtype=torch.uint8, generator=gen),
                     torch.randint(0, 10, (bs,), generator=gen)) for _ in range(8)]
-        rate(net, opt, loss_fn, batches, max(0.5, seconds / 2))
+        rate(net, opt, loss_fn, batches, warm_up)
         out["bs%d" % bs] = statistics.median(rate(net, opt, loss_fn, batches, seconds) for _ in range(rounds))
     print(json.dumps(out))
 

@@ -26,12 +26,17 @@ public final class TrainerBench {
     private TrainerBench() {
     }
 
-    /** Median samples/s over {@code rounds} rounds of about {@code seconds} each, after a warm-up. */
+    /** Median samples/s over {@code rounds} rounds of about {@code seconds} each, after a warm-up of half a round (at least 0.5 s). */
     public static double samplesPerSecond(BenchModel model, int batchSize, int rounds, double seconds) {
+        return samplesPerSecond(model, batchSize, rounds, seconds, defaultWarmUp(seconds));
+    }
+
+    /** Median samples/s over {@code rounds} rounds of about {@code seconds} each, after {@code warmUp} seconds of training. */
+    public static double samplesPerSecond(BenchModel model, int batchSize, int rounds, double seconds, double warmUp) {
         TrainConfig config = model.config(batchSize);
         List<List<PreparedSample>> batches = batches(batchSize, 8);
         try (Learner steps = Learner.create(config, 10, batches.get(0).get(0))) {
-            run(steps, batches, Math.max(0.5, seconds / 2)); // warm-up: JIT and native allocations
+            run(steps, batches, warmUp); // warm-up: JIT and native allocations
             double[] rates = new double[rounds];
             for (int r = 0; r < rounds; r++) {
                 rates[r] = run(steps, batches, seconds);
@@ -39,6 +44,10 @@ public final class TrainerBench {
             Arrays.sort(rates);
             return rates[rounds / 2];
         }
+    }
+
+    private static double defaultWarmUp(double seconds) {
+        return Math.max(0.5, seconds / 2);
     }
 
     private static double run(Learner steps, List<List<PreparedSample>> batches, double seconds) {
@@ -64,6 +73,11 @@ public final class TrainerBench {
      * the forward pass alone, a full step with plain SGD (no updater state), and with Adam.
      */
     public static Map<String, Double> breakdown(int rounds, double seconds) {
+        return breakdown(rounds, seconds, defaultWarmUp(seconds));
+    }
+
+    /** As {@link #breakdown(int, double)}, each part first run for {@code warmUp} seconds. */
+    public static Map<String, Double> breakdown(int rounds, double seconds, double warmUp) {
         List<List<PreparedSample>> batches = batches(1, 8);
         Map<String, Double> out = new LinkedHashMap<>();
         TrainConfig adam = TrainConfig.defaults().with(Map.of("norm", "layer", "batch_size", "1"));
@@ -75,7 +89,7 @@ public final class TrainerBench {
             parts.put("forward_us", a::forwardOnly);
             parts.put("step_sgd_us", b -> s.fit(b));
             parts.put("step_adam_us", b -> a.fit(b));
-            parts.forEach((name, part) -> run(batches, Math.max(0.5, seconds / 2), part));
+            parts.forEach((name, part) -> run(batches, warmUp, part));
             Map<String, double[]> rates = new LinkedHashMap<>();
             for (int r = 0; r < rounds; r++) { // interleaved, so drift hits every part alike
                 for (var part : parts.entrySet()) {
@@ -111,8 +125,8 @@ public final class TrainerBench {
     }
 
     /**
-     * {@code TrainerBench MODEL BATCH_SIZES ROUNDS SECONDS}, e.g. {@code mlp 1,32,128 3 2}, prints one
-     * JSON line of rates; {@code TrainerBench breakdown - ROUNDS SECONDS} the minibatch-1 parts;
+     * {@code TrainerBench MODEL BATCH_SIZES ROUNDS SECONDS [WARM_UP]}, e.g. {@code mlp 1,32,128 3 2 3}, prints one
+     * JSON line of rates; {@code TrainerBench breakdown - ROUNDS SECONDS [WARM_UP]} the minibatch-1 parts;
      * {@code TrainerBench environment} what this JVM's ND4J runs on.
      */
     public static void main(String[] args) throws Exception {
@@ -124,14 +138,15 @@ public final class TrainerBench {
         }
         int rounds = Integer.parseInt(args[2]);
         double seconds = Double.parseDouble(args[3]);
+        double warmUp = args.length > 4 ? Double.parseDouble(args[4]) : defaultWarmUp(seconds);
         if (args[0].equals("breakdown")) {
-            System.out.println(json.writeValueAsString(breakdown(rounds, seconds)));
+            System.out.println(json.writeValueAsString(breakdown(rounds, seconds, warmUp)));
             return;
         }
         BenchModel model = BenchModel.of(args[0]);
         Map<String, Double> out = new LinkedHashMap<>();
         for (String bs : args[1].split(",")) {
-            out.put("bs" + bs, samplesPerSecond(model, Integer.parseInt(bs), rounds, seconds));
+            out.put("bs" + bs, samplesPerSecond(model, Integer.parseInt(bs), rounds, seconds, warmUp));
         }
         System.out.println(json.writeValueAsString(out));
     }

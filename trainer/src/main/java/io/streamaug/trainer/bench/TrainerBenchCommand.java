@@ -55,6 +55,12 @@ public final class TrainerBenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "2", description = "Length of one measurement (default: ${DEFAULT-VALUE}).")
     double seconds;
 
+    @Option(names = "--warm-up", defaultValue = "3", paramLabel = "SECONDS",
+            description = {"Training before each minibatch size is timed, on both sides (default: ${DEFAULT-VALUE}). DL4J's "
+                + "step runs Java loops that the JIT compiles while it trains: with 1 s, minibatch 1 was sometimes timed "
+                + "half compiled."})
+    double warmUp;
+
     @Option(names = "--peers", defaultValue = "auto", description = "Run the PyTorch peer: auto (when python3 has torch), yes, no.")
     String peers;
 
@@ -72,9 +78,9 @@ public final class TrainerBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         json.check();
-        if (rounds < 1 || seconds <= 0 || (batchSizes != null && batchSizes.stream().anyMatch(b -> b < 1))
+        if (rounds < 1 || seconds <= 0 || warmUp < 0 || (batchSizes != null && batchSizes.stream().anyMatch(b -> b < 1))
                 || threads.stream().anyMatch(t -> t < 1)) {
-            throw new UsageException("--rounds, --seconds, --batch-sizes and --threads must be positive");
+            throw new UsageException("--rounds, --seconds, --batch-sizes and --threads must be positive, --warm-up at least 0");
         }
         if (!List.of("tuned", "default").contains(malloc)) {
             throw new UsageException("--malloc must be tuned or default, got " + malloc);
@@ -117,7 +123,7 @@ public final class TrainerBenchCommand implements Callable<Integer> {
                     if (torch) {
                         System.err.printf("round %d/%d, %s, %d thread(s): PyTorch…%n", round + 1, rounds, model, t);
                         collect(samples, "torch", model, t, child(List.of("/usr/bin/python3", script.toString(), model.key(),
-                                String.valueOf(t), sizes, "1", String.valueOf(seconds)), t, env));
+                                String.valueOf(t), sizes, "1", String.valueOf(seconds), String.valueOf(warmUp)), t, env));
                     }
                 }
             }
@@ -127,6 +133,7 @@ public final class TrainerBenchCommand implements Callable<Integer> {
             results.put("dl4j_bs1_breakdown_us", child(javaCommand("breakdown", "-", String.valueOf(rounds)), 1, env));
         }
         results.put("rounds", rounds);
+        results.put("warm_up_seconds", warmUp);
         results.put("malloc", malloc);
         results.put("seconds_per_measurement", seconds);
         samples.forEach((key, values) -> results.put(key, median(values)));
@@ -189,7 +196,7 @@ public final class TrainerBenchCommand implements Callable<Integer> {
     }
 
     private List<String> javaCommand(String first, String second, String roundsArg) {
-        return ChildJvm.main(TrainerBench.class).heap("2g").args(first, second, roundsArg, String.valueOf(seconds)).command();
+        return ChildJvm.main(TrainerBench.class).heap("2g").args(first, second, roundsArg, String.valueOf(seconds), String.valueOf(warmUp)).command();
     }
 
     /**

@@ -12,7 +12,6 @@ import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
@@ -25,7 +24,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * <ul>
  * <li>{@code mlp}: dense layers ({@code hidden}), each followed by the chosen normalisation and ReLU;</li>
  * <li>{@code cnn}: per entry of {@code conv_channels} a 3×3 convolution ({@link SameConvolution}),
- * normalisation, ReLU and 2×2 max-pooling, then one dense layer of {@code hidden[0]} units;</li>
+ * normalisation, ReLU and 2×2 max-pooling ({@link MaxPool}), then one dense layer of {@code hidden[0]} units;</li>
  * <li>{@code text}: the MLP over hashed word and bigram features.</li>
  * </ul>
  * Every model ends in a softmax layer with the multi-class cross-entropy loss ({@link SoftmaxOutput}).
@@ -79,8 +78,7 @@ public final class Models {
                     list.layer(index++, new BatchNormalization.Builder().build());
                 }
                 list.layer(index++, new ActivationLayer.Builder().activation(Activation.RELU).build());
-                list.layer(index++, new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
-                        .kernelSize(2, 2).stride(2, 2).build());
+                list.layer(index++, new MaxPool.Builder().kernelSize(2, 2).stride(2, 2).build());
             }
             index = dense(list, index, config.model().hidden().get(0), norm, config.regularisation().dropout());
         } else {
