@@ -322,7 +322,9 @@ public final class OnlineTrainer {
                 new Provenance(topic, at.statsVersion(), audit.ops(), specs()));
         lastCheckpoint = Checkpoint.write(checkpointDir(), state, learner.network(), at.buffered(), validator.bestParams());
         if (commit) {
-            source.commit();
+            source.commit().ifPresent(why -> log.accept("trainer " + config.name() + ": the read offsets were not committed to the "
+                    + "consumer group (" + why + "); only lag monitoring misses them: the checkpoint holds them, and a restart "
+                    + "resumes from it"));
         }
     }
 }

@@ -257,11 +257,26 @@ public final class RecordSource implements AutoCloseable {
         return new Position(next, waiting, buffer.randomState(), statsVersion, deadLetters);
     }
 
-    /** Commits the offsets read to the consumer group, for lag monitoring (resume reads the checkpoint's). */
-    public void commit() {
+    /** How long the final commit waits for the group: a trainer stopped while its broker is away must still end promptly. */
+    static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
+
+    /**
+     * Commits the offsets read to the consumer group, for lag monitoring (resume reads the
+     * checkpoint's), waiting at most {@link #COMMIT_TIMEOUT}; returns why it could not, or empty.
+     * Kafka's own wait, {@code default.api.timeout.ms}, is a minute.
+     */
+    public java.util.Optional<String> commit() {
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
         next.forEach((p, o) -> commit.put(new TopicPartition(topics.augmentedTrain(), p), new OffsetAndMetadata(o)));
-        consumer.commitSync(commit);
+        try {
+            consumer.commitSync(commit, COMMIT_TIMEOUT);
+            return java.util.Optional.empty();
+        } catch (org.apache.kafka.common.errors.InterruptException e) {
+            Thread.currentThread().interrupt();
+            return java.util.Optional.of("interrupted");
+        } catch (org.apache.kafka.common.KafkaException e) {
+            return java.util.Optional.of(e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
     }
 
     /** Partition → next offset to read. */
