@@ -58,6 +58,7 @@ final class DenseImpl extends DenseLayer {
         ArrayType kept = training ? ArrayType.INPUT : ArrayType.FF_WORKING_MEM;
         INDArray z = workspaceMgr.createUninitialized(kept, weights.dataType(), new long[] {n, d}, 'c');
         INDArray bias = hasBias() ? getParamWithNoise(DefaultParamInitializer.BIAS_KEY, training, workspaceMgr) : null;
+        float[] activation = null; // the ReLU computed on the layer norm's copy, when it is
         if (hasLayerNorm()) {
             INDArray xHat = workspaceMgr.createUninitialized(kept, weights.dataType(), new long[] {n, d}, 'c');
             Gemm.product(x, false, weights, false, xHat);
@@ -74,14 +75,7 @@ final class DenseImpl extends DenseLayer {
                 Floats.write(zs, z);
                 if (plainRelu() && maskArray == null) {
                     // The activation from the copy in hand: ND4J's ReLU op and the copy before it are two more passes.
-                    INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, z.dataType(), z.shape(), 'c');
-                    Floats.write(relu(zs, (int) (n * d)), out);
-                    if (training) {
-                        normalised = xHat;
-                        inverseStd = invStd;
-                    }
-                    preActivation = training ? z : null;
-                    return out;
+                    activation = relu(zs, (int) (n * d));
                 }
                 bias = null; // added
             } else {
@@ -104,9 +98,13 @@ final class DenseImpl extends DenseLayer {
             applyMask(z);
         }
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, z.dataType(), z.shape(), 'c');
-        layerConf().getActivationFn().getActivation(out.assign(z), training);
-        if (maskArray != null) {
-            applyMask(out);
+        if (activation != null) {
+            Floats.write(activation, out);
+        } else {
+            layerConf().getActivationFn().getActivation(out.assign(z), training);
+            if (maskArray != null) {
+                applyMask(out);
+            }
         }
         preActivation = training ? z : null;
         return out;
@@ -120,7 +118,7 @@ final class DenseImpl extends DenseLayer {
         }
         boolean javaNorm = hasLayerNorm() && preActivation.dataType() == DataType.FLOAT;
         boolean javaRelu = javaNorm && plainRelu() && maskArray == null && epsilon.dataType() == DataType.FLOAT
-                && java.util.Arrays.equals(epsilon.shape(), preActivation.shape());
+                && Arrays.equals(epsilon.shape(), preActivation.shape());
         INDArray delta;
         if (javaRelu) {
             delta = preActivation; // dz, written below in place of z

@@ -76,8 +76,8 @@ public final class FusedStep {
         }
         INDArray params = net.params();
         INDArray gradients = net.getFlattenedGradients();
-        if (!contiguousFloats(params, n) || !contiguousFloats(gradients, n) || !contiguousFloats(adam.getM(), n)
-                || !contiguousFloats(adam.getV(), n)) {
+        if (!VectorisedAdam.Updater.contiguousFloats(params, n) || !VectorisedAdam.Updater.contiguousFloats(gradients, n)
+                || !VectorisedAdam.Updater.contiguousFloats(adam.getM(), n) || !VectorisedAdam.Updater.contiguousFloats(adam.getV(), n)) {
             return null;
         }
         List<Segment> segments = new ArrayList<>();
@@ -200,9 +200,5 @@ public final class FusedStep {
             v[i] = vi;
             w[i] = wi - mi * step / ((float) Math.sqrt(vi) + epsilon);
         }
-    }
-
-    private static boolean contiguousFloats(INDArray array, long length) {
-        return VectorisedAdam.Updater.contiguousFloats(array, length);
     }
 }

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
@@ -265,17 +266,17 @@ public final class RecordSource implements AutoCloseable {
      * checkpoint's), waiting at most {@link #COMMIT_TIMEOUT}; returns why it could not, or empty.
      * Kafka's own wait, {@code default.api.timeout.ms}, is a minute.
      */
-    public java.util.Optional<String> commit() {
+    public Optional<String> commit() {
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
         next.forEach((p, o) -> commit.put(new TopicPartition(topics.augmentedTrain(), p), new OffsetAndMetadata(o)));
         try {
             consumer.commitSync(commit, COMMIT_TIMEOUT);
-            return java.util.Optional.empty();
+            return Optional.empty();
         } catch (org.apache.kafka.common.errors.InterruptException e) {
             Thread.currentThread().interrupt();
-            return java.util.Optional.of("interrupted");
+            return Optional.of("interrupted");
         } catch (org.apache.kafka.common.KafkaException e) {
-            return java.util.Optional.of(e.getClass().getSimpleName() + ": " + e.getMessage());
+            return Optional.of(e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }
 
