@@ -38,7 +38,7 @@ final class Floats {
     }
 
     /** Float values one after another in row-major order, from the address of the array's data buffer (a view's starts at its offset). */
-    private static boolean contiguous(INDArray array) {
+    static boolean contiguous(INDArray array) {
         return array.dataType() == DataType.FLOAT && array.elementWiseStride() == 1 && array.offset() == array.data().offset()
                 && (array.isVectorOrScalar() || array.ordering() == 'c');
     }

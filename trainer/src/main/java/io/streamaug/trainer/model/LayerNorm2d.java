@@ -25,6 +25,9 @@ import org.nd4j.shade.jackson.annotation.JsonSetter;
  * normalised over all of (C, H, W) on its own, then scaled and shifted by a learnable per-channel
  * gain and bias. It does not depend on the minibatch, so it works down to minibatch 1. Gain and
  * bias are registered as bias parameters, so weight decay does not pull the gain towards zero.
+ * With {@code relu} the layer also applies a ReLU to its output, which spares the network a
+ * separate activation layer and its two passes over the activations; networks saved before the
+ * option existed read it as off (they carry their own activation layer).
  *
  * <p>This is the layer's configuration; {@link LayerNorm2dImpl} computes it. Until the layer was a
  * native DL4J layer it was a SameDiff layer under this same class name, with the same two
@@ -47,6 +50,9 @@ public final class LayerNorm2d extends BaseLayer {
     @JsonProperty("channels")
     private long channels;
 
+    @JsonProperty("relu")
+    private boolean relu;
+
     /** For JSON. */
     public LayerNorm2d() {
         weightInitFn = START; // for networks saved by the SameDiff layer, whose JSON has none: see START
@@ -56,10 +62,16 @@ public final class LayerNorm2d extends BaseLayer {
         super(builder);
         this.weightInitFn = START;
         this.channels = builder.channels;
+        this.relu = builder.relu;
     }
 
     public long channels() {
         return channels;
+    }
+
+    /** Whether the output is max(y, 0) rather than y. */
+    public boolean relu() {
+        return relu;
     }
 
     /** The updater as the earlier SameDiff layer wrote it into a network's JSON. */
@@ -118,16 +130,23 @@ public final class LayerNorm2d extends BaseLayer {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof LayerNorm2d other && other.channels == channels && super.equals(o);
+        return o instanceof LayerNorm2d other && other.channels == channels && other.relu == relu && super.equals(o);
     }
 
     @Override
     public int hashCode() {
-        return Long.hashCode(channels) * 31 + super.hashCode();
+        return (Long.hashCode(channels) * 31 + Boolean.hashCode(relu)) * 31 + super.hashCode();
     }
 
     public static final class Builder extends BaseLayer.Builder<Builder> {
         private long channels;
+        private boolean relu;
+
+        /** Applies a ReLU to the layer's output (off by default). */
+        public Builder relu(boolean relu) {
+            this.relu = relu;
+            return this;
+        }
 
         /** The number of channels; left at 0 it is taken from the input type. */
         public Builder channels(long channels) {

@@ -12,15 +12,25 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * The computation of {@link LayerNorm2d}, as a few whole-array ND4J ops on the [N, C·H·W] view of
- * the activations. Forward: x̂ = (x − mean) / σ per example, y = g·x̂ + b with g and b broadcast
- * along C. Backward, the closed form per example (D = C·H·W):
+ * The computation of {@link LayerNorm2d}. Forward: x̂ = (x − mean) / σ per example, over all of
+ * (C, H, W), with σ² the population variance plus {@link #EPSILON}; y = g·x̂ + b with g and b per
+ * channel; then, when the layer has {@code relu}, y = max(y, 0). Backward, first dy = 0 where
+ * y ≤ 0 (with {@code relu}), then the closed form per example (D = C·H·W):
  * dx = (1/σ)·(g·dy − mean(g·dy) − x̂·mean(g·dy·x̂)); dg = Σ dy·x̂ and db = Σ dy over N, H, W.
- * The two per-example means reduce to [N, C] sums of dy and dy·x̂ weighted by g, so the backward
- * pass reads the activations about eight times and allocates one temporary beside its output.
- * Every per-example or per-channel broadcast is written as a column-vector op on rows of
- * [N, D] or [N·C, H·W]: ND4J runs those row by row, while its broadcast along dimension 0 or 1
- * walks the array column by column and took several times longer.
+ *
+ * <p>Float activations are computed by loops over Java arrays (see {@link #computedInJava}): one
+ * pass to sum, one for the variance and one to write x̂ and y forward; two backward. In ND4J
+ * 1.0.0-M2.1 the same closed form took about fifteen whole-array ops, each a pass over the
+ * activations with its own set-up, and the separate ReLU layer two more passes. The loops read
+ * the input in either of two layouts without a copy: NCHW, or the [C, N, H, W] array whose NCHW
+ * view {@link SameConvolution} returns; the gradient goes back in the layout the input came in.
+ * Plane sums use four float accumulators (C2 does not vectorise a float sum, and one accumulator
+ * is a chain of dependent adds); the sums over an example are doubles.
+ *
+ * <p>Other data types (the double-precision gradient checks) take a few whole-array ND4J ops on
+ * the [N, C·H·W] view instead. Every per-example or per-channel broadcast there is written as a
+ * column-vector op on rows of [N, D] or [N·C, H·W]: ND4J runs those row by row, while its
+ * broadcast along dimension 0 or 1 walks the array column by column and took several times longer.
  */
 final class LayerNorm2dImpl extends BaseLayer<LayerNorm2d> {
     /**
@@ -30,8 +40,20 @@ final class LayerNorm2dImpl extends BaseLayer<LayerNorm2d> {
      */
     static final double EPSILON = 1e-8;
 
-    private INDArray normalised; // x̂, [N, D], kept from a training forward pass for the backward one
+    private INDArray normalised; // x̂, [N, D], kept from a training forward pass for the backward one (ND4J path)
     private INDArray inverseStd; // 1/σ, [N, 1]
+
+    // The Java path's arrays, reused from step to step; the kept state is valid while keptShape is set.
+    private float[] xHat = new float[0]; // the input's copy, normalised in place; then dx, in the input's layout
+    private float[] activations = new float[0]; // y, NCHW; then dy
+    private float[] upstream = new float[0]; // dy as it comes, before the ReLU's mask
+    private float[] invStd = new float[0]; // 1/σ per example
+    private float[] gain = new float[0];
+    private float[] bias = new float[0];
+    private float[] gainGrad = new float[0];
+    private float[] biasGrad = new float[0];
+    private long[] keptShape; // the input shape a training forward pass on the Java path kept its state for, or null
+    private boolean keptChannelMajor; // whether that input was the NCHW view of a [C, N, H, W] array
 
     LayerNorm2dImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -51,10 +73,30 @@ final class LayerNorm2dImpl extends BaseLayer<LayerNorm2d> {
     public void clearNoiseWeightParams() {
     }
 
+    /** Float, rank 4 (NCHW), no larger than a Java array: the loops below; anything else the ND4J ops. */
+    private boolean computedInJava(INDArray x) {
+        return x.rank() == 4 && x.dataType() == DataType.FLOAT && dataType == DataType.FLOAT && x.length() < Integer.MAX_VALUE;
+    }
+
+    /** Whether {@code x} is the NCHW view of a row-major [C, N, H, W] array, as {@link SameConvolution} returns. */
+    private static boolean channelMajor(INDArray x) {
+        return Floats.contiguous(x.permute(1, 0, 2, 3));
+    }
+
+    private boolean relu() {
+        return layerConf().relu();
+    }
+
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
         applyDropOutIfNecessary(training, workspaceMgr);
+        keptShape = null;
+        normalised = null;
+        inverseStd = null;
+        if (computedInJava(input)) {
+            return activateInJava(training, workspaceMgr);
+        }
         long n = input.size(0);
         long c = input.size(1);
         long d = input.length() / n;
@@ -72,6 +114,9 @@ final class LayerNorm2dImpl extends BaseLayer<LayerNorm2d> {
         out.assign(xHat);
         out.reshape(n * c, d / c).muliColumnVector(perRow(channelVector(LayerNorm2d.GAIN), n))
                 .addiColumnVector(perRow(channelVector(LayerNorm2d.BIAS), n));
+        if (relu()) {
+            Transforms.relu(out, false);
+        }
         if (training) {
             normalised = xHat;
             inverseStd = invStd;
@@ -79,9 +124,209 @@ final class LayerNorm2dImpl extends BaseLayer<LayerNorm2d> {
         return out;
     }
 
+    private INDArray activateInJava(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        long[] shape = input.shape();
+        int n = (int) shape[0];
+        int c = (int) shape[1];
+        int hw = (int) (shape[2] * shape[3]);
+        int length = n * c * hw;
+        double d = (double) c * hw;
+        boolean channelMajor = channelMajor(input);
+        xHat = Floats.atLeast(xHat, length);
+        activations = Floats.atLeast(activations, length);
+        invStd = Floats.atLeast(invStd, n);
+        float[] x = Floats.read(channelMajor ? input.permute(1, 0, 2, 3) : input, xHat);
+        float[] g = Floats.read(channelVector(LayerNorm2d.GAIN), gain = Floats.atLeast(gain, c));
+        float[] b = Floats.read(channelVector(LayerNorm2d.BIAS), bias = Floats.atLeast(bias, c));
+        float[] y = activations;
+        boolean relu = relu();
+        for (int e = 0; e < n; e++) {
+            double sum = 0;
+            for (int ch = 0; ch < c; ch++) {
+                sum += sum(x, plane(channelMajor, e, ch, n, c, hw), hw);
+            }
+            float mean = (float) (sum / d);
+            double squares = 0;
+            for (int ch = 0; ch < c; ch++) {
+                squares += centredSquares(x, plane(channelMajor, e, ch, n, c, hw), hw, mean);
+            }
+            float inv = (float) (1.0 / Math.sqrt(squares / d + EPSILON));
+            invStd[e] = inv;
+            for (int ch = 0; ch < c; ch++) {
+                int from = plane(channelMajor, e, ch, n, c, hw);
+                int to = (e * c + ch) * hw;
+                float gc = g[ch];
+                float bc = b[ch];
+                if (relu) {
+                    for (int k = 0; k < hw; k++) {
+                        float normalisedValue = (x[from + k] - mean) * inv;
+                        x[from + k] = normalisedValue;
+                        y[to + k] = Math.max(gc * normalisedValue + bc, 0f);
+                    }
+                } else {
+                    for (int k = 0; k < hw; k++) {
+                        float normalisedValue = (x[from + k] - mean) * inv;
+                        x[from + k] = normalisedValue;
+                        y[to + k] = gc * normalisedValue + bc;
+                    }
+                }
+            }
+        }
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, shape, 'c');
+        Floats.write(y, out);
+        if (training) {
+            keptShape = shape;
+            keptChannelMajor = channelMajor;
+        }
+        return out;
+    }
+
+    private Pair<Gradient, INDArray> backpropInJava(INDArray epsilon, long[] shape, LayerWorkspaceMgr workspaceMgr) {
+        int n = (int) shape[0];
+        int c = (int) shape[1];
+        int hw = (int) (shape[2] * shape[3]);
+        int length = n * c * hw;
+        double d = (double) c * hw;
+        boolean channelMajor = keptChannelMajor;
+        float[] x = xHat;
+        float[] y = activations;
+        float[] g = gain;
+        boolean relu = relu();
+        float[] upstreamDy = Floats.read(epsilon, relu ? (upstream = Floats.atLeast(upstream, length)) : y);
+        float[] dy = y; // with relu, masked plane by plane below, while the plane is in cache for its sums
+        gainGrad = Floats.atLeast(gainGrad, c);
+        biasGrad = Floats.atLeast(biasGrad, c);
+        java.util.Arrays.fill(gainGrad, 0, c, 0f);
+        java.util.Arrays.fill(biasGrad, 0, c, 0f);
+        for (int e = 0; e < n; e++) {
+            double sumGDy = 0;
+            double sumGDyXHat = 0;
+            for (int ch = 0; ch < c; ch++) {
+                int at = plane(channelMajor, e, ch, n, c, hw);
+                int from = (e * c + ch) * hw;
+                if (relu) {
+                    for (int k = from; k < from + hw; k++) {
+                        // dy where y > 0, else 0, without a branch (about half the outputs are clipped, at random):
+                        // y is +0 or positive, so −bits(y) >> 31 is all ones exactly where y > 0.
+                        int mask = -Float.floatToRawIntBits(y[k]) >> 31;
+                        dy[k] = Float.intBitsToFloat(Float.floatToRawIntBits(upstreamDy[k]) & mask);
+                    }
+                }
+                double sumDy = sum(dy, from, hw);
+                double sumDyXHat = dot(dy, from, x, at, hw);
+                gainGrad[ch] += (float) sumDyXHat;
+                biasGrad[ch] += (float) sumDy;
+                sumGDy += g[ch] * sumDy;
+                sumGDyXHat += g[ch] * sumDyXHat;
+            }
+            float inv = invStd[e];
+            float meanGDy = (float) (sumGDy / d * inv);
+            float meanGDyXHat = (float) (sumGDyXHat / d * inv);
+            for (int ch = 0; ch < c; ch++) {
+                int at = plane(channelMajor, e, ch, n, c, hw);
+                int from = (e * c + ch) * hw;
+                float scale = g[ch] * inv;
+                for (int k = 0; k < hw; k++) {
+                    x[at + k] = scale * dy[from + k] - x[at + k] * meanGDyXHat - meanGDy;
+                }
+            }
+        }
+        Floats.write(gainGrad, gradientViews.get(LayerNorm2d.GAIN));
+        Floats.write(biasGrad, gradientViews.get(LayerNorm2d.BIAS));
+        Gradient gradient = new DefaultGradient();
+        gradient.setGradientFor(LayerNorm2d.GAIN, gradientViews.get(LayerNorm2d.GAIN));
+        gradient.setGradientFor(LayerNorm2d.BIAS, gradientViews.get(LayerNorm2d.BIAS));
+        INDArray dx;
+        if (channelMajor) {
+            INDArray cn = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, new long[] {c, n, shape[2], shape[3]}, 'c');
+            Floats.write(x, cn);
+            dx = cn.permute(1, 0, 2, 3);
+        } else {
+            dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, shape, 'c');
+            Floats.write(x, dx);
+        }
+        return new Pair<>(gradient, dx);
+    }
+
+    /** Where the (example, channel) plane of H·W values starts, in NCHW or in [C, N, H, W]. */
+    private static int plane(boolean channelMajor, int example, int channel, int n, int c, int hw) {
+        return (channelMajor ? channel * n + example : example * c + channel) * hw;
+    }
+
+    /** Σ a[from, from + count), in four float accumulators. */
+    static float sum(float[] a, int from, int count) {
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        int k = 0;
+        for (; k + 3 < count; k += 4) {
+            s0 += a[from + k];
+            s1 += a[from + k + 1];
+            s2 += a[from + k + 2];
+            s3 += a[from + k + 3];
+        }
+        for (; k < count; k++) {
+            s0 += a[from + k];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** Σ (a − mean)² over a[from, from + count), in four float accumulators. */
+    static float centredSquares(float[] a, int from, int count, float mean) {
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        int k = 0;
+        for (; k + 3 < count; k += 4) {
+            float v0 = a[from + k] - mean;
+            float v1 = a[from + k + 1] - mean;
+            float v2 = a[from + k + 2] - mean;
+            float v3 = a[from + k + 3] - mean;
+            s0 += v0 * v0;
+            s1 += v1 * v1;
+            s2 += v2 * v2;
+            s3 += v3 * v3;
+        }
+        for (; k < count; k++) {
+            float v = a[from + k] - mean;
+            s0 += v * v;
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** Σ a[i]·b[j] over count pairs from a[aFrom] and b[bFrom] on, in four float accumulators. */
+    static float dot(float[] a, int aFrom, float[] b, int bFrom, int count) {
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        int k = 0;
+        for (; k + 3 < count; k += 4) {
+            s0 += a[aFrom + k] * b[bFrom + k];
+            s1 += a[aFrom + k + 1] * b[bFrom + k + 1];
+            s2 += a[aFrom + k + 2] * b[bFrom + k + 2];
+            s3 += a[aFrom + k + 3] * b[bFrom + k + 3];
+        }
+        for (; k < count; k++) {
+            s0 += a[aFrom + k] * b[bFrom + k];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
+        long[] shape = keptShape;
+        keptShape = null;
+        if (shape != null) {
+            if (!java.util.Arrays.equals(shape, epsilon.shape())) {
+                throw new IllegalArgumentException("LayerNorm2d: gradient of shape " + java.util.Arrays.toString(epsilon.shape())
+                        + " for activations of shape " + java.util.Arrays.toString(shape));
+            }
+            return backpropInJava(epsilon, shape, workspaceMgr);
+        }
         if (normalised == null) {
             throw new IllegalStateException("LayerNorm2d: backward pass without a training forward pass");
         }
@@ -90,6 +335,11 @@ final class LayerNorm2dImpl extends BaseLayer<LayerNorm2d> {
         long d = epsilon.length() / n;
         long hw = d / c;
         INDArray gain = channelVector(LayerNorm2d.GAIN);
+        if (relu()) { // dy = 0 where the output was clipped: y = x̂·g + b ≤ 0, recomputed from the kept x̂
+            INDArray pre = normalised.dup('c');
+            pre.reshape(n * c, hw).muliColumnVector(perRow(gain, n)).addiColumnVector(perRow(channelVector(LayerNorm2d.BIAS), n));
+            epsilon = epsilon.mul(pre.reshape(epsilon.shape()).gt(0).castTo(epsilon.dataType()));
+        }
         INDArray dy3 = epsilon.reshape('c', n, c, hw);
         INDArray xHat3 = normalised.reshape(n, c, hw);
 
@@ -134,6 +384,7 @@ final class LayerNorm2dImpl extends BaseLayer<LayerNorm2d> {
     @Override
     public void clear() {
         super.clear();
+        keptShape = null;
         normalised = null;
         inverseStd = null;
     }

@@ -24,7 +24,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * <ul>
  * <li>{@code mlp}: dense layers ({@code hidden}), each followed by the chosen normalisation and ReLU;</li>
  * <li>{@code cnn}: per entry of {@code conv_channels} a 3×3 convolution ({@link SameConvolution}),
- * normalisation, ReLU and 2×2 max-pooling ({@link MaxPool}), then one dense layer of {@code hidden[0]} units;</li>
+ * normalisation, ReLU (in the norm layer itself with layer norm) and 2×2 max-pooling ({@link MaxPool}),
+ * then one dense layer of {@code hidden[0]} units;</li>
  * <li>{@code text}: the MLP over hashed word and bigram features.</li>
  * </ul>
  * Every model ends in a softmax layer with the multi-class cross-entropy loss ({@link SoftmaxOutput}).
@@ -73,11 +74,13 @@ public final class Models {
             for (int channels : config.model().convChannels()) {
                 list.layer(index++, new SameConvolution.Builder(3, 3).nOut(channels).hasBias(norm != Norm.BATCH).build());
                 if (norm == Norm.LAYER) {
-                    list.layer(index++, new LayerNorm2d.Builder().build());
-                } else if (norm == Norm.BATCH) {
-                    list.layer(index++, new BatchNormalization.Builder().build());
+                    list.layer(index++, new LayerNorm2d.Builder().relu(true).build()); // the norm with its ReLU, in one layer
+                } else {
+                    if (norm == Norm.BATCH) {
+                        list.layer(index++, new BatchNormalization.Builder().build());
+                    }
+                    list.layer(index++, new ActivationLayer.Builder().activation(Activation.RELU).build());
                 }
-                list.layer(index++, new ActivationLayer.Builder().activation(Activation.RELU).build());
                 list.layer(index++, new MaxPool.Builder().kernelSize(2, 2).stride(2, 2).build());
             }
             index = dense(list, index, config.model().hidden().get(0), norm, config.regularisation().dropout());

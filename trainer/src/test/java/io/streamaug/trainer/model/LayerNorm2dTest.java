@@ -200,4 +200,79 @@ class LayerNorm2dTest {
         assertThat(restored.getLayerWiseConfigurations()).isEqualTo(net.getLayerWiseConfigurations());
         assertThat(restored.output(x, false).data().asFloat()).containsExactly(net.output(x, false).data().asFloat());
     }
+
+    /** conv 3×3 (ours or DL4J's) → layer norm with its ReLU, or followed by DL4J's ReLU layer → max-pool → dense → softmax. */
+    private static MultiLayerNetwork convNorm(DataType type, boolean sameConvolution, boolean fusedRelu) {
+        var list = new NeuralNetConfiguration.Builder().seed(3).dataType(type).updater(new NoOp()).weightInit(WeightInit.RELU).list()
+                .layer(sameConvolution ? new SameConvolution.Builder(3, 3).nOut(3).build()
+                        : new ConvolutionLayer.Builder(3, 3).nOut(3).convolutionMode(ConvolutionMode.Same).activation(Activation.IDENTITY).build());
+        if (fusedRelu) {
+            list.layer(new LayerNorm2d.Builder().relu(true).build());
+        } else {
+            list.layer(new LayerNorm2d.Builder().build()).layer(new ActivationLayer.Builder().activation(Activation.RELU).build());
+        }
+        list.layer(new MaxPool.Builder().kernelSize(2, 2).stride(2, 2).build())
+                .layer(new DenseLayer.Builder().nOut(5).activation(Activation.TANH).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3).activation(Activation.SOFTMAX).build());
+        MultiLayerNetwork net = new MultiLayerNetwork(list.setInputType(InputType.convolutional(6, 6, 2)).build());
+        net.init();
+        return net;
+    }
+
+    /**
+     * With {@code relu} the layer computes what it does without, followed by DL4J's ReLU layer: outputs,
+     * score, every parameter's gradient and the input's. Float takes the Java loops, double ND4J's ops;
+     * after ours or DL4J's convolution, whose outputs come in different memory layouts.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"FLOAT, true", "FLOAT, false", "DOUBLE, true", "DOUBLE, false"})
+    void theReluOptionIsTheNormFollowedByDl4jsRelu(DataType type, boolean sameConvolution) {
+        MultiLayerNetwork fused = convNorm(type, sameConvolution, true);
+        MultiLayerNetwork separate = convNorm(type, sameConvolution, false);
+        perturbNorm(fused);
+        separate.setParams(fused.params()); // the ReLU layer has no parameters: the same ones in the same order
+        double tolerance = type == DataType.FLOAT ? 1e-6 : 1e-12;
+        for (int seed = 0; seed < 3; seed++) {
+            INDArray x = uniform(30 + seed, type, 4, 2, 6, 6);
+            INDArray y = oneHot(4, 3, type);
+            assertThat(values(fused.output(x, false))).containsExactly(values(separate.output(x, false)), within(tolerance));
+            var a = fused.calculateGradients(x, y, null, null);
+            var b = separate.calculateGradients(x, y, null, null);
+            assertThat(a.getFirst().gradient().toDoubleVector()).containsExactly(b.getFirst().gradient().toDoubleVector(), within(tolerance));
+            assertThat(values(a.getSecond())).containsExactly(values(b.getSecond()), within(tolerance));
+            assertThat(fused.score(new DataSet(x, y))).isCloseTo(separate.score(new DataSet(x, y)), within(tolerance));
+        }
+    }
+
+    /**
+     * The Java loops (float) compute what the whole-array ops that pass the finite-difference check
+     * above do (double): outputs and every gradient, to float precision, with the ReLU inside the
+     * layer and without, after ours or DL4J's convolution.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"true, true", "true, false", "false, true", "false, false"})
+    void theJavaLoopsComputeWhatTheCheckedOpsDo(boolean sameConvolution, boolean fusedRelu) {
+        MultiLayerNetwork single = convNorm(DataType.FLOAT, sameConvolution, fusedRelu);
+        MultiLayerNetwork doubles = convNorm(DataType.DOUBLE, sameConvolution, fusedRelu);
+        perturbNorm(single);
+        doubles.setParams(single.params().castTo(DataType.DOUBLE));
+        for (int seed = 0; seed < 3; seed++) {
+            INDArray x = uniform(40 + seed, DataType.DOUBLE, 5, 2, 6, 6);
+            INDArray y = oneHot(5, 3, DataType.DOUBLE);
+            assertThat(values(single.output(x.castTo(DataType.FLOAT), false)))
+                    .containsExactly(values(doubles.output(x, false)), within(1e-5));
+            var a = single.calculateGradients(x.castTo(DataType.FLOAT), y.castTo(DataType.FLOAT), null, null);
+            var b = doubles.calculateGradients(x, y, null, null);
+            double[] expected = b.getFirst().gradient().toDoubleVector();
+            double[] actual = a.getFirst().gradient().toDoubleVector();
+            for (int i = 0; i < expected.length; i++) {
+                assertThat(actual[i]).as("gradient %d", i).isCloseTo(expected[i], within(1e-5 + 1e-4 * Math.abs(expected[i])));
+            }
+            assertThat(values(a.getSecond())).containsExactly(values(b.getSecond()), within(1e-5));
+        }
+    }
+
+    private static double[] values(INDArray array) {
+        return array.dup('c').data().asDouble();
+    }
 }
