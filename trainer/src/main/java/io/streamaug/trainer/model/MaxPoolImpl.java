@@ -19,8 +19,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * window at stride 2 without padding, each output is its window's maximum, the first in row-major
  * order among equal ones (as ND4J's op picks it: a later element wins only when strictly greater);
  * a training forward pass keeps the winner's place in its window, and the backward pass sends each
- * output's gradient there and zero elsewhere. Any other pooling, shape, layout or type, and masked
- * input, is DL4J's subsampling layer unchanged.
+ * output's gradient there and zero elsewhere. The comparisons are integer arithmetic on the floats'
+ * bits, without branches (see {@link #poolNonNegative}); NaN, which ND4J never lets win, is taken
+ * as the largest value here (activations are not NaN: the trainer stops on a NaN score first).
+ * Any other pooling, shape, layout or type, and masked input, is DL4J's subsampling layer unchanged.
  */
 final class MaxPoolImpl extends SubsamplingLayer {
     private byte[] winners = new byte[0]; // 0..3: row-major place of each output's maximum in its window
@@ -62,38 +64,88 @@ final class MaxPoolImpl extends SubsamplingLayer {
             winners = new byte[outputs];
         }
         float[] x = Floats.read(input, in);
-        for (int p = 0; p < planes; p++) {
-            for (int i = 0; i < oh; i++) {
-                int top = (p * h + 2 * i) * w;
-                int bottom = top + w;
-                int o = (p * oh + i) * ow;
-                for (int j = 0; j < ow; j++) {
-                    float max = x[top + 2 * j];
-                    int k = 0;
-                    float v = x[top + 2 * j + 1];
-                    if (v > max) {
-                        max = v;
-                        k = 1;
-                    }
-                    v = x[bottom + 2 * j];
-                    if (v > max) {
-                        max = v;
-                        k = 2;
-                    }
-                    v = x[bottom + 2 * j + 1];
-                    if (v > max) {
-                        max = v;
-                        k = 3;
-                    }
-                    out[o + j] = max;
-                    winners[o + j] = (byte) k;
-                }
-            }
+        int length = planes * h * w;
+        int signs = 0;
+        for (int i = 0; i < length; i++) {
+            signs |= Float.floatToRawIntBits(x[i]);
+        }
+        if (signs >= 0) {
+            poolNonNegative(x, planes, h, w);
+        } else {
+            pool(x, planes, h, w);
         }
         INDArray result = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, new long[] {shape[0], shape[1], oh, ow}, 'c');
         Floats.write(out, result);
         keptShape = training ? shape : null;
         return result;
+    }
+
+    /**
+     * Pools input with no sign bit set (after a ReLU: +0 and positive numbers), where a float's bits
+     * as an int order as the float does. Without branches, as a tree: the winner of each row's pair,
+     * then the lower row's winner when strictly greater, which is the first maximum in row-major order.
+     * Which element wins is random, and mispredicted branches had taken most of the time.
+     */
+    private void poolNonNegative(float[] x, int planes, int h, int w) {
+        int oh = h / 2;
+        int ow = w / 2;
+        for (int p = 0; p < planes; p++) {
+            for (int i = 0; i < oh; i++) {
+                int top = (p * h + 2 * i) * w;
+                int o = (p * oh + i) * ow;
+                for (int j = 0; j < ow; j++) {
+                    int at = top + 2 * j;
+                    int a = Float.floatToRawIntBits(x[at]);
+                    int b = Float.floatToRawIntBits(x[at + 1]);
+                    int c = Float.floatToRawIntBits(x[at + w]);
+                    int d = Float.floatToRawIntBits(x[at + w + 1]);
+                    int upperRight = (a - b) >> 31; // all ones when b > a
+                    int lowerRight = (c - d) >> 31;
+                    int upper = a ^ ((a ^ b) & upperRight);
+                    int lower = c ^ ((c ^ d) & lowerRight);
+                    int down = (upper - lower) >> 31;
+                    out[o + j] = Float.intBitsToFloat(upper ^ ((upper ^ lower) & down));
+                    winners[o + j] = (byte) ((upperRight & 1 & ~down) | ((2 | (lowerRight & 1)) & down));
+                }
+            }
+        }
+    }
+
+    /** Pools any input: as {@link #poolNonNegative}, on {@link #key}s. */
+    private void pool(float[] x, int planes, int h, int w) {
+        int oh = h / 2;
+        int ow = w / 2;
+        for (int p = 0; p < planes; p++) {
+            for (int i = 0; i < oh; i++) {
+                int top = (p * h + 2 * i) * w;
+                int o = (p * oh + i) * ow;
+                for (int j = 0; j < ow; j++) {
+                    int at = top + 2 * j;
+                    int a = key(x[at]);
+                    int b = key(x[at + 1]);
+                    int c = key(x[at + w]);
+                    int d = key(x[at + w + 1]);
+                    int upperRight = (int) (((long) a - b) >> 63); // all ones when b > a; long, as keys span every int
+                    int lowerRight = (int) (((long) c - d) >> 63);
+                    int upper = a ^ ((a ^ b) & upperRight);
+                    int lower = c ^ ((c ^ d) & lowerRight);
+                    int down = (int) (((long) upper - lower) >> 63);
+                    int k = (upperRight & 1 & ~down) | ((2 | (lowerRight & 1)) & down);
+                    out[o + j] = x[at + (k & 1) + (k >> 1) * w]; // the winner itself: of −0 and +0, the one that won
+                    winners[o + j] = (byte) k;
+                }
+            }
+        }
+    }
+
+    /**
+     * An int that orders as its float does under {@code >}: −0 and +0 map to the same key (adding +0
+     * turns −0 into +0), negative floats are flipped so that larger ones have larger keys. NaN, never
+     * greater than anything for {@code >}, has keys above every number here; activations are not NaN.
+     */
+    static int key(float value) {
+        int bits = Float.floatToRawIntBits(value + 0f);
+        return bits ^ ((bits >> 31) & 0x7fffffff);
     }
 
     @Override

@@ -43,12 +43,17 @@ class MaxPoolTest {
         return dl4j;
     }
 
-    /** Images whose values repeat a lot when {@code levels} is small, so windows hold equal maxima. */
+    private static final float[] SIGNED_ZEROS = {-0f, 0f, -1f};
+
+    /**
+     * Images whose values repeat a lot when {@code levels} is small, so windows hold equal maxima; for
+     * {@code levels} −1, −0, +0 and −1, so that −0 and +0 tie; for 0, Gaussian.
+     */
     private static INDArray images(long seed, int n, int h, int w, int levels) {
         Random random = new Random(seed);
         float[] values = new float[n * 3 * h * w];
         for (int i = 0; i < values.length; i++) {
-            values[i] = levels > 0 ? random.nextInt(levels) : (float) random.nextGaussian();
+            values[i] = levels > 0 ? random.nextInt(levels) : levels < 0 ? SIGNED_ZEROS[random.nextInt(3)] : (float) random.nextGaussian();
         }
         return Nd4j.create(values, new long[] {n, 3, h, w}, 'c');
     }
@@ -61,9 +66,12 @@ class MaxPoolTest {
         return y;
     }
 
-    /** Outputs and input gradients equal DL4J's bit for bit, ties included (levels 2 and 3: most windows tie). */
+    /**
+     * Outputs and input gradients equal DL4J's bit for bit, ties included (levels 2 and 3: most windows
+     * tie; −1: −0 ties +0). Levels 2 and 3 have no negative values, which the pooling takes its shorter path for.
+     */
     @ParameterizedTest
-    @ValueSource(ints = {0, 2, 3})
+    @ValueSource(ints = {0, 2, 3, -1})
     void outputsAndGradientsAreDl4jsBitForBit(int levels) {
         MultiLayerNetwork ours = net(6, 8);
         MultiLayerNetwork dl4j = withDl4jPooling(ours);
@@ -111,5 +119,22 @@ class MaxPoolTest {
             dl4j.fit(x, labels(6));
         }
         assertThat(ours.params().data().asFloat()).containsExactly(dl4j.params().data().asFloat());
+    }
+
+    /** The keys order as the floats do under {@code >}, −0 equal to +0, over many random pairs and the edge values. */
+    @Test
+    void keysOrderAsTheFloats() {
+        Random random = new Random(5);
+        float[] edges = {-0f, 0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE, Float.POSITIVE_INFINITY,
+                Float.NEGATIVE_INFINITY, 1f, -1f, Float.MIN_NORMAL, -Float.MIN_NORMAL};
+        for (int i = 0; i < 200_000; i++) {
+            float a = i < edges.length * edges.length ? edges[i % edges.length] : Float.intBitsToFloat(random.nextInt());
+            float b = i < edges.length * edges.length ? edges[i / edges.length] : random.nextBoolean() ? Float.intBitsToFloat(random.nextInt()) : a;
+            if (Float.isNaN(a) || Float.isNaN(b)) {
+                continue;
+            }
+            assertThat(MaxPoolImpl.key(a) > MaxPoolImpl.key(b)).as("%s > %s", a, b).isEqualTo(a > b);
+            assertThat(MaxPoolImpl.key(a) == MaxPoolImpl.key(b)).as("%s == %s", a, b).isEqualTo(a == b);
+        }
     }
 }
