@@ -19,18 +19,21 @@ import org.nd4j.linalg.convolution.Convolution;
 /**
  * The computation of {@link SameConvolution}. With x of shape [N, C, H, W] and a kH×kW kernel:
  * <ul>
- * <li>x is copied once into a zero-padded [C, N, H+kH−1, W+kW−1] array;</li>
- * <li>the patch matrix P [C·kH·kW, N·H·W] is filled by one strided copy per kernel tap (i, j): the
- * padded input shifted by (i, j); every copy writes whole contiguous rows;</li>
+ * <li>the patch matrix P [C·kH·kW, N·H·W] is gathered from x by {@link Patches} in Java (float), one
+ * shifted run of an input row per row of P, then copied to ND4J in one memcpy; other types copy x
+ * into a zero-padded [C, N, H+kH−1, W+kW−1] array and fill P with one strided ND4J copy per kernel tap;</li>
  * <li>z = W [C_out, C·kH·kW] · P, stored [C_out, N, H, W] and returned as its NCHW view (the layout
  * DL4J's own convolution returns), plus the bias per output channel.</li>
  * </ul>
  * Backward: dW = dz · Pᵀ from the kept P, db = Σ dz, and dx by scattering Wᵀ · dz back through the
- * same shifted views. The matrix products are written as f-order results, which ND4J passes to BLAS
+ * same shifted runs ({@link Patches#scatter}; ND4J's col2im for other types, which took twice as long).
+ * dz is the incoming gradient itself when it arrives as [C_out, N, H, W] (as {@link LayerNorm2d}'s does). The matrix products are written as f-order results, which ND4J passes to BLAS
  * as they are; a c-order result costs an extra transposing copy as large as the product.
  */
 final class SameConvolutionImpl extends ConvolutionLayer {
     private INDArray patches; // P, [C·kH·kW, N·H·W], kept from a training forward pass for the backward one
+    private float[] inputCopy = new float[0]; // float path: x, then dx
+    private float[] patchCopy = new float[0]; // float path: P, then dP
 
     SameConvolutionImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -58,13 +61,20 @@ final class SameConvolutionImpl extends ConvolutionLayer {
         int kW = (int) weights.size(3);
         DataType type = weights.dataType();
 
-        INDArray padded = workspaceMgr.create(ArrayType.FF_WORKING_MEM, type, new long[] {c, n, h + kH - 1, w + kW - 1}, 'c');
-        padded.get(all(), all(), interval(kH / 2, kH / 2 + h), interval(kW / 2, kW / 2 + w)).assign(input.permute(1, 0, 2, 3));
         ArrayType kept = training ? ArrayType.INPUT : ArrayType.FF_WORKING_MEM;
         INDArray p = workspaceMgr.createUninitialized(kept, type, new long[] {c, kH, kW, n, h, w}, 'c');
-        for (int i = 0; i < kH; i++) {
-            for (int j = 0; j < kW; j++) {
-                p.get(all(), point(i), point(j), all(), all(), all()).assign(padded.get(all(), all(), interval(i, i + h), interval(j, j + w)));
+        if (inJava(type, p)) {
+            float[] x = Floats.read(input, inputCopy = Floats.atLeast(inputCopy, input.length()));
+            patchCopy = Floats.atLeast(patchCopy, p.length());
+            Patches.gather(x, (int) n, (int) c, (int) h, (int) w, kH, kW, patchCopy);
+            Floats.write(patchCopy, p);
+        } else {
+            INDArray padded = workspaceMgr.create(ArrayType.FF_WORKING_MEM, type, new long[] {c, n, h + kH - 1, w + kW - 1}, 'c');
+            padded.get(all(), all(), interval(kH / 2, kH / 2 + h), interval(kW / 2, kW / 2 + w)).assign(input.permute(1, 0, 2, 3));
+            for (int i = 0; i < kH; i++) {
+                for (int j = 0; j < kW; j++) {
+                    p.get(all(), point(i), point(j), all(), all(), all()).assign(padded.get(all(), all(), interval(i, i + h), interval(j, j + w)));
+                }
             }
         }
         INDArray p2 = p.reshape(c * kH * kW, n * h * w);
@@ -96,8 +106,11 @@ final class SameConvolutionImpl extends ConvolutionLayer {
         int kW = (int) weights.size(3);
         DataType type = weights.dataType();
 
-        INDArray dz = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, type, new long[] {out, n, h, w}, 'c');
-        dz.assign(epsilon.permute(1, 0, 2, 3));
+        // dz as [C_out, N, H, W]: LayerNorm2d hands its gradient back in that layout already, else it is copied into it.
+        INDArray dz = epsilon.permute(1, 0, 2, 3);
+        if (!Floats.contiguous(dz)) {
+            dz = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, type, new long[] {out, n, h, w}, 'c').assign(dz);
+        }
         INDArray dz2 = dz.reshape(out, n * h * w);
         INDArray w2 = weights.reshape(out, c * kH * kW);
 
@@ -115,10 +128,22 @@ final class SameConvolutionImpl extends ConvolutionLayer {
         Gemm.product(dz2, true, w2, false, dp.reshape(c * kH * kW, n * h * w).transpose());
         // ND4J's col2im sums the taps back into place; it reads dp through a permuted view, in any order.
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, type, new long[] {n, c, h, w}, 'c');
-        Convolution.col2im(dp.permute(3, 0, 1, 2, 4, 5), dx, 1, 1, kH / 2, kW / 2, (int) h, (int) w, 1, 1);
+        if (inJava(type, dp)) {
+            float[] dPatches = Floats.read(dp, patchCopy = Floats.atLeast(patchCopy, dp.length()));
+            inputCopy = Floats.atLeast(inputCopy, dx.length());
+            Patches.scatter(dPatches, (int) n, (int) c, (int) h, (int) w, kH, kW, inputCopy);
+            Floats.write(inputCopy, dx);
+        } else {
+            Convolution.col2im(dp.permute(3, 0, 1, 2, 4, 5), dx, 1, 1, kH / 2, kW / 2, (int) h, (int) w, 1, 1);
+        }
         patches = null;
         weightNoiseParams.clear();
         return new Pair<>(gradient, dx);
+    }
+
+    /** Float arrays that fit a Java array are copied and rearranged by {@link Patches}; others by ND4J's ops. */
+    private boolean inJava(DataType type, INDArray patchShaped) {
+        return type == DataType.FLOAT && input.dataType() == DataType.FLOAT && patchShaped.length() < Integer.MAX_VALUE;
     }
 
     @Override
