@@ -18,14 +18,17 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * y ≤ 0 (with {@code relu}), then the closed form per example (D = C·H·W):
  * dx = (1/σ)·(g·dy − mean(g·dy) − x̂·mean(g·dy·x̂)); dg = Σ dy·x̂ and db = Σ dy over N, H, W.
  *
- * <p>Float activations are computed by loops over Java arrays (see {@link #computedInJava}): one
- * pass to sum, one for the variance and one to write x̂ and y forward; two backward. In ND4J
- * 1.0.0-M2.1 the same closed form took about fifteen whole-array ops, each a pass over the
- * activations with its own set-up, and the separate ReLU layer two more passes. The loops read
- * the input in either of two layouts without a copy: NCHW, or the [C, N, H, W] array whose NCHW
- * view {@link SameConvolution} returns; the gradient goes back in the layout the input came in.
- * Plane sums use four float accumulators (C2 does not vectorise a float sum, and one accumulator
- * is a chain of dependent adds); the sums over an example are doubles.
+ * <p>Float activations are computed by loops over Java arrays (see {@link #computedInJava}), two
+ * passes each way: forward, the sum and the sum of squares together, then y; backward, the ReLU's
+ * mask with the two sums the closed form needs, then dx; x̂ is recomputed from the kept copy of x
+ * rather than stored. The activations of a minibatch are megabytes, so each pass costs about what
+ * reading them from memory does. In ND4J 1.0.0-M2.1 the same closed form took about fifteen
+ * whole-array ops, each a pass with its own set-up, and the separate ReLU layer two more passes.
+ * The loops read the input in either of two layouts without a copy: NCHW, or the [C, N, H, W]
+ * array whose NCHW view {@link SameConvolution} returns; the gradient goes back in the layout the
+ * input came in. Sums within a plane of H·W values use two float accumulators per sum (C2 does not
+ * vectorise a float sum, and one accumulator is a chain of dependent adds); sums over an example
+ * are doubles.
  *
  * <p>Other data types (the double-precision gradient checks) take a few whole-array ND4J ops on
  * the [N, C·H·W] view instead. Every per-example or per-channel broadcast there is written as a
@@ -44,9 +47,10 @@ final class LayerNorm2dImpl extends BaseLayer<LayerNorm2d> {
     private INDArray inverseStd; // 1/σ, [N, 1]
 
     // The Java path's arrays, reused from step to step; the kept state is valid while keptShape is set.
-    private float[] xHat = new float[0]; // the input's copy, normalised in place; then dx, in the input's layout
+    private float[] xHat = new float[0]; // the input's copy (x̂ = (x − mean)·(1/σ) is recomputed from it); then dx, in the input's layout
     private float[] activations = new float[0]; // y, NCHW; then dy
     private float[] upstream = new float[0]; // dy as it comes, before the ReLU's mask
+    private float[] means = new float[0]; // the mean per example
     private float[] invStd = new float[0]; // 1/σ per example
     private float[] gain = new float[0];
     private float[] bias = new float[0];
@@ -135,22 +139,45 @@ final class LayerNorm2dImpl extends BaseLayer<LayerNorm2d> {
         xHat = Floats.atLeast(xHat, length);
         activations = Floats.atLeast(activations, length);
         invStd = Floats.atLeast(invStd, n);
+        means = Floats.atLeast(means, n);
         float[] x = Floats.read(channelMajor ? input.permute(1, 0, 2, 3) : input, xHat);
         float[] g = Floats.read(channelVector(LayerNorm2d.GAIN), gain = Floats.atLeast(gain, c));
         float[] b = Floats.read(channelVector(LayerNorm2d.BIAS), bias = Floats.atLeast(bias, c));
         float[] y = activations;
         boolean relu = relu();
         for (int e = 0; e < n; e++) {
+            // Sum and sum of squares in one pass, of x − x₀ with x₀ the example's first value: shifted by a
+            // value of the data, E[v²] − E[v]² loses no more precision than the two-pass form would.
+            float shift = x[plane(channelMajor, e, 0, n, c, hw)];
             double sum = 0;
-            for (int ch = 0; ch < c; ch++) {
-                sum += sum(x, plane(channelMajor, e, ch, n, c, hw), hw);
-            }
-            float mean = (float) (sum / d);
             double squares = 0;
             for (int ch = 0; ch < c; ch++) {
-                squares += centredSquares(x, plane(channelMajor, e, ch, n, c, hw), hw, mean);
+                int at = plane(channelMajor, e, ch, n, c, hw);
+                float s0 = 0;
+                float s1 = 0;
+                float q0 = 0;
+                float q1 = 0;
+                int k = 0;
+                for (; k + 1 < hw; k += 2) {
+                    float v0 = x[at + k] - shift;
+                    float v1 = x[at + k + 1] - shift;
+                    s0 += v0;
+                    s1 += v1;
+                    q0 += v0 * v0;
+                    q1 += v1 * v1;
+                }
+                for (; k < hw; k++) {
+                    float v = x[at + k] - shift;
+                    s0 += v;
+                    q0 += v * v;
+                }
+                sum += s0 + s1;
+                squares += q0 + q1;
             }
-            float inv = (float) (1.0 / Math.sqrt(squares / d + EPSILON));
+            double centredMean = sum / d;
+            float mean = (float) (shift + centredMean);
+            float inv = (float) (1.0 / Math.sqrt(Math.max(squares / d - centredMean * centredMean, 0) + EPSILON));
+            means[e] = mean;
             invStd[e] = inv;
             for (int ch = 0; ch < c; ch++) {
                 int from = plane(channelMajor, e, ch, n, c, hw);
@@ -159,15 +186,11 @@ final class LayerNorm2dImpl extends BaseLayer<LayerNorm2d> {
                 float bc = b[ch];
                 if (relu) {
                     for (int k = 0; k < hw; k++) {
-                        float normalisedValue = (x[from + k] - mean) * inv;
-                        x[from + k] = normalisedValue;
-                        y[to + k] = Math.max(gc * normalisedValue + bc, 0f);
+                        y[to + k] = Math.max(gc * ((x[from + k] - mean) * inv) + bc, 0f);
                     }
                 } else {
                     for (int k = 0; k < hw; k++) {
-                        float normalisedValue = (x[from + k] - mean) * inv;
-                        x[from + k] = normalisedValue;
-                        y[to + k] = gc * normalisedValue + bc;
+                        y[to + k] = gc * ((x[from + k] - mean) * inv) + bc;
                     }
                 }
             }
@@ -193,33 +216,47 @@ final class LayerNorm2dImpl extends BaseLayer<LayerNorm2d> {
         float[] g = gain;
         boolean relu = relu();
         float[] upstreamDy = Floats.read(epsilon, relu ? (upstream = Floats.atLeast(upstream, length)) : y);
-        float[] dy = y; // with relu, masked plane by plane below, while the plane is in cache for its sums
+        float[] dy = y; // with relu, the masked gradient replaces y plane by plane
         gainGrad = Floats.atLeast(gainGrad, c);
         biasGrad = Floats.atLeast(biasGrad, c);
         java.util.Arrays.fill(gainGrad, 0, c, 0f);
         java.util.Arrays.fill(biasGrad, 0, c, 0f);
         for (int e = 0; e < n; e++) {
+            float mean = means[e];
+            float inv = invStd[e];
             double sumGDy = 0;
             double sumGDyXHat = 0;
             for (int ch = 0; ch < c; ch++) {
                 int at = plane(channelMajor, e, ch, n, c, hw);
                 int from = (e * c + ch) * hw;
-                if (relu) {
-                    for (int k = from; k < from + hw; k++) {
-                        // dy where y > 0, else 0, without a branch (about half the outputs are clipped, at random):
-                        // y is +0 or positive, so −bits(y) >> 31 is all ones exactly where y > 0.
-                        int mask = -Float.floatToRawIntBits(y[k]) >> 31;
-                        dy[k] = Float.intBitsToFloat(Float.floatToRawIntBits(upstreamDy[k]) & mask);
-                    }
+                float d0 = 0;
+                float d1 = 0;
+                float p0 = 0;
+                float p1 = 0;
+                int k = 0;
+                for (; k + 1 < hw; k += 2) {
+                    float g0 = masked(upstreamDy[from + k], y[from + k], relu);
+                    float g1 = masked(upstreamDy[from + k + 1], y[from + k + 1], relu);
+                    dy[from + k] = g0;
+                    dy[from + k + 1] = g1;
+                    d0 += g0;
+                    d1 += g1;
+                    p0 += g0 * ((x[at + k] - mean) * inv);
+                    p1 += g1 * ((x[at + k + 1] - mean) * inv);
                 }
-                double sumDy = sum(dy, from, hw);
-                double sumDyXHat = dot(dy, from, x, at, hw);
+                for (; k < hw; k++) {
+                    float g0 = masked(upstreamDy[from + k], y[from + k], relu);
+                    dy[from + k] = g0;
+                    d0 += g0;
+                    p0 += g0 * ((x[at + k] - mean) * inv);
+                }
+                double sumDy = d0 + d1;
+                double sumDyXHat = p0 + p1;
                 gainGrad[ch] += (float) sumDyXHat;
                 biasGrad[ch] += (float) sumDy;
                 sumGDy += g[ch] * sumDy;
                 sumGDyXHat += g[ch] * sumDyXHat;
             }
-            float inv = invStd[e];
             float meanGDy = (float) (sumGDy / d * inv);
             float meanGDyXHat = (float) (sumGDyXHat / d * inv);
             for (int ch = 0; ch < c; ch++) {
@@ -227,7 +264,7 @@ final class LayerNorm2dImpl extends BaseLayer<LayerNorm2d> {
                 int from = (e * c + ch) * hw;
                 float scale = g[ch] * inv;
                 for (int k = 0; k < hw; k++) {
-                    x[at + k] = scale * dy[from + k] - x[at + k] * meanGDyXHat - meanGDy;
+                    x[at + k] = scale * dy[from + k] - ((x[at + k] - mean) * inv) * meanGDyXHat - meanGDy;
                 }
             }
         }
@@ -248,71 +285,18 @@ final class LayerNorm2dImpl extends BaseLayer<LayerNorm2d> {
         return new Pair<>(gradient, dx);
     }
 
+    /**
+     * dy where the ReLU passed its input (y > 0), else +0, without a branch (about half the outputs are
+     * clipped, at random, and mispredicted branches cost more than the rest of the pass): y is +0 or
+     * positive, so −bits(y) >> 31 is all ones exactly where y > 0. Without relu, dy itself.
+     */
+    private static float masked(float dy, float y, boolean relu) {
+        return relu ? Float.intBitsToFloat(Float.floatToRawIntBits(dy) & (-Float.floatToRawIntBits(y) >> 31)) : dy;
+    }
+
     /** Where the (example, channel) plane of H·W values starts, in NCHW or in [C, N, H, W]. */
     private static int plane(boolean channelMajor, int example, int channel, int n, int c, int hw) {
         return (channelMajor ? channel * n + example : example * c + channel) * hw;
-    }
-
-    /** Σ a[from, from + count), in four float accumulators. */
-    static float sum(float[] a, int from, int count) {
-        float s0 = 0;
-        float s1 = 0;
-        float s2 = 0;
-        float s3 = 0;
-        int k = 0;
-        for (; k + 3 < count; k += 4) {
-            s0 += a[from + k];
-            s1 += a[from + k + 1];
-            s2 += a[from + k + 2];
-            s3 += a[from + k + 3];
-        }
-        for (; k < count; k++) {
-            s0 += a[from + k];
-        }
-        return (s0 + s1) + (s2 + s3);
-    }
-
-    /** Σ (a − mean)² over a[from, from + count), in four float accumulators. */
-    static float centredSquares(float[] a, int from, int count, float mean) {
-        float s0 = 0;
-        float s1 = 0;
-        float s2 = 0;
-        float s3 = 0;
-        int k = 0;
-        for (; k + 3 < count; k += 4) {
-            float v0 = a[from + k] - mean;
-            float v1 = a[from + k + 1] - mean;
-            float v2 = a[from + k + 2] - mean;
-            float v3 = a[from + k + 3] - mean;
-            s0 += v0 * v0;
-            s1 += v1 * v1;
-            s2 += v2 * v2;
-            s3 += v3 * v3;
-        }
-        for (; k < count; k++) {
-            float v = a[from + k] - mean;
-            s0 += v * v;
-        }
-        return (s0 + s1) + (s2 + s3);
-    }
-
-    /** Σ a[i]·b[j] over count pairs from a[aFrom] and b[bFrom] on, in four float accumulators. */
-    static float dot(float[] a, int aFrom, float[] b, int bFrom, int count) {
-        float s0 = 0;
-        float s1 = 0;
-        float s2 = 0;
-        float s3 = 0;
-        int k = 0;
-        for (; k + 3 < count; k += 4) {
-            s0 += a[aFrom + k] * b[bFrom + k];
-            s1 += a[aFrom + k + 1] * b[bFrom + k + 1];
-            s2 += a[aFrom + k + 2] * b[bFrom + k + 2];
-            s3 += a[aFrom + k + 3] * b[bFrom + k + 3];
-        }
-        for (; k < count; k++) {
-            s0 += a[aFrom + k] * b[bFrom + k];
-        }
-        return (s0 + s1) + (s2 + s3);
     }
 
     @Override
