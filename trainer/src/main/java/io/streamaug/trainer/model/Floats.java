@@ -11,9 +11,9 @@ final class Floats {
     private Floats() {
     }
 
-    /** {@code array} when it holds {@code length} values, else a new one that does. */
+    /** {@code array} when it holds {@code length} values, else a new one that does ({@code array} may be null). */
     static float[] atLeast(float[] array, long length) {
-        return array.length >= length ? array : new float[Math.toIntExact(length)];
+        return array != null && array.length >= length ? array : new float[Math.toIntExact(length)];
     }
 
     /** Copies {@code from}'s values, row-major, into the start of {@code into}; returns {@code into}. */

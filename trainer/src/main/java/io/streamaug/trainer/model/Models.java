@@ -29,8 +29,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * <li>{@code text}: the MLP over hashed word and bigram features.</li>
  * </ul>
  * Every model ends in a softmax layer with the multi-class cross-entropy loss ({@link SoftmaxOutput}).
- * Dropout acts on hidden activations (the inputs of every layer after the first), never on raw
- * pixels. Weight decay is L2 added to the gradient for {@code adam} and {@code sgd}, and decoupled
+ * Dropout ({@link InvertedDropout}: DL4J's inverted dropout, its mask drawn in Java) acts on hidden
+ * activations (the inputs of every layer after the first), never on raw pixels. Weight decay is L2 added to the gradient for {@code adam} and {@code sgd}, and decoupled
  * (applied to the weights, scaled by the learning rate) for {@code adamw}; biases and norm
  * parameters are not decayed.
  */
@@ -97,7 +97,7 @@ public final class Models {
         OutputLayer.Builder output = new SoftmaxOutput.Builder(LossFunctions.LossFunction.MCXENT)
                 .nOut(classes).activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER);
         if (config.regularisation().dropout() > 0) {
-            output.dropOut(1.0 - config.regularisation().dropout()); // DL4J takes the probability of keeping a unit
+            output.dropOut(new InvertedDropout(1.0 - config.regularisation().dropout())); // the probability of keeping a unit
         }
         list.layer(index, output.build());
         MultiLayerNetwork net = new MultiLayerNetwork(list.setInputType(input).build());
@@ -109,7 +109,7 @@ public final class Models {
             Norm norm, double dropout) {
         DenseLayer.Builder dense = new Dense.Builder().nOut(size);
         if (dropout > 0) {
-            dense.dropOut(1.0 - dropout);
+            dense.dropOut(new InvertedDropout(1.0 - dropout));
         }
         switch (norm) {
             case LAYER:
