@@ -47,7 +47,7 @@ final class LayerNorm2dImpl extends BaseLayer<LayerNorm2d> {
     private INDArray inverseStd; // 1/σ, [N, 1]
 
     // The Java path's arrays, reused from step to step; the kept state is valid while keptShape is set.
-    private float[] xHat = new float[0]; // the input's copy (x̂ = (x − mean)·(1/σ) is recomputed from it); then dx, in the input's layout
+    private float[] inputCopy = new float[0]; // x in the input's layout (x̂ = (x − mean)·(1/σ) is recomputed from it); then dx
     private float[] activations = new float[0]; // y, NCHW; then dy
     private float[] upstream = new float[0]; // dy as it comes, before the ReLU's mask
     private float[] means = new float[0]; // the mean per example
@@ -136,11 +136,11 @@ final class LayerNorm2dImpl extends BaseLayer<LayerNorm2d> {
         int length = n * c * hw;
         double d = (double) c * hw;
         boolean channelMajor = channelMajor(input);
-        xHat = Floats.atLeast(xHat, length);
+        inputCopy = Floats.atLeast(inputCopy, length);
         activations = Floats.atLeast(activations, length);
         invStd = Floats.atLeast(invStd, n);
         means = Floats.atLeast(means, n);
-        float[] x = Floats.read(channelMajor ? input.permute(1, 0, 2, 3) : input, xHat);
+        float[] x = Floats.read(channelMajor ? input.permute(1, 0, 2, 3) : input, inputCopy);
         float[] g = Floats.read(channelVector(LayerNorm2d.GAIN), gain = Floats.atLeast(gain, c));
         float[] b = Floats.read(channelVector(LayerNorm2d.BIAS), bias = Floats.atLeast(bias, c));
         float[] y = activations;
@@ -211,7 +211,7 @@ final class LayerNorm2dImpl extends BaseLayer<LayerNorm2d> {
         int length = n * c * hw;
         double d = (double) c * hw;
         boolean channelMajor = keptChannelMajor;
-        float[] x = xHat;
+        float[] x = inputCopy;
         float[] y = activations;
         float[] g = gain;
         boolean relu = relu();

@@ -64,6 +64,7 @@ final class MaxPoolImpl extends SubsamplingLayer {
             winners = new byte[outputs];
         }
         float[] x = Floats.read(input, in);
+        // One pass over the sign bits decides whether the raw bits can be compared as they are.
         int length = planes * h * w;
         int signs = 0;
         for (int i = 0; i < length; i++) {

@@ -27,8 +27,9 @@ import org.nd4j.linalg.convolution.Convolution;
  * </ul>
  * Backward: dW = dz · Pᵀ from the kept P, db = Σ dz, and dx by scattering Wᵀ · dz back through the
  * same shifted runs ({@link Patches#scatter}; ND4J's col2im for other types, which took twice as long).
- * dz is the incoming gradient itself when it arrives as [C_out, N, H, W] (as {@link LayerNorm2d}'s does). The matrix products are written as f-order results, which ND4J passes to BLAS
- * as they are; a c-order result costs an extra transposing copy as large as the product.
+ * dz is the incoming gradient itself when it arrives as [C_out, N, H, W] (as {@link LayerNorm2d}'s
+ * does). The matrix products are written as f-order results, which ND4J passes to BLAS as they are;
+ * a c-order result costs an extra transposing copy as large as the product.
  */
 final class SameConvolutionImpl extends ConvolutionLayer {
     private INDArray patches; // P, [C·kH·kW, N·H·W], kept from a training forward pass for the backward one
