@@ -11,9 +11,18 @@ package io.streamaug.trainer.core;
  * collector when it is exceeded; the project releases ND4J's arrays deterministically and does not
  * rely on either. A value given on the command line ({@code -Dorg.bytedeco.javacpp.maxPhysicalBytes=…})
  * wins.
+ *
+ * <p>It also chooses ND4J's native build. Where the class path holds ND4J's {@code -onednn} build
+ * for this platform (the project ships it for linux-x86_64, beside the generic build), that build
+ * is loaded: the same libnd4j with oneDNN inside, whose convolutions the {@code cnn} model's layers
+ * use (oneDNN picks its kernels for the CPU at run time, so the build runs on any x86-64 CPU).
+ * Elsewhere the generic build loads. {@code -Dorg.bytedeco.javacpp.platform.extension=} (empty)
+ * on the command line keeps the generic build; any value given there wins.
  */
 public final class Nd4jProcess {
     static final String MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";
+    static final String PLATFORM_EXTENSION = "org.bytedeco.javacpp.platform.extension";
+    static final String ONEDNN = "-onednn";
 
     private Nd4jProcess() {
     }
@@ -23,5 +32,14 @@ public final class Nd4jProcess {
         if (System.getProperty(MAX_PHYSICAL_BYTES) == null && System.getProperty(MAX_PHYSICAL_BYTES.toLowerCase(java.util.Locale.ROOT)) == null) {
             System.setProperty(MAX_PHYSICAL_BYTES, "0");
         }
+        if (System.getProperty(PLATFORM_EXTENSION) == null && onednnBuildPresent()) {
+            System.setProperty(PLATFORM_EXTENSION, ONEDNN);
+        }
+    }
+
+    /** Whether ND4J's {@code -onednn} native build for this platform is on the class path. */
+    static boolean onednnBuildPresent() {
+        String folder = "org/nd4j/linalg/cpu/nativecpu/bindings/" + org.bytedeco.javacpp.Loader.getPlatform() + ONEDNN + "/";
+        return Nd4jProcess.class.getClassLoader().getResource(folder) != null;
     }
 }

@@ -25,6 +25,8 @@ import org.nd4j.linalg.convolution.Convolution;
  * <li>z = W [C_out, C·kH·kW] · P, stored [C_out, N, H, W] and returned as its NCHW view (the layout
  * DL4J's own convolution returns), plus the bias per output channel.</li>
  * </ul>
+ * When ND4J's loaded build carries oneDNN, float convolutions skip all of this and go to oneDNN's
+ * direct convolution instead ({@link Onednn}), forward and backward, with NCHW output.
  * Backward: dW = dz · Pᵀ from the kept P, db = Σ dz, and dx by scattering Wᵀ · dz back through the
  * same shifted runs ({@link Patches#scatter}; ND4J's col2im for other types, which took twice as long).
  * dz is the incoming gradient itself when it arrives as [C_out, N, H, W] (as {@link LayerNorm2d}'s
@@ -61,6 +63,13 @@ final class SameConvolutionImpl extends ConvolutionLayer {
         int kH = (int) weights.size(2);
         int kW = (int) weights.size(3);
         DataType type = weights.dataType();
+        if (Onednn.convolves(input, type)) {
+            INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, type, new long[] {n, out, h, w}, 'c');
+            INDArray bias = layerConf().hasBias() ? getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training, workspaceMgr) : null;
+            Onednn.forward(rowMajor(input), weights, bias, z);
+            patches = null;
+            return z;
+        }
 
         ArrayType kept = training ? ArrayType.INPUT : ArrayType.FF_WORKING_MEM;
         INDArray p = workspaceMgr.createUninitialized(kept, type, new long[] {c, kH, kW, n, h, w}, 'c');
@@ -94,10 +103,13 @@ final class SameConvolutionImpl extends ConvolutionLayer {
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
+        INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr);
+        if (Onednn.convolves(input, weights.dataType())) {
+            return backpropOnednn(rowMajor(epsilon), weights, workspaceMgr);
+        }
         if (patches == null) {
             throw new IllegalStateException("SameConvolution: backward pass without a training forward pass");
         }
-        INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr);
         long n = input.size(0);
         long c = input.size(1);
         long h = input.size(2);
@@ -140,6 +152,28 @@ final class SameConvolutionImpl extends ConvolutionLayer {
         patches = null;
         weightNoiseParams.clear();
         return new Pair<>(gradient, dx);
+    }
+
+    private Pair<Gradient, INDArray> backpropOnednn(INDArray dz, INDArray weights, LayerWorkspaceMgr workspaceMgr) {
+        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, weights.dataType(), input.shape(), 'c');
+        INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+        Gradient gradient = new DefaultGradient();
+        INDArray bias = null;
+        INDArray biasGrad = null;
+        if (layerConf().hasBias()) {
+            bias = getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, true, workspaceMgr);
+            biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
+            gradient.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
+        }
+        gradient.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
+        Onednn.backward(rowMajor(input), weights, bias, dz, dx, weightGrad, biasGrad);
+        weightNoiseParams.clear();
+        return new Pair<>(gradient, dx);
+    }
+
+    /** {@code x} itself when its values lie row-major from its buffer's start, else a row-major copy. */
+    private static INDArray rowMajor(INDArray x) {
+        return Floats.contiguous(x) ? x : x.dup('c');
     }
 
     /** Float arrays that fit a Java array are copied and rearranged by {@link Patches}; others by ND4J's ops. */

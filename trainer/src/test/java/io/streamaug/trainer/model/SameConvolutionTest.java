@@ -19,6 +19,8 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -81,26 +83,75 @@ class SameConvolutionTest {
         }
     }
 
+    /** With and without ND4J's helpers: with them, on the -onednn build, both layers run on oneDNN. */
+    @ParameterizedTest(name = "helpers allowed: {0}")
+    @ValueSource(booleans = {true, false})
+    void outputsGradientsAndTrainingEqualDl4jsConvolution(boolean helpers) {
+        compareFloatTraining(net(true, DataType.FLOAT, false), helpers, net(false, DataType.FLOAT, false), helpers,
+                uniform(6, DataType.FLOAT, 4, 2, 6, 5));
+    }
+
+    /** The project's tests load the build the CLI loads: on linux-x86_64, ND4J's -onednn build (see the POMs). */
     @Test
-    void outputsGradientsAndTrainingEqualDl4jsConvolution() {
-        MultiLayerNetwork same = net(true, DataType.FLOAT, false);
-        MultiLayerNetwork dl4j = net(false, DataType.FLOAT, false);
-        assertThat(same.params().data().asFloat()).containsExactly(dl4j.params().data().asFloat()); // same init, same layout
-        INDArray x = uniform(6, DataType.FLOAT, 4, 2, 6, 5);
-        INDArray y = oneHot(4, DataType.FLOAT);
-        assertThat(same.output(x, false).data().asFloat()).containsExactly(dl4j.output(x, false).data().asFloat(), within(1e-5f));
-        for (MultiLayerNetwork net : new MultiLayerNetwork[] {same, dl4j}) {
-            net.setInput(x);
-            net.setLabels(y);
-            net.computeGradientAndScore();
+    void testsRunOnTheBuildTheCliChooses() {
+        boolean linuxX86 = org.bytedeco.javacpp.Loader.getPlatform().equals("linux-x86_64");
+        assertThat(Onednn.inBuild()).isEqualTo(linuxX86);
+    }
+
+    /**
+     * oneDNN's convolutions (helpers allowed) against the patch-matrix path ({@link Patches} and
+     * OpenBLAS's products; helpers not allowed) in float, on the same network: outputs, gradients and
+     * ten Adam steps, at two minibatch sizes.
+     */
+    @ParameterizedTest(name = "minibatch {0}")
+    @ValueSource(ints = {1, 5})
+    void onednnAndPatchMatrixPathsAgree(int minibatch) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Onednn.inBuild(), "the loaded ND4J build has no oneDNN");
+        compareFloatTraining(net(true, DataType.FLOAT, false), true, net(true, DataType.FLOAT, false), false,
+                uniform(8 + minibatch, DataType.FLOAT, minibatch, 2, 6, 5));
+    }
+
+    /** Runs {@code call} with ND4J's helpers allowed or not, then restores the setting. */
+    private static <T> T withHelpers(boolean helpers, java.util.function.Supplier<T> call) {
+        boolean before = Nd4j.getEnvironment().helpersAllowed();
+        Nd4j.getEnvironment().allowHelpers(helpers);
+        try {
+            return call.get();
+        } finally {
+            Nd4j.getEnvironment().allowHelpers(before);
         }
-        assertThat(same.gradient().gradient().data().asFloat())
-                .containsExactly(dl4j.gradient().gradient().data().asFloat(), within(1e-5f));
-        for (int step = 0; step < 10; step++) {
-            same.fit(x, y);
-            dl4j.fit(x, y);
+    }
+
+    /** Two networks with the same initial parameters, each run with its helpers setting: outputs, gradients, ten Adam steps. */
+    private static void compareFloatTraining(MultiLayerNetwork a, boolean helpersA, MultiLayerNetwork b, boolean helpersB, INDArray x) {
+        assertThat(a.params().data().asFloat()).containsExactly(b.params().data().asFloat()); // same init, same layout
+        INDArray y = oneHot((int) x.size(0), DataType.FLOAT);
+        float[] outA = withHelpers(helpersA, () -> a.output(x, false).data().asFloat());
+        float[] outB = withHelpers(helpersB, () -> b.output(x, false).data().asFloat());
+        assertThat(outA).containsExactly(outB, within(1e-5f));
+        float[][] gradients = new float[2][];
+        MultiLayerNetwork[] nets = {a, b};
+        boolean[] helpers = {helpersA, helpersB};
+        for (int i = 0; i < 2; i++) {
+            MultiLayerNetwork net = nets[i];
+            gradients[i] = withHelpers(helpers[i], () -> {
+                net.setInput(x);
+                net.setLabels(y);
+                net.computeGradientAndScore();
+                return net.gradient().gradient().data().asFloat();
+            });
         }
-        assertThat(same.params().data().asFloat()).containsExactly(dl4j.params().data().asFloat(), within(1e-5f));
+        assertThat(gradients[0]).containsExactly(gradients[1], within(1e-5f));
+        for (int i = 0; i < 2; i++) {
+            MultiLayerNetwork net = nets[i];
+            withHelpers(helpers[i], () -> {
+                for (int step = 0; step < 10; step++) {
+                    net.fit(x, y);
+                }
+                return null;
+            });
+        }
+        assertThat(a.params().data().asFloat()).containsExactly(b.params().data().asFloat(), within(1e-5f));
     }
 
     @Test
