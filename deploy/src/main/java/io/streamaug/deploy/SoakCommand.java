@@ -49,6 +49,10 @@ public final class SoakCommand implements Callable<Integer> {
             description = "Samples the trainer trains, at most the train records made (default: ${DEFAULT-VALUE}).")
     long samples;
 
+    @Option(names = "--model", defaultValue = "mlp", paramLabel = "MODEL",
+            description = "The trainer's model, mlp or cnn, on its default recipe (default: ${DEFAULT-VALUE}).")
+    String model;
+
     @Option(names = "--every", defaultValue = "10", paramLabel = "SECONDS",
             description = "Sampling period of the resident size (default: ${DEFAULT-VALUE}).")
     int every;
@@ -64,12 +68,16 @@ public final class SoakCommand implements Callable<Integer> {
         if (records < 1 || samples < 1 || every < 1) {
             throw new UsageException("--records, --samples and --every must be at least 1");
         }
+        if (!model.equals("mlp") && !model.equals("cnn")) {
+            throw new UsageException("--model must be mlp or cnn, got '" + model + "'");
+        }
         json.check();
         int n = quick ? 60_000 : records;
         long budget = quick ? 60_000 : samples;
         int period = quick ? 2 : every;
         Path dir = Files.createTempDirectory("streamaug-soak");
         Map<String, Object> results = new LinkedHashMap<>();
+        results.put("trainer_model", model);
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0, Map.of())) {
             Topics topics = new Topics("soak.");
             KafkaOptions kafka = KafkaOptions.of(broker.bootstrapServers(), topics);
@@ -112,7 +120,7 @@ public final class SoakCommand implements Callable<Integer> {
             Path runs = dir.resolve("runs");
             Process trainer = ChildJvm.main(StreamaugCli.class).heap("768m").jvmOptions(PRETOUCHED).args("train", "--bootstrap",
                     broker.bootstrapServers(), "--topic-prefix", topics.prefix(), "--name", "soak", "--runs",
-                    runs.toString(), "--quiet", "--max-samples", String.valueOf(toTrain), "--idle-timeout", "30",
+                    runs.toString(), "--model", model, "--quiet", "--max-samples", String.valueOf(toTrain), "--idle-timeout", "30",
                     "--eval-every", "0", "--checkpoint-every", "0", "--set", "log_every=100")
                     .logTo(dir.resolve("trainer.log")).start();
             try {

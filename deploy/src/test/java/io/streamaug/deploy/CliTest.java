@@ -71,7 +71,8 @@ class CliTest {
                 new String[] {"augment", "--spec", "no-such-spec", "--bootstrap", "127.0.0.1:1"},
                 new String[] {"preview", "--n", "-1"}, new String[] {"apply", "--spec", "fashion-mnist"},
                 new String[] {"topics", "--replication-factor", "0", "--bootstrap", "127.0.0.1:1"},
-                new String[] {"topics", "--replication-factor", "2", "--min-insync-replicas", "3", "--bootstrap", "127.0.0.1:1"})) {
+                new String[] {"topics", "--replication-factor", "2", "--min-insync-replicas", "3", "--bootstrap", "127.0.0.1:1"},
+                new String[] {"bench", "soak", "--model", "text"})) {
             Outcome outcome = run(args);
             assertThat(outcome.code()).as(String.join(" ", args)).isEqualTo(2);
             assertThat(outcome.err().strip().lines()).as(outcome.err()).hasSize(1);
@@ -85,6 +86,7 @@ class CliTest {
         assertThat(run("augment", "--bootstrap", "no-port").err()).contains("HOST:PORT");
         assertThat(run("topics", "--replication-factor", "2", "--min-insync-replicas", "3", "--bootstrap", "127.0.0.1:1").err())
                 .contains("--min-insync-replicas 3 is more than --replication-factor 2");
+        assertThat(run("bench", "soak", "--model", "text").err()).contains("--model must be mlp or cnn, got 'text'");
     }
 
     @Test

@@ -152,7 +152,8 @@ public final class TrainerBenchCommand implements Callable<Integer> {
         if (environments.get("dl4j") instanceof Map<?, ?> dl4j && dl4j.get("nd4j") instanceof Map<?, ?> nd4j
                 && Boolean.FALSE.equals(nd4j.get("optimal_requirements_met"))) {
             warnings.add("ND4J's native build " + nd4j.get("native_build") + " does not use every vector instruction set "
-                    + "this CPU has (ND4J's own optimal-requirements check)");
+                    + "this CPU has (ND4J's own optimal-requirements check)"
+                    + (Boolean.TRUE.equals(nd4j.get("onednn_convolutions")) ? "; its oneDNN convolutions choose their kernels for this CPU at run time" : ""));
         }
         results.put("warnings", warnings);
         results.put("environment", environments);
@@ -307,14 +308,20 @@ public final class TrainerBenchCommand implements Callable<Integer> {
         parts.add(String.valueOf(cpu.getOrDefault("model", "?")) + " " + cpu.getOrDefault("kernel_flags", List.of()));
         if (r.get("nd4j") instanceof Map<?, ?> nd4j) {
             parts.add("BLAS " + nd4j.get("blas_vendor") + " " + nd4j.get("blas_version") + ", " + nd4j.get("max_threads") + " thread(s)");
+            parts.add("native build " + nd4j.get("native_build") + ", oneDNN convolutions " + yesNo(nd4j.get("onednn_convolutions")));
             parts.add(String.join(" ", (List<String>) r.getOrDefault("libraries", List.of())));
         }
         if (r.get("torch") instanceof Map<?, ?> torch) {
             parts.add("torch " + torch.get("version") + ", BLAS " + torch.get("blas") + " (" + torch.get("blas_library") + "), "
-                    + torch.get("threads") + " thread(s), CPU capability " + torch.get("cpu_capability"));
+                    + torch.get("threads") + " thread(s), CPU capability " + torch.get("cpu_capability") + ", oneDNN "
+                    + yesNo(torch.get("mkldnn")));
         }
         parts.add("OpenBLAS core " + r.get("openblas_core"));
         parts.add("env " + r.get("environment"));
         return String.join("; ", parts);
+    }
+
+    private static String yesNo(Object flag) {
+        return Boolean.TRUE.equals(flag) ? "yes" : flag == null ? "?" : "no";
     }
 }

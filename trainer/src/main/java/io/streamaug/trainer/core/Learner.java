@@ -149,7 +149,8 @@ public final class Learner implements AutoCloseable {
         return String.format("%s model (%s norm%s) over %s, %d parameters, %s, %s", config.model().kind(),
                 config.effectiveNorm(), config.model().norm() == TrainConfig.Norm.AUTO ? " chosen by auto" : "",
                 features.describe(), net.numParams(), config.describeRecipe(),
-                fused != null ? "update in one pass" : "DL4J's update");
+                fused != null ? "update in one pass" : "DL4J's update")
+                + (config.model().kind() == TrainConfig.ModelKind.CNN ? ", " + io.streamaug.trainer.model.SameConvolution.engine() : "");
     }
 
     /** Fewer samples than this make too noisy a mean for the first sanity check's usual bounds. */

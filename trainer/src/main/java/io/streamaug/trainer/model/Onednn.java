@@ -36,9 +36,14 @@ final class Onednn {
         return IN_BUILD;
     }
 
+    /** Whether float convolutions go through oneDNN now: the build carries it and ND4J's helpers are allowed. */
+    static boolean inUse() {
+        return IN_BUILD && Nd4j.getEnvironment().helpersAllowed();
+    }
+
     /** Whether convolutions of {@code x} with weights of {@code type} go through oneDNN now. */
     static boolean convolves(INDArray x, DataType type) {
-        return IN_BUILD && type == DataType.FLOAT && x.dataType() == DataType.FLOAT && Nd4j.getEnvironment().helpersAllowed();
+        return type == DataType.FLOAT && x.dataType() == DataType.FLOAT && inUse();
     }
 
     /** z ← x ⊛ w (+ b), padded by kH/2 and kW/2 so that z has x's height and width; {@code b} may be null. */

@@ -69,4 +69,9 @@ public final class SameConvolution extends ConvolutionLayer {
             return new SameConvolution(this);
         }
     }
+
+    /** How float convolutions are computed in this process: on oneDNN, or by the patch matrix and OpenBLAS; for logs. */
+    public static String engine() {
+        return Onednn.inUse() ? "convolutions on oneDNN" : "convolutions by patch matrix and OpenBLAS";
+    }
 }
