@@ -96,6 +96,7 @@ def environment(threads):
         cpu["model"] = platform.machine()
     blas = re.search(r"BLAS_INFO=(\w+)", config)
     capability = re.search(r"CPU capability usage: (\w+)", config)
+    onednn = re.search(r"MKL-DNN v(\S+)", config)
     return {
         "cpu": cpu,
         "python": platform.python_version(),
@@ -105,6 +106,7 @@ def environment(threads):
             "blas_library": blas_library(),
             "cpu_capability": capability.group(1) if capability else "?",
             "mkldnn": torch.backends.mkldnn.is_available(),
+            "mkldnn_version": onednn.group(1) if onednn else "?",
             "threads": torch.get_num_threads(),
             "interop_threads": torch.get_num_interop_threads(),
             "parallel_info": [l.strip() for l in torch.__config__.parallel_info().splitlines() if "threads" in l.lower()

@@ -30,8 +30,9 @@ public final class RuntimeReport {
         Environment env = Nd4j.getEnvironment();
         Map<String, Object> nd4j = new LinkedHashMap<>();
         nd4j.put("backend", Nd4j.getBackend().getClass().getSimpleName());
-        nd4j.put("native_build", org.bytedeco.javacpp.Loader.getPlatform()
-                + System.getProperty("org.bytedeco.javacpp.platform.extension", System.getProperty("javacpp.platform.extension", "")));
+        nd4j.put("native_build", loadedNativeBuild());
+        // The build asked for (Nd4jProcess sets -onednn where that build ships), or null.
+        nd4j.put("requested_extension", System.getProperty("org.bytedeco.javacpp.platform.extension"));
         nd4j.put("blas_vendor", String.valueOf(Nd4j.factory().blas().getBlasVendor()));
         nd4j.put("blas_version", env.blasMajorVersion() + "." + env.blasMinorVersion() + "." + env.blasPatchVersion());
         nd4j.put("max_threads", env.maxThreads());
@@ -48,6 +49,25 @@ public final class RuntimeReport {
         out.put("environment", HostInfo.steering(System.getenv()));
         out.put("jvm_args", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
         return out;
+    }
+
+    /**
+     * The folder of ND4J's native library as JavaCPP loaded it, which names the build
+     * ({@code linux-x86_64}, {@code linux-x86_64-onednn}, …); the platform and the requested
+     * extension when it cannot be read.
+     */
+    static String loadedNativeBuild() {
+        for (var entry : org.bytedeco.javacpp.Loader.getLoadedLibraries().entrySet()) {
+            String path = entry.getValue();
+            if (entry.getKey().contains("nd4jcpu") && path != null) {
+                Path parent = Path.of(path).getParent();
+                if (parent != null && parent.getFileName() != null && parent.getFileName().toString().startsWith(org.bytedeco.javacpp.Loader.getPlatform())) {
+                    return parent.getFileName().toString();
+                }
+            }
+        }
+        return org.bytedeco.javacpp.Loader.getPlatform()
+                + System.getProperty("org.bytedeco.javacpp.platform.extension", System.getProperty("javacpp.platform.extension", ""));
     }
 
     /** The native jars on the class path: ND4J's (with its classifier), JavaCPP's and OpenBLAS's. */

@@ -314,7 +314,7 @@ public final class TrainerBenchCommand implements Callable<Integer> {
         if (r.get("torch") instanceof Map<?, ?> torch) {
             parts.add("torch " + torch.get("version") + ", BLAS " + torch.get("blas") + " (" + torch.get("blas_library") + "), "
                     + torch.get("threads") + " thread(s), CPU capability " + torch.get("cpu_capability") + ", oneDNN "
-                    + yesNo(torch.get("mkldnn")));
+                    + yesNo(torch.get("mkldnn")) + (torch.get("mkldnn_version") != null ? " " + torch.get("mkldnn_version") : ""));
         }
         parts.add("OpenBLAS core " + r.get("openblas_core"));
         parts.add("env " + r.get("environment"));

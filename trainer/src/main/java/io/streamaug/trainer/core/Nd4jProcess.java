@@ -17,7 +17,9 @@ package io.streamaug.trainer.core;
  * is loaded: the same libnd4j with oneDNN inside, whose convolutions the {@code cnn} model's layers
  * use (oneDNN picks its kernels for the CPU at run time, so the build runs on any x86-64 CPU).
  * Elsewhere the generic build loads. {@code -Dorg.bytedeco.javacpp.platform.extension=} (empty)
- * on the command line keeps the generic build; any value given there wins.
+ * on the command line keeps the generic build; any value given there wins. (Left to itself,
+ * JavaCPP would also try ND4J's preset's extensions before the plain build, the {@code -onednn}
+ * one among them; the project says which build it wants rather than rely on that order.)
  */
 public final class Nd4jProcess {
     static final String MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";
@@ -39,7 +41,28 @@ public final class Nd4jProcess {
 
     /** Whether ND4J's {@code -onednn} native build for this platform is on the class path. */
     static boolean onednnBuildPresent() {
-        String folder = "org/nd4j/linalg/cpu/nativecpu/bindings/" + org.bytedeco.javacpp.Loader.getPlatform() + ONEDNN + "/";
+        String folder = "org/nd4j/linalg/cpu/nativecpu/bindings/" + platform() + ONEDNN + "/";
         return Nd4jProcess.class.getClassLoader().getResource(folder) != null;
+    }
+
+    /**
+     * JavaCPP's name for this platform, e.g. {@code linux-x86_64}, worked out as JavaCPP does but
+     * without loading its {@code Loader}: that class reads and keeps the platform extension when it
+     * initialises, so touching it here would come before the extension is set.
+     */
+    public static String platform() {
+        String given = System.getProperty("org.bytedeco.javacpp.platform");
+        if (given != null) {
+            return given;
+        }
+        String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+        String arch = System.getProperty("os.arch", "").toLowerCase(java.util.Locale.ROOT);
+        String osName = os.startsWith("linux") ? "linux" : os.startsWith("mac") ? "macosx" : os.startsWith("windows") ? "windows" : os;
+        String archName = switch (arch) {
+            case "amd64", "x86_64", "x86-64" -> "x86_64";
+            case "aarch64", "arm64" -> "arm64";
+            default -> arch;
+        };
+        return osName + "-" + archName;
     }
 }

@@ -24,9 +24,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * rather than stored. The activations of a minibatch are megabytes, so each pass costs about what
  * reading them from memory does. In ND4J 1.0.0-M2.1 the same closed form took about fifteen
  * whole-array ops, each a pass with its own set-up, and the separate ReLU layer two more passes.
- * The loops read the input in either of two layouts without a copy: NCHW, or the [C, N, H, W]
- * array whose NCHW view {@link SameConvolution} returns; the gradient goes back in the layout the
- * input came in. Sums within a plane of H·W values use two float accumulators per sum (C2 does not
+ * The loops read the input in either of two layouts without a copy: NCHW (what {@link SameConvolution}
+ * returns on oneDNN), or the [C, N, H, W] array whose NCHW view its patch-matrix path returns; the
+ * gradient goes back in the layout the input came in. Sums within a plane of H·W values use two float accumulators per sum (C2 does not
  * vectorise a float sum, and one accumulator is a chain of dependent adds); sums over an example
  * are doubles.
  *
@@ -82,7 +82,7 @@ final class LayerNorm2dImpl extends BaseLayer<LayerNorm2d> {
         return x.rank() == 4 && x.dataType() == DataType.FLOAT && dataType == DataType.FLOAT && x.length() < Integer.MAX_VALUE;
     }
 
-    /** Whether {@code x} is the NCHW view of a row-major [C, N, H, W] array, as {@link SameConvolution} returns. */
+    /** Whether {@code x} is the NCHW view of a row-major [C, N, H, W] array, as {@link SameConvolution}'s patch-matrix path returns. */
     private static boolean channelMajor(INDArray x) {
         return Floats.contiguous(x.permute(1, 0, 2, 3));
     }

@@ -25,8 +25,9 @@ import org.nd4j.linalg.convolution.Convolution;
  * <li>z = W [C_out, C·kH·kW] · P, stored [C_out, N, H, W] and returned as its NCHW view (the layout
  * DL4J's own convolution returns), plus the bias per output channel.</li>
  * </ul>
- * When ND4J's loaded build carries oneDNN, float convolutions skip all of this and go to oneDNN's
- * direct convolution instead ({@link Onednn}), forward and backward, with NCHW output.
+ * When ND4J's loaded build carries oneDNN and its helpers are allowed, float convolutions skip all
+ * of this and go to oneDNN's direct convolution instead ({@link Onednn}), with a plain NCHW output;
+ * the backward pass takes the path its forward pass took.
  * Backward: dW = dz · Pᵀ from the kept P, db = Σ dz, and dx by scattering Wᵀ · dz back through the
  * same shifted runs ({@link Patches#scatter}; ND4J's col2im for other types, which took twice as long).
  * dz is the incoming gradient itself when it arrives as [C_out, N, H, W] (as {@link LayerNorm2d}'s
@@ -35,6 +36,7 @@ import org.nd4j.linalg.convolution.Convolution;
  */
 final class SameConvolutionImpl extends ConvolutionLayer {
     private INDArray patches; // P, [C·kH·kW, N·H·W], kept from a training forward pass for the backward one
+    private boolean keptForOnednn; // whether the last training forward pass ran on oneDNN (its backward pass then does too)
     private float[] inputCopy = new float[0]; // float path: x, then dx
     private float[] patchCopy = new float[0]; // float path: P, then dP
 
@@ -68,6 +70,7 @@ final class SameConvolutionImpl extends ConvolutionLayer {
             INDArray bias = layerConf().hasBias() ? getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training, workspaceMgr) : null;
             Onednn.forward(rowMajor(input), weights, bias, z);
             patches = null;
+            keptForOnednn = training;
             return z;
         }
 
@@ -97,6 +100,7 @@ final class SameConvolutionImpl extends ConvolutionLayer {
             z2.addiColumnVector(bias.reshape(out, 1));
         }
         patches = training ? p2 : null;
+        keptForOnednn = false;
         return z.permute(1, 0, 2, 3);
     }
 
@@ -104,7 +108,8 @@ final class SameConvolutionImpl extends ConvolutionLayer {
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
         INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr);
-        if (Onednn.convolves(input, weights.dataType())) {
+        if (keptForOnednn) { // as the forward pass went, even if ND4J's helpers were switched off since
+            keptForOnednn = false;
             return backpropOnednn(rowMajor(epsilon), weights, workspaceMgr);
         }
         if (patches == null) {
@@ -185,5 +190,6 @@ final class SameConvolutionImpl extends ConvolutionLayer {
     public void clear() {
         super.clear();
         patches = null;
+        keptForOnednn = false;
     }
 }

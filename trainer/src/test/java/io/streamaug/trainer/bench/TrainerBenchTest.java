@@ -82,6 +82,12 @@ class TrainerBenchTest {
         assertThat(((Map<?, ?>) set.get("nd4j")).get("javacpp_max_physical_bytes")).isEqualTo(8L << 30);
     }
 
+    /** Nd4jProcess names the platform as JavaCPP does, without loading JavaCPP's Loader (which would fix the build too early). */
+    @Test
+    void nd4jProcessNamesThePlatformAsJavaCppDoes() {
+        assertThat(io.streamaug.trainer.core.Nd4jProcess.platform()).isEqualTo(org.bytedeco.javacpp.Loader.getPlatform());
+    }
+
     /**
      * On linux-x86_64 the trainer's process loads ND4J's -onednn build, which it ships beside the
      * generic one, and convolves on oneDNN; an empty platform extension keeps the generic build.
@@ -91,10 +97,14 @@ class TrainerBenchTest {
         boolean linuxX86 = org.bytedeco.javacpp.Loader.getPlatform().equals("linux-x86_64");
         Map<?, ?> chosen = (Map<?, ?>) TrainerBenchCommand.environment(
                 ChildJvm.main(TrainerBench.class).heap("1g").args("environment").command(), 1, Map.of()).get("nd4j");
+        // The child has no -D for the build: Nd4jProcess.prepare asked for it, and it is the library that loaded.
+        assertThat(chosen.get("requested_extension")).isEqualTo(linuxX86 ? "-onednn" : null);
         assertThat(chosen.get("native_build")).isEqualTo(linuxX86 ? "linux-x86_64-onednn" : org.bytedeco.javacpp.Loader.getPlatform());
         assertThat(chosen.get("onednn_convolutions")).isEqualTo(linuxX86);
+        assertThat(chosen.get("build_info").toString().contains("HAVE_ONEDNN")).isEqualTo(linuxX86);
         Map<?, ?> generic = (Map<?, ?>) TrainerBenchCommand.environment(ChildJvm.main(TrainerBench.class).heap("1g")
                 .jvmOptions("-Dorg.bytedeco.javacpp.platform.extension=").args("environment").command(), 1, Map.of()).get("nd4j");
+        assertThat(generic.get("requested_extension")).isEqualTo("");
         assertThat(generic.get("native_build")).isEqualTo(org.bytedeco.javacpp.Loader.getPlatform());
         assertThat(generic.get("onednn_convolutions")).isEqualTo(false);
         assertThat(generic.get("build_info").toString()).doesNotContain("HAVE_ONEDNN");

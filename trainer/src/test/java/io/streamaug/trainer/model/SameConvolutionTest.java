@@ -111,6 +111,58 @@ class SameConvolutionTest {
                 uniform(8 + minibatch, DataType.FLOAT, minibatch, 2, 6, 5));
     }
 
+    /**
+     * The cnn model as the trainer builds it (flat input reshaped at the first layer, two
+     * convolutions, each with LayerNorm2d and its ReLU, MaxPool, then dense and softmax layers) on
+     * both paths: LayerNorm2d takes NCHW from oneDNN and the [C, N, H, W]-backed view from the patch
+     * path, and both must give the same outputs, gradients and training.
+     */
+    @Test
+    void theCnnModelTrainsAlikeOnBothPaths() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Onednn.inBuild(), "the loaded ND4J build has no oneDNN");
+        var config = io.streamaug.trainer.config.TrainConfig.defaults().with(java.util.Map.of("model", "cnn", "conv_channels", "4,8",
+                "hidden", "16", "norm", "layer", "dropout", "0"));
+        var image = new io.streamaug.trainer.features.ImageFeatures(1, 8, 8);
+        Random random = new Random(11);
+        float[][] values = new float[6][64];
+        for (float[] row : values) {
+            for (int j = 0; j < row.length; j++) {
+                row[j] = random.nextFloat() * 2 - 1;
+            }
+        }
+        INDArray x = Nd4j.create(values);
+        compareFloatTraining(Models.build(config, image, 3), true, Models.build(config, image, 3), false, x);
+    }
+
+    /**
+     * The backward pass follows its forward pass's path, even when ND4J's helpers are switched off
+     * in between (the patch path would have no patch matrix to use); and both paths' gradients agree.
+     */
+    @Test
+    void theBackwardPassTakesTheForwardPassesPath() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Onednn.inBuild(), "the loaded ND4J build has no oneDNN");
+        INDArray x = uniform(12, DataType.FLOAT, 3, 2, 6, 5);
+        INDArray epsilon = uniform(13, DataType.FLOAT, 3, 3, 6, 5);
+        boolean[][] settings = {{true, true}, {true, false}, {false, false}}; // helpers in the forward, in the backward pass
+        float[][] results = new float[settings.length][];
+        for (int run = 0; run < settings.length; run++) {
+            boolean[] setting = settings[run];
+            MultiLayerNetwork net = net(true, DataType.FLOAT, false);
+            net.initGradientsView(); // the layers' gradient views, which fit() would make
+            var layer = net.getLayer(0);
+            var workspaces = org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces();
+            layer.setInput(x, workspaces);
+            withHelpers(setting[0], () -> layer.activate(true, workspaces));
+            var pair = withHelpers(setting[1], () -> layer.backpropGradient(epsilon, workspaces));
+            float[] weights = pair.getFirst().getGradientFor("W").dup().data().asFloat();
+            float[] input = pair.getSecond().dup('c').data().asFloat();
+            results[run] = org.apache.commons.lang3.ArrayUtils.addAll(weights, input);
+        }
+        // Switched off in between, the backward pass still calls conv2d_bp, which ND4J then runs on its plain loops.
+        assertThat(results[1]).containsExactly(results[0], within(1e-4f));
+        assertThat(results[2]).containsExactly(results[0], within(1e-4f));
+    }
+
     /** Runs {@code call} with ND4J's helpers allowed or not, then restores the setting. */
     private static <T> T withHelpers(boolean helpers, java.util.function.Supplier<T> call) {
         boolean before = Nd4j.getEnvironment().helpersAllowed();
