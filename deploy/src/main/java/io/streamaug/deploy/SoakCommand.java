@@ -134,7 +134,8 @@ public final class SoakCommand implements Callable<Integer> {
         } finally {
             DemoCommand.deleteRecursively(dir);
         }
-        boolean flat = results.values().stream().allMatch(r -> Boolean.TRUE.equals(((Map<?, ?>) r).get("flat")));
+        boolean flat = results.values().stream().filter(r -> r instanceof Map<?, ?>)
+                .allMatch(r -> Boolean.TRUE.equals(((Map<?, ?>) r).get("flat")));
         results.put("verdict", flat ? "flat" : "GROWS");
         json.write(results);
         System.out.println(flat ? "both resident sizes flat after warm-up (within ±10 % of their medians)"

@@ -28,6 +28,7 @@ public final class Learner implements AutoCloseable {
     private final TrainConfig config;
     /** The step with the update in one pass, or {@code null} where the recipe needs DL4J's {@code fit}. */
     private final FusedStep fused;
+    private final ResidentMemoryGuard memory = ResidentMemoryGuard.forThisProcess();
 
     /** One minibatch step: the loss DL4J reports, the learning rate it used and, when asked, figures taken before it. */
     public record Step(double loss, double lr, Double trainAccuracy, Double initialLoss) {
@@ -96,6 +97,7 @@ public final class Learner implements AutoCloseable {
         } else {
             net.fit(data);
         }
+        memory.afterStep();
         return new Step(net.score(), lr, trainAcc, initial);
     }
 
@@ -117,6 +119,7 @@ public final class Learner implements AutoCloseable {
         Scores scores = new Scores(features, classes, TestTimeViews.NONE);
         for (List<PreparedSample> batch : batches) {
             scores.add(net, batch);
+            memory.afterStep();
         }
         return scores.result();
     }
