@@ -16,14 +16,15 @@ import org.bytedeco.javacpp.Pointer;
  * <p>JavaCPP would check the resident size at every native allocation and collect above a limit,
  * but that read cost up to a fifth of a small step, so {@link Nd4jProcess} turns it off. This
  * guard makes the same check once a quarter second at most, after a step: when the resident size
- * is above the limit it asks for a collection, at most once every five seconds. The limit is
+ * is above the limit it asks for a collection, at most once a second (a full collection of a
+ * heap that holds little takes some tens of milliseconds). The limit is
  * JavaCPP's {@code org.bytedeco.javacpp.maxPhysicalBytes} when one is set, else twice the
  * maximum heap (JavaCPP's own default is four times: 3 GB for the 768 MB heap of the soak, most of
  * it garbage).
  */
 public final class ResidentMemoryGuard {
     static final long CHECK_EVERY_NANOS = 250_000_000L;
-    static final long COLLECT_AT_MOST_EVERY_NANOS = 5_000_000_000L;
+    static final long COLLECT_AT_MOST_EVERY_NANOS = 1_000_000_000L;
 
     private final long limit;
     private final LongSupplier residentBytes;
