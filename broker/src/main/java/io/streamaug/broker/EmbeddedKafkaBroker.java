@@ -228,12 +228,49 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * A free loopback port below the kernel's ephemeral range (Linux's
+     * {@code net.ipv4.ip_local_port_range}, 32768–60999 by default). A port the kernel gave out from
+     * that range can be handed out again before a broker binds it: as the source port of another
+     * connection, or to a node that keeps connecting to a peer's controller port before the peer
+     * listens, which on loopback can connect to itself on that very port (TCP's simultaneous open).
+     * Either leaves a node of the local cluster unable to bind ("Address already in use", seen once
+     * in CI's chaos run). Ports below the range are never picked as source ports. Where the range cannot
+     * be read, or no port below it is free after some tries, the kernel's choice is taken.
+     */
     static int freePort() {
+        int below = ephemeralRangeStart();
+        if (below > LOWEST_CHOSEN_PORT + 1_000) {
+            java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+            for (int attempt = 0; attempt < 50; attempt++) {
+                int port = random.nextInt(LOWEST_CHOSEN_PORT, below);
+                try (ServerSocket socket = new ServerSocket()) {
+                    socket.setReuseAddress(true);
+                    socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                    return port;
+                } catch (IOException taken) {
+                    // try another
+                }
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The lowest port {@link #freePort} picks: above the well-known and most registered service ports. */
+    static final int LOWEST_CHOSEN_PORT = 20_000;
+
+    /** The first port of the kernel's ephemeral range, or 0 when it cannot be read (not Linux). */
+    static int ephemeralRangeStart() {
+        try {
+            String range = java.nio.file.Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            return Integer.parseInt(range.split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
         }
     }
 

@@ -152,4 +152,19 @@ class EmbeddedKafkaBrokerTest {
         }
         return values;
     }
+
+    /** Brokers' ports come from below the kernel's ephemeral range, which outgoing connections draw their source ports from. */
+    @Test
+    void freePortsLieBelowTheEphemeralRangeAndAreFree() throws Exception {
+        int ephemeral = EmbeddedKafkaBroker.ephemeralRangeStart();
+        for (int i = 0; i < 20; i++) {
+            int port = EmbeddedKafkaBroker.freePort();
+            if (ephemeral > EmbeddedKafkaBroker.LOWEST_CHOSEN_PORT + 1_000) {
+                org.assertj.core.api.Assertions.assertThat(port).isBetween(EmbeddedKafkaBroker.LOWEST_CHOSEN_PORT, ephemeral - 1);
+            }
+            try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+                socket.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+            }
+        }
+    }
 }
