@@ -43,8 +43,7 @@ public final class RuntimeReport {
         var ops = NativeOpsHolder.getInstance().getDeviceNativeOps();
         nd4j.put("optimal_requirements_met", ops.isOptimalRequirementsMet());
         nd4j.put("build_info", ops.buildInfo().replaceAll("\\s+", " ").trim());
-        // Whether SameConvolution runs on oneDNN's convolutions (a build with oneDNN, helpers allowed).
-        nd4j.put("onednn_convolutions", ops.buildInfo().contains("HAVE_ONEDNN") && env.helpersAllowed());
+        nd4j.put("onednn_convolutions", io.streamaug.trainer.model.SameConvolution.onOnednn());
         out.put("nd4j", nd4j);
         out.put("environment", HostInfo.steering(System.getenv()));
         out.put("jvm_args", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());

@@ -72,6 +72,11 @@ public final class SameConvolution extends ConvolutionLayer {
 
     /** How float convolutions are computed in this process: on oneDNN, or by the patch matrix and OpenBLAS; for logs. */
     public static String engine() {
-        return Onednn.inUse() ? "convolutions on oneDNN" : "convolutions by patch matrix and OpenBLAS";
+        return onOnednn() ? "convolutions on oneDNN" : "convolutions by patch matrix and OpenBLAS";
+    }
+
+    /** Whether float convolutions run on oneDNN in this process: ND4J's build carries it and its helpers are allowed. */
+    public static boolean onOnednn() {
+        return Onednn.inUse();
     }
 }
