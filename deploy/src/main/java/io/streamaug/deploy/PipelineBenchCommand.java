@@ -381,7 +381,11 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                 out.put(p + "cpu_us_per_record_" + entry.getKey(), run.cpuUs());
                 out.put(p + "cpu_us_per_record_by_thread_" + entry.getKey(), run.cpuUsByThread());
                 out.put(p + "stream_thread_busy_" + entry.getKey(), run.streamThreadBusy());
+                // The benchmark's JVM hosts the broker: its CPU per record is the broker's (and the lag polling's).
+                out.put(p + "broker_jvm_cpu_us_per_record_" + entry.getKey(), nullIfNaN(run.benchJvmCpuUs()));
+                out.put(p + "machine_cores_busy_" + entry.getKey(), nullIfNaN(run.machineBusy()));
             }
+            out.put(p + "machine_cores", Runtime.getRuntime().availableProcessors());
             out.put(p + "latency_rate_rps", latency.rateRps());
             out.put(p + "p50_latency_ms", latency.skipped() ? null : latency.p50Ms());
             out.put(p + "p99_latency_ms", latency.skipped() ? null : latency.p99Ms());
@@ -408,6 +412,10 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             }
             return out;
         }
+    }
+
+    private static Double nullIfNaN(double value) {
+        return Double.isNaN(value) ? null : value;
     }
 
     /** The least warm-up of each in-process thread before its timed rounds. */
@@ -488,7 +496,11 @@ public final class PipelineBenchCommand implements Callable<Integer> {
      * bytes the run added to the output topics' logs on the broker per input record (the whole run).
      */
     record Run(double rps, double cpuUs, Map<String, Double> cpuUsByThread, double streamThreadBusy,
-            double brokerBytesPerRecord) {
+            double brokerBytesPerRecord, double benchJvmCpuUs, double machineBusy) {
+        /** A run without the broker's and the machine's figures (tests). */
+        Run(double rps, double cpuUs, Map<String, Double> cpuUsByThread, double streamThreadBusy, double brokerBytesPerRecord) {
+            this(rps, cpuUs, cpuUsByThread, streamThreadBusy, brokerBytesPerRecord, Double.NaN, Double.NaN);
+        }
     }
 
     /** Starts worker JVMs on the raw topic (from the start) under a fresh application id; measures the steady window. */
@@ -504,11 +516,15 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             for (int i = 0; i < workers; i++) {
                 children.add(worker(kafka, name, dir.resolve(name + "-" + i), workload.workerSpecArgs(), settings));
             }
-            // The window starts once every worker has its partitions and a third of the input is done:
-            // JVM start-up and JIT compilation (several CPU-seconds per JVM) stay outside it.
+            // The window starts once every worker has its partitions and each worker JVM has done a
+            // third of the input's worth of records (as one worker alone does before its window), but
+            // leaves at least a third to measure: JVM start-up and the JIT's compilation, several
+            // CPU-seconds per JVM that go on for tens of seconds, stay outside it, and two JVMs are
+            // compared with one at the same point of their warm-up.
             long lag = produced;
+            long windowLag = windowStartLag(produced, workers);
             long deadline = System.currentTimeMillis() + 300_000;
-            while ((lag = ConsumerLag.of(admin, applicationId, kafka.topics().rawImages())) > produced * 2L / 3
+            while ((lag = ConsumerLag.of(admin, applicationId, kafka.topics().rawImages())) > windowLag
                     || !allAssigned(admin, applicationId, workers)) {
                 check(children, deadline);
                 Thread.sleep(20);
@@ -516,6 +532,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             long startLag = lag;
             long start = System.nanoTime();
             long startCpu = cpuTicks(children);
+            long startBenchCpu = benchJvmCpuNanos();
+            long[] startMachine = MachineCpu.read();
             Map<String, Long> startThreads = threadTicks(children, applicationId);
             while ((lag = ConsumerLag.of(admin, applicationId, kafka.topics().rawImages())) > 0) {
                 check(children, deadline + 600_000);
@@ -523,6 +541,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             long cpu = cpuTicks(children) - startCpu;
+            double benchCpuUs = (benchJvmCpuNanos() - startBenchCpu) / 1e3 / startLag;
+            double machineBusy = MachineCpu.busy(startMachine, MachineCpu.read());
             Map<String, Long> threads = threadTicks(children, applicationId);
             // Every output transaction is committed with the input offsets: at lag 0 the logs hold the run's output.
             double bytesPerRecord = (logBytes(admin, outputs) - startBytes) / (double) produced;
@@ -538,10 +558,24 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             byThread.put("other", (cpu - named) * usPerRecordPerTick);
             long streamTicks = threads.getOrDefault("stream", 0L) - startThreads.getOrDefault("stream", 0L);
             return new Run(startLag / seconds, cpu * usPerRecordPerTick, byThread, streamTicks / (double) clockTicks() / seconds / workers,
-                    bytesPerRecord);
+                    bytesPerRecord, benchCpuUs, machineBusy);
         } finally {
             ChildJvm.stopAll(children, Duration.ofSeconds(30));
         }
+    }
+
+    /**
+     * The consumer lag at which the measured window starts: once {@code workers} JVMs have each done
+     * a third of {@code produced} records, but with at least a third of them left to measure.
+     */
+    static long windowStartLag(long produced, int workers) {
+        long warmUpPerJvm = produced / 3;
+        return produced - Math.min(produced * 2 / 3, warmUpPerJvm * workers);
+    }
+
+    /** The CPU time of this JVM, which hosts the embedded broker (and the benchmark's lag polling), in ns. */
+    private static long benchJvmCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /**
@@ -803,6 +837,11 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                     line.append(String.format(Locale.ROOT, "%s %.1f, ", group, us)));
             System.out.printf(Locale.ROOT, "    %-9s by thread (µs)    %s stream threads busy %.0f %%%n", entry.getKey(),
                     line, 100 * entry.getValue().streamThreadBusy());
+        }
+        for (var entry : List.of(Map.entry("1 worker", r.oneWorker()), Map.entry("2 workers", r.twoWorkers()))) {
+            System.out.printf(Locale.ROOT, "  beside %-9s the broker's JVM %.1f µs per record; the machine's %d cores %.0f %% busy%n",
+                    entry.getKey() + ":", entry.getValue().benchJvmCpuUs(), Runtime.getRuntime().availableProcessors(),
+                    100 * entry.getValue().machineBusy());
         }
         System.out.printf(Locale.ROOT, "  in-process CPU per record       %8.1f µs (1 thread), %.1f µs (2 side by side: %.2f×)%n",
                 cpuIn1, cpuIn2, cpuIn2 / cpuIn1);

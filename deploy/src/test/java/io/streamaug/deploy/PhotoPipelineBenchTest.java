@@ -109,6 +109,14 @@ class PhotoPipelineBenchTest {
         assertThat(json.get("photos_environment").get("pipeline_jpeg_decoder").asText()).isIn("turbojpeg", "opencv");
         assertThat(json.get("photos_environment").get("java").asText()).contains(Runtime.version().toString());
         assertThat(json.get("photos_p99_latency_ms").isNull()).isTrue(); // not measured
+        // Beside each run: the broker's JVM (this one) and the machine; a window of a few records can be
+        // shorter than a clock tick, so only the range is sure.
+        assertThat(json.get("photos_machine_cores").asInt()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        for (String run : List.of("1_worker", "2_workers")) {
+            JsonNode busy = json.get("photos_machine_cores_busy_" + run);
+            assertThat(busy.isNull() || busy.asDouble() >= 0 && busy.asDouble() <= 1).as(run).isTrue();
+            assertThat(json.get("photos_broker_jvm_cpu_us_per_record_" + run).asDouble()).as(run).isGreaterThanOrEqualTo(0);
+        }
 
         // The records read back from the broker: 3×224×224 uint8, a little more than the bare tensor.
         assertThat(json.get("photos_prepared_shape")).extracting(JsonNode::asInt).containsExactly(3, 224, 224);

@@ -45,10 +45,44 @@ class PipelineBenchCommandTest {
         Path committed = Path.of("..", "docs", "results", "bench-pipeline.json");
         List<String> keys = new ArrayList<>();
         new com.fasterxml.jackson.databind.ObjectMapper().readTree(committed.toFile()).fieldNames().forEachRemaining(keys::add);
-        // The committed results predate the environment, which the JSON now carries second.
-        assertThat(results.json().keySet()).filteredOn(key -> !key.equals("environment")).containsExactlyElementsOf(keys);
-        assertThat(results.json()).containsKey("environment");
+        // The committed results predate the environment, which the JSON now carries second, and the
+        // broker's JVM and machine figures of each run.
+        List<String> newer = List.of("environment", "broker_jvm_cpu_us_per_record_1_worker", "machine_cores_busy_1_worker",
+                "broker_jvm_cpu_us_per_record_2_workers", "machine_cores_busy_2_workers", "machine_cores");
+        assertThat(results.json().keySet()).filteredOn(key -> !newer.contains(key)).containsExactlyElementsOf(keys);
+        assertThat(results.json()).containsKeys(newer.toArray(String[]::new));
         assertThat(results.json()).containsEntry("kafka_2_workers_rps", 100.0).containsEntry("p99_latency_ms", 137.0);
+    }
+
+    @Test
+    void eachWorkerJvmWarmsUpOnAThirdOfTheInputButAThirdIsLeftToMeasure() {
+        // One worker: the window opens at lag 2/3 (it has done a third).
+        assertThat(PipelineBenchCommand.windowStartLag(18_000, 1)).isEqualTo(12_000);
+        // Two: each has done about a third of the input when the window opens, as the one worker had.
+        assertThat(PipelineBenchCommand.windowStartLag(18_000, 2)).isEqualTo(6_000);
+        // Three or more: a third of the input is still measured.
+        assertThat(PipelineBenchCommand.windowStartLag(18_000, 3)).isEqualTo(6_000);
+        assertThat(PipelineBenchCommand.windowStartLag(100, 2)).isEqualTo(34);
+    }
+
+    @Test
+    void machineCpuIsTheBusyShareOfAllCoresFromProcStat() {
+        long[] before = MachineCpu.parse("cpu  100 5 50 800 20 3 2 0 0 0");
+        long[] after = MachineCpu.parse("cpu  250 5 100 850 20 8 7 10 0 0");
+        // busy: user + nice + system + irq + softirq + steal; idle: idle + iowait.
+        assertThat(before).containsExactly(160, 980);
+        assertThat(MachineCpu.busy(before, after)).isCloseTo(220.0 / 270, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(MachineCpu.busy(before, before)).isNaN();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MachineCpu.parse("cpu0 1 2 3 4 5 6 7 8"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void machineCpuReadsThisMachinesProcStat() {
+        long[] now = MachineCpu.read();
+        assertThat(now[1]).isPositive();
+        assertThat(now[0]).isBetween(0L, now[1]);
     }
 
     @Test

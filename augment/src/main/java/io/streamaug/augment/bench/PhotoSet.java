@@ -50,8 +50,9 @@ public final class PhotoSet {
             }
             if (process.exitValue() != 0) {
                 String last = out.strip().lines().reduce((a, b) -> b).orElse("");
+                // The script names the packages it misses; other failures get the packages it needs.
                 throw new UsageException("could not make the photo set: " + last
-                        + " (Debian: apt-get install python3-pil plasma-workspace-wallpapers)");
+                        + (last.contains("apt-get") ? "" : " (Debian: apt-get install python3-pil plasma-workspace-wallpapers)"));
             }
             out.lines().forEach(progress);
         } catch (IOException e) {
