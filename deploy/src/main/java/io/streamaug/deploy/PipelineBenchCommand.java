@@ -419,7 +419,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     }
 
     /** The least warm-up of each in-process thread before its timed rounds. */
-    static final long WARM_UP_NANOS = 5_000_000_000L;
+    static final long WARM_UP_NANOS = 10_000_000_000L;
 
     /**
      * The pipeline in-process on {@code threads} threads side by side, each with its own pipeline:
