@@ -382,8 +382,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                 out.put(p + "cpu_us_per_record_by_thread_" + entry.getKey(), run.cpuUsByThread());
                 out.put(p + "stream_thread_busy_" + entry.getKey(), run.streamThreadBusy());
                 // The benchmark's JVM hosts the broker: its CPU per record is the broker's (and the lag polling's).
-                out.put(p + "broker_jvm_cpu_us_per_record_" + entry.getKey(), nullIfNaN(run.benchJvmCpuUs()));
-                out.put(p + "machine_cores_busy_" + entry.getKey(), nullIfNaN(run.machineBusy()));
+                out.put(p + "broker_jvm_cpu_us_per_record_" + entry.getKey(), finiteOrNull(run.benchJvmCpuUs()));
+                out.put(p + "machine_cores_busy_" + entry.getKey(), finiteOrNull(run.machineBusy()));
             }
             out.put(p + "machine_cores", Runtime.getRuntime().availableProcessors());
             out.put(p + "latency_rate_rps", latency.rateRps());
@@ -406,6 +406,9 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                 out.put(p + "compression_recommended", photos.recommended());
                 out.put(p + "1_worker_over_in_process", oneWorker.rps() / inProcess.rps());
                 out.put(p + "target_1_worker_over_in_process_met", oneWorker.rps() / inProcess.rps() >= TARGET_1_WORKER_OVER_IN_PROCESS);
+                // What this machine allows at the CPU per record measured (see Run.boundRps).
+                out.put(p + "1_worker_bound_over_in_process",
+                        finiteOrNull(oneWorker.boundRps(Runtime.getRuntime().availableProcessors()) / inProcess.rps()));
                 out.put(p + "cpu_per_record_2_workers_over_1", twoWorkers.cpuUs() / oneWorker.cpuUs());
                 out.put(p + "target_cpu_per_record_2_workers_over_1_met", twoWorkers.cpuUs() / oneWorker.cpuUs() <= TARGET_CPU_2_WORKERS_OVER_1);
                 out.put(p + "target_prepared_over_raw_tensor_met", prepared.overRawTensor() <= TARGET_PREPARED_OVER_RAW_TENSOR);
@@ -414,8 +417,9 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         }
     }
 
-    private static Double nullIfNaN(double value) {
-        return Double.isNaN(value) ? null : value;
+    /** The value, or null for JSON where it is NaN or infinite (a window shorter than a clock tick). */
+    private static Double finiteOrNull(double value) {
+        return Double.isFinite(value) ? value : null;
     }
 
     /** The least warm-up of each in-process thread before its timed rounds. */
@@ -497,6 +501,17 @@ public final class PipelineBenchCommand implements Callable<Integer> {
      */
     record Run(double rps, double cpuUs, Map<String, Double> cpuUsByThread, double streamThreadBusy,
             double brokerBytesPerRecord, double benchJvmCpuUs, double machineBusy) {
+        /**
+         * The most records/s this machine could give one worker's run at the CPU per record
+         * measured: its cores doing nothing but the worker's and the broker's JVM's work, and the one
+         * stream thread never waiting. NaN when a figure is missing.
+         */
+        double boundRps(int cores) {
+            double byCores = cores * 1e6 / (cpuUs + benchJvmCpuUs);
+            double stream = cpuUsByThread.getOrDefault("stream", Double.NaN);
+            return Math.min(byCores, 1e6 / stream);
+        }
+
         /** A run without the broker's and the machine's figures (tests). */
         Run(double rps, double cpuUs, Map<String, Double> cpuUsByThread, double streamThreadBusy, double brokerBytesPerRecord) {
             this(rps, cpuUs, cpuUsByThread, streamThreadBusy, brokerBytesPerRecord, Double.NaN, Double.NaN);
@@ -894,6 +909,14 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         System.out.println("  targets:");
         target("1 worker ≥ " + Results.TARGET_1_WORKER_OVER_IN_PROCESS + "× in-process", oneOverIn,
                 oneOverIn >= Results.TARGET_1_WORKER_OVER_IN_PROCESS);
+        int cores = Runtime.getRuntime().availableProcessors();
+        Run one = r.oneWorker();
+        if (Double.isFinite(one.boundRps(cores))) {
+            System.out.printf(Locale.ROOT, "      at most %.2f× on this machine: its %d cores carry %.0f records/s of the worker's and the broker's "
+                            + "work at the CPU per record measured (%.0f + %.0f µs), the one stream thread %.0f/s%n",
+                    one.boundRps(cores) / r.inProcess().rps(), cores, cores * 1e6 / (one.cpuUs() + one.benchJvmCpuUs()), one.cpuUs(),
+                    one.benchJvmCpuUs(), 1e6 / one.cpuUsByThread().getOrDefault("stream", Double.NaN));
+        }
         target("2 workers' CPU per record ≤ " + Results.TARGET_CPU_2_WORKERS_OVER_1 + "× one worker's", cpuTwoOverOne,
                 cpuTwoOverOne <= Results.TARGET_CPU_2_WORKERS_OVER_1);
         target("prepared record ≤ " + Results.TARGET_PREPARED_OVER_RAW_TENSOR + "× the raw uint8 tensor", prepared.overRawTensor(),

@@ -66,6 +66,17 @@ class PipelineBenchCommandTest {
     }
 
     @Test
+    void theBoundIsTheLesserOfTheCoresOverWorkerAndBrokerCpuAndTheOneStreamThread() {
+        // 2026-12-06: 1,755 µs of worker CPU and 961 µs of the broker's JVM per record; the stream thread 1,336 µs.
+        var run = new PipelineBenchCommand.Run(577, 1755, Map.of("stream", 1336.0), 0.77, 112_757, 961, 0.8);
+        assertThat(run.boundRps(2)).isCloseTo(2e6 / (1755 + 961), org.assertj.core.data.Offset.offset(1e-9));
+        // With four cores the stream thread is the bound.
+        assertThat(run.boundRps(4)).isCloseTo(1e6 / 1336, org.assertj.core.data.Offset.offset(1e-9));
+        // Without the broker's figure there is no bound.
+        assertThat(new PipelineBenchCommand.Run(577, 1755, Map.of("stream", 1336.0), 0.77, 112_757).boundRps(2)).isNaN();
+    }
+
+    @Test
     void machineCpuIsTheBusyShareOfAllCoresFromProcStat() {
         long[] before = MachineCpu.parse("cpu  100 5 50 800 20 3 2 0 0 0");
         long[] after = MachineCpu.parse("cpu  250 5 100 850 20 8 7 10 0 0");
