@@ -411,6 +411,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                         finiteOrNull(oneWorker.boundRps(Runtime.getRuntime().availableProcessors()) / inProcess.rps()));
                 out.put(p + "cpu_per_record_2_workers_over_1", twoWorkers.cpuUs() / oneWorker.cpuUs());
                 out.put(p + "target_cpu_per_record_2_workers_over_1_met", twoWorkers.cpuUs() / oneWorker.cpuUs() <= TARGET_CPU_2_WORKERS_OVER_1);
+                out.put(p + "cpu_per_record_2_workers_over_1_without_jit", finiteOrNull(twoWorkers.cpuUsWithoutJit() / oneWorker.cpuUsWithoutJit()));
                 out.put(p + "target_prepared_over_raw_tensor_met", prepared.overRawTensor() <= TARGET_PREPARED_OVER_RAW_TENSOR);
             }
             return out;
@@ -501,6 +502,11 @@ public final class PipelineBenchCommand implements Callable<Integer> {
      */
     record Run(double rps, double cpuUs, Map<String, Double> cpuUsByThread, double streamThreadBusy,
             double brokerBytesPerRecord, double benchJvmCpuUs, double machineBusy) {
+        /** The CPU per record of every thread but the JIT's, whose work each JVM does once, in its first tens of seconds. */
+        double cpuUsWithoutJit() {
+            return cpuUs - cpuUsByThread.getOrDefault("jit", 0.0);
+        }
+
         /**
          * The most records/s this machine could give one worker's run at the CPU per record
          * measured: its cores doing nothing but the worker's and the broker's JVM's work, and the one
@@ -919,6 +925,9 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         }
         target("2 workers' CPU per record ≤ " + Results.TARGET_CPU_2_WORKERS_OVER_1 + "× one worker's", cpuTwoOverOne,
                 cpuTwoOverOne <= Results.TARGET_CPU_2_WORKERS_OVER_1);
+        System.out.printf(Locale.ROOT, "      %.2f× without the JIT compilers' threads (each JVM compiles for its first tens of seconds); "
+                + "the machine's cores %.0f %% busy%n", r.twoWorkers().cpuUsWithoutJit() / r.oneWorker().cpuUsWithoutJit(),
+                100 * r.twoWorkers().machineBusy());
         target("prepared record ≤ " + Results.TARGET_PREPARED_OVER_RAW_TENSOR + "× the raw uint8 tensor", prepared.overRawTensor(),
                 prepared.overRawTensor() <= Results.TARGET_PREPARED_OVER_RAW_TENSOR);
     }

@@ -118,6 +118,7 @@ class PhotoPipelineBenchTest {
             assertThat(json.get("photos_broker_jvm_cpu_us_per_record_" + run).asDouble()).as(run).isGreaterThanOrEqualTo(0);
         }
         assertThat(json.has("photos_1_worker_bound_over_in_process")).isTrue();
+        assertThat(json.has("photos_cpu_per_record_2_workers_over_1_without_jit")).isTrue();
 
         // The records read back from the broker: 3×224×224 uint8, a little more than the bare tensor.
         assertThat(json.get("photos_prepared_shape")).extracting(JsonNode::asInt).containsExactly(3, 224, 224);

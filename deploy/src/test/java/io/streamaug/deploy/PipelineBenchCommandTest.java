@@ -72,6 +72,10 @@ class PipelineBenchCommandTest {
         assertThat(run.boundRps(2)).isCloseTo(2e6 / (1755 + 961), org.assertj.core.data.Offset.offset(1e-9));
         // With four cores the stream thread is the bound.
         assertThat(run.boundRps(4)).isCloseTo(1e6 / 1336, org.assertj.core.data.Offset.offset(1e-9));
+        // Without its JIT threads: 1,755 − 218 µs.
+        var withJit = new PipelineBenchCommand.Run(577, 1755, Map.of("stream", 1336.0, "jit", 218.0), 0.77, 112_757, 961, 0.8);
+        assertThat(withJit.cpuUsWithoutJit()).isEqualTo(1537.0);
+        assertThat(run.cpuUsWithoutJit()).isEqualTo(1755.0);
         // Without the broker's figure there is no bound.
         assertThat(new PipelineBenchCommand.Run(577, 1755, Map.of("stream", 1336.0), 0.77, 112_757).boundRps(2)).isNaN();
     }
