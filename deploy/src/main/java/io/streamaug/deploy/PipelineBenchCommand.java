@@ -556,18 +556,27 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             long startBenchCpu = benchJvmCpuNanos();
             long[] startMachine = MachineCpu.read();
             Map<String, Long> startThreads = threadTicks(children, applicationId);
-            while ((lag = ConsumerLag.of(admin, applicationId, kafka.topics().rawImages())) > 0) {
+            // The window closes before the last records: there the workers whose partitions ran dry
+            // first idle while the broker and their JIT go on, which would be counted against the few
+            // records still coming.
+            long endLag = windowEndLag(produced);
+            while ((lag = ConsumerLag.of(admin, applicationId, kafka.topics().rawImages())) > endLag) {
                 check(children, deadline + 600_000);
                 Thread.sleep(20);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             long cpu = cpuTicks(children) - startCpu;
-            double benchCpuUs = (benchJvmCpuNanos() - startBenchCpu) / 1e3 / startLag;
+            long windowRecords = Math.max(1, startLag - lag);
+            double benchCpuUs = (benchJvmCpuNanos() - startBenchCpu) / 1e3 / windowRecords;
             double machineBusy = MachineCpu.busy(startMachine, MachineCpu.read());
             Map<String, Long> threads = threadTicks(children, applicationId);
+            while ((lag = ConsumerLag.of(admin, applicationId, kafka.topics().rawImages())) > 0) {
+                check(children, deadline + 600_000);
+                Thread.sleep(20);
+            }
             // Every output transaction is committed with the input offsets: at lag 0 the logs hold the run's output.
             double bytesPerRecord = (logBytes(admin, outputs) - startBytes) / (double) produced;
-            double usPerRecordPerTick = 1e6 / clockTicks() / startLag; // one clock tick spread over the window's records, in µs
+            double usPerRecordPerTick = 1e6 / clockTicks() / windowRecords; // one clock tick spread over the window's records, in µs
             Map<String, Double> byThread = new LinkedHashMap<>();
             long named = 0;
             for (String group : THREAD_GROUPS) {
@@ -578,7 +587,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             // Everything else, including threads that ended inside the window (the process total keeps their time).
             byThread.put("other", (cpu - named) * usPerRecordPerTick);
             long streamTicks = threads.getOrDefault("stream", 0L) - startThreads.getOrDefault("stream", 0L);
-            return new Run(startLag / seconds, cpu * usPerRecordPerTick, byThread, streamTicks / (double) clockTicks() / seconds / workers,
+            return new Run(windowRecords / seconds, cpu * usPerRecordPerTick, byThread, streamTicks / (double) clockTicks() / seconds / workers,
                     bytesPerRecord, benchCpuUs, machineBusy);
         } finally {
             ChildJvm.stopAll(children, Duration.ofSeconds(30));
@@ -592,6 +601,11 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     static long windowStartLag(long produced, int workers) {
         long warmUpPerJvm = produced / 3;
         return produced - Math.min(produced * 2 / 3, warmUpPerJvm * workers);
+    }
+
+    /** The consumer lag at which the measured window closes: the last thirtieth of the records stays out of it. */
+    static long windowEndLag(long produced) {
+        return produced / 30;
     }
 
     /** The CPU time of this JVM, which hosts the embedded broker (and the benchmark's lag polling), in ns. */

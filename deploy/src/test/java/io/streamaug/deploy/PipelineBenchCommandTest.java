@@ -63,6 +63,14 @@ class PipelineBenchCommandTest {
         // Three or more: a third of the input is still measured.
         assertThat(PipelineBenchCommand.windowStartLag(18_000, 3)).isEqualTo(6_000);
         assertThat(PipelineBenchCommand.windowStartLag(100, 2)).isEqualTo(34);
+        // The window closes with a thirtieth left, so that it always holds records.
+        assertThat(PipelineBenchCommand.windowEndLag(18_000)).isEqualTo(600);
+        for (int produced : new int[] {100, 1000, 6000, 18_000}) {
+            for (int workers = 1; workers <= 4; workers++) {
+                assertThat(PipelineBenchCommand.windowStartLag(produced, workers))
+                        .isGreaterThan(PipelineBenchCommand.windowEndLag(produced) + produced / 4);
+            }
+        }
     }
 
     @Test
