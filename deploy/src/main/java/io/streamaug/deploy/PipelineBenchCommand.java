@@ -89,8 +89,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     // two workers, 6 with one), which the per-thread split of the worker CPU time showed.
     static final int DEFAULT_RECORDS = 900_000;
     // 6,000 photos (20 passes over the 500 set): one worker takes under a minute over them on two
-    // cores (a photo costs milliseconds), the whole benchmark about five; the first third, ~15 s
-    // per JVM, keeps its start-up and most of the JIT's work out of the window.
+    // cores (a photo costs milliseconds), the whole benchmark about five; a third of the input per
+    // JVM, ~15 s, keeps its start-up and most of the JIT's work out of the window.
     static final int DEFAULT_PHOTO_RECORDS = 6_000;
     static final int DEFAULT_LATENCY_RATE = 1000;
     // A small share of what one worker sustains with photos, so that the latency is the pipeline's, not a queue's.
@@ -100,7 +100,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     private static final String OUTPUT_COMPRESSION = "producer.compression.type";
 
     @Option(names = "--records", paramLabel = "N",
-            description = "Raw records to push through; the first third warms the worker JVMs up (default: "
+            description = "Raw records to push through; each worker JVM warms up on a third of them (with two, the "
+                + "last third is measured, less its last thirtieth) (default: "
                 + DEFAULT_RECORDS + "; with --photos " + DEFAULT_PHOTO_RECORDS + ", rounded up to whole passes over the set).")
     Integer records;
 
@@ -374,18 +375,18 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             for (var entry : Map.of("1_worker", oneWorker, "2_workers", twoWorkers).entrySet().stream()
                     .sorted(Map.Entry.comparingByKey()).toList()) {
                 Run run = entry.getValue();
-                out.put(p + "kafka_" + entry.getKey() + "_rps", run.rps());
+                out.put(p + "kafka_" + entry.getKey() + "_rps", finiteOrNull(run.rps()));
                 if (photos != null) {
-                    out.put(p + "kafka_" + entry.getKey() + "_mb_per_s", run.rps() * photos.prepared().meanValueBytes() / 1e6);
+                    out.put(p + "kafka_" + entry.getKey() + "_mb_per_s", finiteOrNull(run.rps() * photos.prepared().meanValueBytes() / 1e6));
                 }
-                out.put(p + "cpu_us_per_record_" + entry.getKey(), run.cpuUs());
+                out.put(p + "cpu_us_per_record_" + entry.getKey(), finiteOrNull(run.cpuUs()));
                 out.put(p + "cpu_us_per_record_by_thread_" + entry.getKey(), run.cpuUsByThread());
-                out.put(p + "stream_thread_busy_" + entry.getKey(), run.streamThreadBusy());
+                out.put(p + "stream_thread_busy_" + entry.getKey(), finiteOrNull(run.streamThreadBusy()));
                 // The benchmark's JVM hosts the broker: its CPU per record is the broker's (and the lag polling's).
                 out.put(p + "broker_jvm_cpu_us_per_record_" + entry.getKey(), finiteOrNull(run.benchJvmCpuUs()));
                 out.put(p + "machine_cores_busy_" + entry.getKey(), finiteOrNull(run.machineBusy()));
             }
-            out.put(p + "machine_cores", Runtime.getRuntime().availableProcessors());
+            out.put(p + "machine_cores", MachineCpu.cores());
             out.put(p + "latency_rate_rps", latency.rateRps());
             out.put(p + "p50_latency_ms", latency.skipped() ? null : latency.p50Ms());
             out.put(p + "p99_latency_ms", latency.skipped() ? null : latency.p99Ms());
@@ -400,22 +401,27 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                 out.put(p + "compression_default", photos.compression());
                 photos.byCompression().forEach((codec, run) -> {
                     out.put(p + "compression_" + codec + "_bytes_per_record", run.brokerBytesPerRecord());
-                    out.put(p + "compression_" + codec + "_cpu_ms_per_record", run.cpuUs() / 1e3);
-                    out.put(p + "compression_" + codec + "_rps", run.rps());
+                    out.put(p + "compression_" + codec + "_cpu_ms_per_record", finiteOrNull(run.cpuUs() / 1e3));
+                    out.put(p + "compression_" + codec + "_rps", finiteOrNull(run.rps()));
                 });
                 out.put(p + "compression_recommended", photos.recommended());
-                out.put(p + "1_worker_over_in_process", oneWorker.rps() / inProcess.rps());
+                out.put(p + "1_worker_over_in_process", finiteOrNull(oneWorker.rps() / inProcess.rps()));
                 out.put(p + "target_1_worker_over_in_process_met", oneWorker.rps() / inProcess.rps() >= TARGET_1_WORKER_OVER_IN_PROCESS);
                 // What this machine allows at the CPU per record measured (see Run.boundRps).
                 out.put(p + "1_worker_bound_over_in_process",
                         finiteOrNull(oneWorker.boundRps(Runtime.getRuntime().availableProcessors()) / inProcess.rps()));
-                out.put(p + "cpu_per_record_2_workers_over_1", twoWorkers.cpuUs() / oneWorker.cpuUs());
+                out.put(p + "cpu_per_record_2_workers_over_1", finiteOrNull(twoWorkers.cpuUs() / oneWorker.cpuUs()));
                 out.put(p + "target_cpu_per_record_2_workers_over_1_met", twoWorkers.cpuUs() / oneWorker.cpuUs() <= TARGET_CPU_2_WORKERS_OVER_1);
                 out.put(p + "cpu_per_record_2_workers_over_1_without_jit", finiteOrNull(twoWorkers.cpuUsWithoutJit() / oneWorker.cpuUsWithoutJit()));
                 out.put(p + "target_prepared_over_raw_tensor_met", prepared.overRawTensor() <= TARGET_PREPARED_OVER_RAW_TENSOR);
             }
             return out;
         }
+    }
+
+    /** The value in {@code format}, or "n/a" where it is NaN or infinite (a window shorter than a clock tick). */
+    private static String finite(String format, double value) {
+        return Double.isFinite(value) ? String.format(Locale.ROOT, format, value) : "n/a";
     }
 
     /** The value, or null for JSON where it is NaN or infinite (a window shorter than a clock tick). */
@@ -551,6 +557,13 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                 Thread.sleep(20);
             }
             long startLag = lag;
+            if (startLag == 0) {
+                // Too few records (a smoke run): the bytes are measured, the rate and CPU are not.
+                System.err.println("  the worker" + (workers > 1 ? "s were" : " was") + " done before the measured window opened: "
+                        + "no rate or CPU for this run; give more --records");
+                return new Run(Double.NaN, Double.NaN, Map.of(), Double.NaN, (logBytes(admin, outputs) - startBytes) / (double) produced,
+                        Double.NaN, Double.NaN);
+            }
             long start = System.nanoTime();
             long startCpu = cpuTicks(children);
             long startBenchCpu = benchJvmCpuNanos();
@@ -559,17 +572,18 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             // The window closes before the last records: there the workers whose partitions ran dry
             // first idle while the broker and their JIT go on, which would be counted against the few
             // records still coming.
-            long endLag = windowEndLag(produced);
+            // (A window that opened already past that point runs to the end instead.)
+            long endLag = startLag > windowEndLag(produced) ? windowEndLag(produced) : 0;
             while ((lag = ConsumerLag.of(admin, applicationId, kafka.topics().rawImages())) > endLag) {
                 check(children, deadline + 600_000);
                 Thread.sleep(20);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             long cpu = cpuTicks(children) - startCpu;
-            long windowRecords = Math.max(1, startLag - lag);
+            Map<String, Long> threads = threadTicks(children, applicationId);
+            long windowRecords = startLag - lag; // > 0: the loop ran until lag ≤ endLag < startLag
             double benchCpuUs = (benchJvmCpuNanos() - startBenchCpu) / 1e3 / windowRecords;
             double machineBusy = MachineCpu.busy(startMachine, MachineCpu.read());
-            Map<String, Long> threads = threadTicks(children, applicationId);
             while ((lag = ConsumerLag.of(admin, applicationId, kafka.topics().rawImages())) > 0) {
                 check(children, deadline + 600_000);
                 Thread.sleep(20);
@@ -874,9 +888,9 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                     line, 100 * entry.getValue().streamThreadBusy());
         }
         for (var entry : List.of(Map.entry("1 worker", r.oneWorker()), Map.entry("2 workers", r.twoWorkers()))) {
-            System.out.printf(Locale.ROOT, "  beside %-9s the broker's JVM %.1f µs per record; the machine's %d cores %.0f %% busy%n",
-                    entry.getKey() + ":", entry.getValue().benchJvmCpuUs(), Runtime.getRuntime().availableProcessors(),
-                    100 * entry.getValue().machineBusy());
+            System.out.printf(Locale.ROOT, "  beside %-9s the broker's JVM %s µs per record; the machine's %d cores %s %% busy%n",
+                    entry.getKey() + ":", finite("%.1f", entry.getValue().benchJvmCpuUs()), MachineCpu.cores(),
+                    finite("%.0f", 100 * entry.getValue().machineBusy()));
         }
         System.out.printf(Locale.ROOT, "  in-process CPU per record       %8.1f µs (1 thread), %.1f µs (2 side by side: %.2f×)%n",
                 cpuIn1, cpuIn2, cpuIn2 / cpuIn1);
@@ -939,9 +953,9 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         }
         target("2 workers' CPU per record ≤ " + Results.TARGET_CPU_2_WORKERS_OVER_1 + "× one worker's", cpuTwoOverOne,
                 cpuTwoOverOne <= Results.TARGET_CPU_2_WORKERS_OVER_1);
-        System.out.printf(Locale.ROOT, "      %.2f× without the JIT compilers' threads (each JVM compiles for its first tens of seconds); "
-                + "the machine's cores %.0f %% busy%n", r.twoWorkers().cpuUsWithoutJit() / r.oneWorker().cpuUsWithoutJit(),
-                100 * r.twoWorkers().machineBusy());
+        System.out.printf(Locale.ROOT, "      %s× without the JIT compilers' threads (each JVM compiles for its first tens of seconds); "
+                + "the machine's cores %s %% busy%n", finite("%.2f", r.twoWorkers().cpuUsWithoutJit() / r.oneWorker().cpuUsWithoutJit()),
+                finite("%.0f", 100 * r.twoWorkers().machineBusy()));
         target("prepared record ≤ " + Results.TARGET_PREPARED_OVER_RAW_TENSOR + "× the raw uint8 tensor", prepared.overRawTensor(),
                 prepared.overRawTensor() <= Results.TARGET_PREPARED_OVER_RAW_TENSOR);
     }

@@ -111,11 +111,12 @@ class PhotoPipelineBenchTest {
         assertThat(json.get("photos_p99_latency_ms").isNull()).isTrue(); // not measured
         // Beside each run: the broker's JVM (this one) and the machine; a window of a few records can be
         // shorter than a clock tick, so only the range is sure.
-        assertThat(json.get("photos_machine_cores").asInt()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(json.get("photos_machine_cores").asInt()).isGreaterThanOrEqualTo(Runtime.getRuntime().availableProcessors());
         for (String run : List.of("1_worker", "2_workers")) {
             JsonNode busy = json.get("photos_machine_cores_busy_" + run);
             assertThat(busy.isNull() || busy.asDouble() >= 0 && busy.asDouble() <= 1).as(run).isTrue();
-            assertThat(json.get("photos_broker_jvm_cpu_us_per_record_" + run).asDouble()).as(run).isGreaterThanOrEqualTo(0);
+            JsonNode broker = json.get("photos_broker_jvm_cpu_us_per_record_" + run);
+            assertThat(broker.isNull() || broker.isNumber() && broker.asDouble() >= 0).as(run).isTrue();
         }
         assertThat(json.has("photos_1_worker_bound_over_in_process")).isTrue();
         assertThat(json.has("photos_cpu_per_record_2_workers_over_1_without_jit")).isTrue();

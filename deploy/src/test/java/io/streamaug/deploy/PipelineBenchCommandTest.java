@@ -96,6 +96,11 @@ class PipelineBenchCommandTest {
         assertThat(before).containsExactly(160, 980);
         assertThat(MachineCpu.busy(before, after)).isCloseTo(220.0 / 270, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(MachineCpu.busy(before, before)).isNaN();
+        // A reading that failed ({0, 0}) gives no figure, not the average since boot.
+        assertThat(MachineCpu.busy(new long[2], after)).isNaN();
+        assertThat(MachineCpu.busy(before, new long[2])).isNaN();
+        assertThat(MachineCpu.countCores(List.of("cpu  1 2 3 4 5 6 7 8", "cpu0 1 2 3 4 5 6 7 8", "cpu1 1 2 3 4 5 6 7 8",
+                "intr 1 2", "cpufreq 3"))).isEqualTo(2);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> MachineCpu.parse("cpu0 1 2 3 4 5 6 7 8"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
@@ -106,6 +111,7 @@ class PipelineBenchCommandTest {
         long[] now = MachineCpu.read();
         assertThat(now[1]).isPositive();
         assertThat(now[0]).isBetween(0L, now[1]);
+        assertThat(MachineCpu.cores()).isGreaterThanOrEqualTo(Runtime.getRuntime().availableProcessors());
     }
 
     @Test
