@@ -519,9 +519,17 @@ public final class PipelineBenchCommand implements Callable<Integer> {
          * stream thread never waiting. NaN when a figure is missing.
          */
         double boundRps(int cores) {
-            double byCores = cores * 1e6 / (cpuUs + benchJvmCpuUs);
-            double stream = cpuUsByThread.getOrDefault("stream", Double.NaN);
-            return Math.min(byCores, 1e6 / stream);
+            return Math.min(coresRps(cores), streamThreadRps());
+        }
+
+        /** Records/s that {@code cores} cores carry doing nothing but the worker's and the broker's JVM's work. */
+        double coresRps(int cores) {
+            return cores * 1e6 / (cpuUs + benchJvmCpuUs);
+        }
+
+        /** Records/s of the stream thread(s) never waiting, at their CPU per record. */
+        double streamThreadRps() {
+            return 1e6 / cpuUsByThread.getOrDefault("stream", Double.NaN);
         }
 
         /** A run without the broker's and the machine's figures (tests). */
@@ -548,15 +556,13 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             // leaves at least a third to measure: JVM start-up and the JIT's compilation, several
             // CPU-seconds per JVM that go on for tens of seconds, stay outside it, and two JVMs are
             // compared with one at the same point of their warm-up.
-            long lag = produced;
-            long windowLag = windowStartLag(produced, workers);
+            String raw = kafka.topics().rawImages();
             long deadline = System.currentTimeMillis() + 300_000;
-            while ((lag = ConsumerLag.of(admin, applicationId, kafka.topics().rawImages())) > windowLag
-                    || !allAssigned(admin, applicationId, workers)) {
+            while (!allAssigned(admin, applicationId, workers)) {
                 check(children, deadline);
                 Thread.sleep(20);
             }
-            long startLag = lag;
+            long startLag = awaitLag(admin, applicationId, raw, windowStartLag(produced, workers), children, deadline);
             if (startLag == 0) {
                 // Too few records (a smoke run): the bytes are measured, the rate and CPU are not.
                 System.err.println("  the worker" + (workers > 1 ? "s were" : " was") + " done before the measured window opened: "
@@ -574,20 +580,14 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             // records still coming.
             // (A window that opened already past that point runs to the end instead.)
             long endLag = startLag > windowEndLag(produced) ? windowEndLag(produced) : 0;
-            while ((lag = ConsumerLag.of(admin, applicationId, kafka.topics().rawImages())) > endLag) {
-                check(children, deadline + 600_000);
-                Thread.sleep(20);
-            }
+            long lag = awaitLag(admin, applicationId, raw, endLag, children, deadline + 600_000);
             double seconds = (System.nanoTime() - start) / 1e9;
             long cpu = cpuTicks(children) - startCpu;
             Map<String, Long> threads = threadTicks(children, applicationId);
             long windowRecords = startLag - lag; // > 0: the loop ran until lag ≤ endLag < startLag
             double benchCpuUs = (benchJvmCpuNanos() - startBenchCpu) / 1e3 / windowRecords;
             double machineBusy = MachineCpu.busy(startMachine, MachineCpu.read());
-            while ((lag = ConsumerLag.of(admin, applicationId, kafka.topics().rawImages())) > 0) {
-                check(children, deadline + 600_000);
-                Thread.sleep(20);
-            }
+            awaitLag(admin, applicationId, raw, 0, children, deadline + 600_000);
             // Every output transaction is committed with the input offsets: at lag 0 the logs hold the run's output.
             double bytesPerRecord = (logBytes(admin, outputs) - startBytes) / (double) produced;
             double usPerRecordPerTick = 1e6 / clockTicks() / windowRecords; // one clock tick spread over the window's records, in µs
@@ -606,6 +606,17 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         } finally {
             ChildJvm.stopAll(children, Duration.ofSeconds(30));
         }
+    }
+
+    /** Polls the group's lag on {@code topic} every 20 ms until it is at most {@code atMost}, and returns it. */
+    private static long awaitLag(Admin admin, String applicationId, String topic, long atMost, List<Process> children, long deadline)
+            throws Exception {
+        long lag;
+        while ((lag = ConsumerLag.of(admin, applicationId, topic)) > atMost) {
+            check(children, deadline);
+            Thread.sleep(20);
+        }
+        return lag;
     }
 
     /**
@@ -948,8 +959,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         if (Double.isFinite(one.boundRps(cores))) {
             System.out.printf(Locale.ROOT, "      at most %.2f× on this machine: its %d cores carry %.0f records/s of the worker's and the broker's "
                             + "work at the CPU per record measured (%.0f + %.0f µs), the one stream thread %.0f/s%n",
-                    one.boundRps(cores) / r.inProcess().rps(), cores, cores * 1e6 / (one.cpuUs() + one.benchJvmCpuUs()), one.cpuUs(),
-                    one.benchJvmCpuUs(), 1e6 / one.cpuUsByThread().getOrDefault("stream", Double.NaN));
+                    one.boundRps(cores) / r.inProcess().rps(), cores, one.coresRps(cores), one.cpuUs(), one.benchJvmCpuUs(),
+                    one.streamThreadRps());
         }
         target("2 workers' CPU per record ≤ " + Results.TARGET_CPU_2_WORKERS_OVER_1 + "× one worker's", cpuTwoOverOne,
                 cpuTwoOverOne <= Results.TARGET_CPU_2_WORKERS_OVER_1);

@@ -32,7 +32,6 @@ public final class ResidentMemoryGuard {
     private final Runnable collect;
     private long nextCheck;
     private long lastCollection;
-    private boolean collected;
     private int collections;
 
     /** The guard of this process: the limit above, JavaCPP's reading of the resident size, the JVM's collector. */
@@ -57,11 +56,10 @@ public final class ResidentMemoryGuard {
             return;
         }
         nextCheck = now + CHECK_EVERY_NANOS;
-        if (collected && now - lastCollection < COLLECT_AT_MOST_EVERY_NANOS) {
+        if (collections > 0 && now - lastCollection < COLLECT_AT_MOST_EVERY_NANOS) {
             return;
         }
         if (residentBytes.getAsLong() > limit) {
-            collected = true;
             lastCollection = now;
             collections++;
             collect.run();
