@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.streamaug.augment.bench.PhotoBenchmark;
 import io.streamaug.augment.bench.PhotoSet;
 import io.streamaug.core.cli.JsonOutput;
+import io.streamaug.core.cli.Progress;
 import io.streamaug.core.wire.PreparedCodec;
 import io.streamaug.core.wire.PreparedSample;
 import io.streamaug.core.wire.Tensor;
@@ -53,6 +54,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+import me.tongfei.progressbar.ProgressBar;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -97,6 +100,8 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     static final int DEFAULT_PHOTO_LATENCY_RATE = 20;
     /** The output compressions the photo benchmark compares. */
     static final List<String> COMPRESSIONS = List.of("none", "lz4", "zstd");
+    /** A record's key, headers and framing on the broker, beyond its value: an upper bound (153 B measured with photos). */
+    static final int RECORD_OVERHEAD_BYTES = 512;
     private static final String OUTPUT_COMPRESSION = "producer.compression.type";
 
     @Option(names = "--records", paramLabel = "N",
@@ -243,7 +248,11 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         // What two CPU-bound pipelines cost each other on this machine without Kafka: the baseline for
         // the CPU per record of two worker JVMs.
         InProcess two = inProcess(workload, 2);
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0, Map.of())) {
+        checkDisk(dir, diskNeeded(records, workload.samples(), preparedBytes(workload)));
+        // Each run's output topics are deleted before the next run (emptyOutputs): their files go a second later,
+        // not Kafka's minute, so that the disk holds the input and one run's output.
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0,
+                Map.of("log.segment.delete.delay.ms", "1000"))) {
             KafkaOptions kafka = KafkaOptions.of(broker.bootstrapServers(), Topics.DEFAULT);
             Topics topics = kafka.topics();
             kafka.ensureTopics(TopicLayout.of(TopicLayout.DEFAULT_PARTITIONS));
@@ -288,6 +297,34 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     static String outputCompression(Map<String, String> settings) {
         return settings.getOrDefault(OUTPUT_COMPRESSION, settings.getOrDefault("compression.type",
                 AugmentConfig.DEFAULT_OUTPUT_COMPRESSION));
+    }
+
+    /** The size of one prepared record of the workload, as the worker writes it (its value, before compression). */
+    static long preparedBytes(Workload workload) {
+        try (ImagePipeline pipeline = new ImagePipeline(workload.spec(), workload.normalization(), workload.classes())) {
+            return PreparedCodec.encode(pipeline.prepare("size", workload.dataset(), Split.TRAIN, 0, 0, workload.samples().get(0),
+                    Label.of(0))).length;
+        }
+    }
+
+    /**
+     * The most the broker's logs hold at once, with a tenth and 256 MB to spare: the raw input (at
+     * the samples' mean size) and one run's output uncompressed, as each run's output is deleted
+     * before the next.
+     */
+    static long diskNeeded(long records, List<byte[]> samples, long preparedBytes) {
+        double input = samples.stream().mapToLong(b -> b.length).average().orElse(0) + RECORD_OVERHEAD_BYTES;
+        return (long) (records * (input + preparedBytes + RECORD_OVERHEAD_BYTES) * 1.1) + (256L << 20);
+    }
+
+    /** Fails at once, in one line, when {@code dir}'s file system has less than {@code needed} bytes free. */
+    static void checkDisk(Path dir, long needed) throws java.io.IOException {
+        long free = Files.getFileStore(dir).getUsableSpace();
+        if (free < needed) {
+            throw new UsageException(String.format(Locale.ROOT, "bench pipeline needs about %.1f GB for the broker's logs in %s, "
+                    + "and %.1f GB is free there: give fewer --records, free some space, or run it with "
+                    + "STREAMAUG_JAVA_OPTS=-Djava.io.tmpdir=<a directory with room>", needed / 1e9, dir.getParent(), free / 1e9));
+        }
     }
 
     /** The in-process pipeline's rate and CPU per record. */
@@ -546,8 +583,11 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         Topics topics = kafka.topics();
         List<String> outputs = List.of(topics.augmentedTrain(), topics.preparedVal(), topics.preparedTest());
         List<Process> children = new ArrayList<>();
-        try (Admin admin = kafka.connect(Duration.ofSeconds(10))) {
+        try (Admin admin = kafka.connect(Duration.ofSeconds(10));
+                ProgressBar bar = Progress.bar("  " + workers + (workers > 1 ? " workers" : " worker"), produced, "rec")) {
+            emptyOutputs(kafka, admin, outputs);
             long startBytes = logBytes(admin, outputs);
+            LongConsumer progress = lag -> bar.stepTo(produced - lag);
             for (int i = 0; i < workers; i++) {
                 children.add(worker(kafka, name, dir.resolve(name + "-" + i), workload.workerSpecArgs(), settings));
             }
@@ -562,7 +602,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                 check(children, deadline);
                 Thread.sleep(20);
             }
-            long startLag = awaitLag(admin, applicationId, raw, windowStartLag(produced, workers), children, deadline);
+            long startLag = awaitLag(admin, applicationId, raw, windowStartLag(produced, workers), children, deadline, progress);
             if (startLag == 0) {
                 // Too few records (a smoke run): the bytes are measured, the rate and CPU are not.
                 System.err.println("  the worker" + (workers > 1 ? "s were" : " was") + " done before the measured window opened: "
@@ -580,14 +620,14 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             // records still coming.
             // (A window that opened already past that point runs to the end instead.)
             long endLag = startLag > windowEndLag(produced) ? windowEndLag(produced) : 0;
-            long lag = awaitLag(admin, applicationId, raw, endLag, children, deadline + 600_000);
+            long lag = awaitLag(admin, applicationId, raw, endLag, children, deadline + 600_000, progress);
             double seconds = (System.nanoTime() - start) / 1e9;
             long cpu = cpuTicks(children) - startCpu;
             Map<String, Long> threads = threadTicks(children, applicationId);
             long windowRecords = startLag - lag; // > 0: the loop ran until lag ≤ endLag < startLag
             double benchCpuUs = (benchJvmCpuNanos() - startBenchCpu) / 1e3 / windowRecords;
             double machineBusy = MachineCpu.busy(startMachine, MachineCpu.read());
-            awaitLag(admin, applicationId, raw, 0, children, deadline + 600_000);
+            awaitLag(admin, applicationId, raw, 0, children, deadline + 600_000, progress);
             // Every output transaction is committed with the input offsets: at lag 0 the logs hold the run's output.
             double bytesPerRecord = (logBytes(admin, outputs) - startBytes) / (double) produced;
             double usPerRecordPerTick = 1e6 / clockTicks() / windowRecords; // one clock tick spread over the window's records, in µs
@@ -608,15 +648,40 @@ public final class PipelineBenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Polls the group's lag on {@code topic} every 20 ms until it is at most {@code atMost}, and returns it. */
-    private static long awaitLag(Admin admin, String applicationId, String topic, long atMost, List<Process> children, long deadline)
-            throws Exception {
+    /**
+     * Polls the group's lag on {@code topic} every 20 ms, telling {@code progress} each reading, until
+     * it is at most {@code atMost}, and returns it.
+     */
+    private static long awaitLag(Admin admin, String applicationId, String topic, long atMost, List<Process> children, long deadline,
+            LongConsumer progress) throws Exception {
         long lag;
         while ((lag = ConsumerLag.of(admin, applicationId, topic)) > atMost) {
+            progress.accept(lag);
             check(children, deadline);
             Thread.sleep(20);
         }
+        progress.accept(lag);
         return lag;
+    }
+
+    /**
+     * Deletes the output topics and creates them again, empty, when an earlier run left records in
+     * them: the broker's disk then holds one run's output at a time (a run of 81,000 photos
+     * uncompressed writes 12 GB).
+     */
+    private static void emptyOutputs(KafkaOptions kafka, Admin admin, List<String> outputs) throws Exception {
+        if (logBytes(admin, outputs) == 0) {
+            return;
+        }
+        admin.deleteTopics(outputs).all().get(60, TimeUnit.SECONDS);
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (!java.util.Collections.disjoint(admin.listTopics().names().get(), outputs)) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("the broker did not delete the output topics " + outputs + " within 60 s");
+            }
+            Thread.sleep(50);
+        }
+        kafka.ensureTopics(TopicLayout.of(TopicLayout.DEFAULT_PARTITIONS));
     }
 
     /**

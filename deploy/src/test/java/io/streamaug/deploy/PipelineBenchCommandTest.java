@@ -2,6 +2,7 @@ package io.streamaug.deploy;
 
 import java.util.ArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamaug.kafka.Topics;
 import io.streamaug.core.cli.Commands;
@@ -71,6 +72,27 @@ class PipelineBenchCommandTest {
                         .isGreaterThan(PipelineBenchCommand.windowEndLag(produced) + produced / 4);
             }
         }
+    }
+
+    @Test
+    void theBrokersDiskHoldsTheInputAndOneRunsOutputWithRoomToSpare(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        // 81,000 photos of ~60 kB to 150,826-byte records: 81,000 × (60,000 + 150,826 + 2 × 512) × 1.1 + 256 MB.
+        List<byte[]> jpegs = List.of(new byte[50_000], new byte[70_000]);
+        long needed = PipelineBenchCommand.diskNeeded(81_000, jpegs, 150_826);
+        assertThat(needed).isEqualTo((long) (81_000 * (60_000 + 150_826 + 2.0 * PipelineBenchCommand.RECORD_OVERHEAD_BYTES) * 1.1)
+                + (256L << 20));
+        assertThat(needed / 1e9).isBetween(19.0, 19.2);
+        // More records need more room, bigger records too.
+        assertThat(PipelineBenchCommand.diskNeeded(162_000, jpegs, 150_826)).isGreaterThan(needed);
+        assertThat(PipelineBenchCommand.diskNeeded(81_000, jpegs, 3_136)).isLessThan(needed / 3);
+        // What the disk holds passes; what it cannot hold fails at once in one line that says how to go on.
+        PipelineBenchCommand.checkDisk(dir, 1);
+        assertThatThrownBy(() -> PipelineBenchCommand.checkDisk(dir, Long.MAX_VALUE))
+                .isInstanceOf(io.streamaug.core.cli.UsageException.class)
+                .hasMessageContaining("GB is free there")
+                .hasMessageContaining("--records")
+                .hasMessageContaining("java.io.tmpdir")
+                .hasMessageNotContaining("\n");
     }
 
     @Test
