@@ -41,7 +41,8 @@ class PipelineBenchCommandTest {
     @Test
     void resultsKeepTheJsonKeysAndOrderOfTheCommittedResults() throws Exception {
         var run = new PipelineBenchCommand.Run(100, 30, Map.of("stream", 20.0), 0.9, 1000);
-        var results = new PipelineBenchCommand.Results(903400, new PipelineBenchCommand.InProcess(47000, 20),
+        var results = new PipelineBenchCommand.Results(903400, new PipelineBenchCommand.Baseline(
+                new PipelineBenchCommand.InProcess(47000, 20), new PipelineBenchCommand.InProcess(48000, 19)),
                 new PipelineBenchCommand.InProcess(46000, 21), Map.of(), run, run, new PipelineBenchCommand.Latency(1000, 72, 137), null);
         Path committed = Path.of("..", "docs", "results", "bench-pipeline.json");
         List<String> keys = new ArrayList<>();
@@ -49,10 +50,19 @@ class PipelineBenchCommandTest {
         // The committed results predate the environment, which the JSON now carries second, and the
         // broker's JVM and machine figures of each run.
         List<String> newer = List.of("environment", "broker_jvm_cpu_us_per_record_1_worker", "machine_cores_busy_1_worker",
-                "broker_jvm_cpu_us_per_record_2_workers", "machine_cores_busy_2_workers", "machine_cores");
+                "broker_jvm_cpu_us_per_record_2_workers", "machine_cores_busy_2_workers", "machine_cores",
+                "in_process_rps_before_kafka", "in_process_rps_after_kafka");
         assertThat(results.json().keySet()).filteredOn(key -> !newer.contains(key)).containsExactlyElementsOf(keys);
         assertThat(results.json()).containsKeys(newer.toArray(String[]::new));
         assertThat(results.json()).containsEntry("kafka_2_workers_rps", 100.0).containsEntry("p99_latency_ms", 137.0);
+        // The faster one-thread run, here the one after the runs through Kafka, is the baseline.
+        assertThat(results.json()).containsEntry("in_process_rps", 48000.0).containsEntry("cpu_us_per_record_in_process_1_thread", 19.0)
+                .containsEntry("in_process_rps_before_kafka", 47000.0).containsEntry("in_process_rps_after_kafka", 48000.0);
+        var fast = new PipelineBenchCommand.InProcess(50000, 18);
+        var slow = new PipelineBenchCommand.InProcess(40000, 22);
+        assertThat(new PipelineBenchCommand.Baseline(fast, slow).faster()).isSameAs(fast);
+        assertThat(new PipelineBenchCommand.Baseline(slow, fast).faster()).isSameAs(fast);
+        assertThat(new PipelineBenchCommand.Baseline(slow, null).faster()).isSameAs(slow);
     }
 
     @Test
