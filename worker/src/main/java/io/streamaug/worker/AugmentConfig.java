@@ -12,8 +12,8 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
  * The worker's Kafka Streams configuration. Operator values (passed in {@code base}) win;
  * defaults are filled in with {@code putIfAbsent}: exactly-once v2, poison records to the
  * dead-letter topic (Kafka Streams' own handlers, KIP-1034, with the stage named), the output
- * compressed with {@link #DEFAULT_OUTPUT_COMPRESSION}, a 50 ms linger and 256 kB batches on the
- * output (prepared records are large).
+ * compressed with {@link #DEFAULT_OUTPUT_COMPRESSION}, a 50 ms linger and batches of
+ * {@link #DEFAULT_OUTPUT_BATCH_BYTES} on the output (prepared records are large).
  */
 public final class AugmentConfig {
     public static final String DEFAULT_APPLICATION_ID = "streamaug-augment";
@@ -25,6 +25,13 @@ public final class AugmentConfig {
      * measures none, lz4 and zstd side by side on camera-size records (docs/benchmarks.md).
      */
     public static final String DEFAULT_OUTPUT_COMPRESSION = "lz4";
+    /**
+     * The output producer's {@code batch.size} unless the operator sets it, capped by the largest
+     * value the output topics take: several camera-size records (~150 kB each) per batch, under
+     * Kafka's default 1 MB message limit. Against 256 kB, two workers' sender threads spent 1.14×
+     * one worker's CPU per record instead of 1.39–1.46× ({@code bench pipeline --photos}).
+     */
+    public static final int DEFAULT_OUTPUT_BATCH_BYTES = 768 * 1024;
 
     private AugmentConfig() {
     }
@@ -60,7 +67,8 @@ public final class AugmentConfig {
             props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), DEFAULT_OUTPUT_COMPRESSION);
         }
         props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "50");
-        props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), Integer.toString(256 * 1024));
+        props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG),
+                Integer.toString(Math.min(DEFAULT_OUTPUT_BATCH_BYTES, limits.preparedBytes())));
         props.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), "1000");
         props.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // Failover: a worker that dies silently (SIGKILL, a lost node) gives its partitions up after
