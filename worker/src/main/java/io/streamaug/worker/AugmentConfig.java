@@ -27,11 +27,13 @@ public final class AugmentConfig {
     public static final String DEFAULT_OUTPUT_COMPRESSION = "lz4";
     /**
      * The output producer's {@code batch.size} unless the operator sets it, capped by the largest
-     * value the output topics take: several camera-size records (~150 kB each) per batch, under
-     * Kafka's default 1 MB message limit. Against 256 kB, two workers' sender threads spent 1.14×
-     * one worker's CPU per record instead of 1.39–1.46× ({@code bench pipeline --photos}).
+     * value the output topics take (a cluster may lower {@code max.message.bytes}). For camera-size
+     * records {@code bench pipeline --photos} measured 768 KiB ({@code --kafka producer.batch.size=786432})
+     * beside it: two workers' sender threads then spent 1.14× one worker's CPU per record instead of
+     * 1.39–1.46×, but with Fashion-MNIST's small records two workers' stream threads spent more in two
+     * runs of two, so 256 kB stays the default (docs/workers.md).
      */
-    public static final int DEFAULT_OUTPUT_BATCH_BYTES = 768 * 1024;
+    public static final int DEFAULT_OUTPUT_BATCH_BYTES = 256 * 1024;
 
     private AugmentConfig() {
     }
