@@ -243,13 +243,18 @@ public final class PipelineBenchCommand implements Callable<Integer> {
 
     /** In-process, then the worker runs on an embedded broker. */
     private Results run(Workload workload, int records, int rate, Path dir) throws Exception {
+        checkDisk(dir, diskNeeded(records, workload.samples(), preparedRecordBytes(workload)));
         System.err.println("in-process pipeline (decode + augment + normalise), one thread, then two side by side…");
         InProcess one = inProcess(workload, 1);
         // What two CPU-bound pipelines cost each other on this machine without Kafka: the baseline for
         // the CPU per record of two worker JVMs.
         InProcess two = inProcess(workload, 2);
-        checkDisk(dir, diskNeeded(records, workload.samples(), preparedBytes(workload)));
-        Results kafkaRuns;
+        int produced;
+        String compression = outputCompression(workerKafka);
+        Map<String, Run> oneWorker = new LinkedHashMap<>();
+        Run twoWorkers;
+        PhotoFigures photoFigures = null;
+        Latency latency = Latency.SKIPPED;
         // Each run's output topics are deleted before the next run (emptyOutputs): their files go a second later,
         // not Kafka's minute, so that the disk holds the input and one run's output.
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir.resolve("kafka"), 0,
@@ -258,16 +263,13 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             Topics topics = kafka.topics();
             kafka.ensureTopics(TopicLayout.of(TopicLayout.DEFAULT_PARTITIONS));
             System.err.println("producing " + records + "+ records (broker warm-up included)…");
-            int produced;
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producerProperties())) {
                 produced = workload.input().produce(producer, topics, records);
             }
             // One worker once per output compression compared (the photo benchmark), the run with the
             // workers' own compression being the one-worker figure; then two workers.
-            String compression = outputCompression(workerKafka);
             Set<String> compressions = new LinkedHashSet<>(workload.photos() ? COMPRESSIONS : List.of());
             compressions.add(compression);
-            Map<String, Run> oneWorker = new LinkedHashMap<>();
             for (String codec : compressions) {
                 Map<String, String> settings = new LinkedHashMap<>(workerKafka);
                 if (!codec.equals(compression)) {
@@ -278,24 +280,20 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                 oneWorker.put(codec, throughRun(kafka, workload, 1, produced, dir, settings));
             }
             System.err.println("2 worker JVMs over " + produced + " records…");
-            Run twoWorkers = throughRun(kafka, workload, 2, produced, dir, workerKafka);
-            PhotoFigures photoFigures = null;
+            twoWorkers = throughRun(kafka, workload, 2, produced, dir, workerKafka);
             if (workload.photos()) {
                 System.err.println("reading prepared records back…");
                 photoFigures = new PhotoFigures(workload.photoSize(), readPrepared(kafka, Math.min(produced, 200)), compression, oneWorker);
             }
-            Latency latency = Latency.SKIPPED;
             if (rate > 0) {
                 System.err.println("latency at " + rate + " records/s with one worker…");
                 latency = latency(kafka, workload, rate, dir);
             }
-            kafkaRuns = new Results(produced, new Baseline(one, null), two, new LinkedHashMap<>(workerKafka),
-                    oneWorker.get(compression), twoWorkers, latency, photoFigures);
         }
         System.err.println("in-process pipeline again, one thread, after the runs through Kafka…");
         InProcess after = inProcess(workload, 1);
-        return new Results(kafkaRuns.records(), new Baseline(one, after), two, kafkaRuns.workerSettings(), kafkaRuns.oneWorker(),
-                kafkaRuns.twoWorkers(), kafkaRuns.latency(), kafkaRuns.photos());
+        return new Results(produced, new Baseline(one, after), two, new LinkedHashMap<>(workerKafka), oneWorker.get(compression),
+                twoWorkers, latency, photoFigures);
     }
 
     /** The workers' output compression: the operator's setting (prefixed or not), else the worker's default. */
@@ -305,7 +303,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     }
 
     /** The size of one prepared record of the workload, as the worker writes it (its value, before compression). */
-    static long preparedBytes(Workload workload) {
+    static long preparedRecordBytes(Workload workload) {
         try (ImagePipeline pipeline = new ImagePipeline(workload.spec(), workload.normalization(), workload.classes())) {
             return PreparedCodec.encode(pipeline.prepare("size", workload.dataset(), Split.TRAIN, 0, 0, workload.samples().get(0),
                     Label.of(0))).length;
@@ -994,8 +992,9 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                     entry.getKey() + ":", finite("%.1f", entry.getValue().benchJvmCpuUs()), MachineCpu.cores(),
                     finite("%.0f", 100 * entry.getValue().machineBusy()));
         }
-        System.out.printf(Locale.ROOT, "  in-process CPU per record       %8.1f µs (1 thread), %.1f µs (2 side by side: %.2f×)%n",
-                cpuIn1, cpuIn2, cpuIn2 / cpuIn1);
+        // The two threads run right after the first one-thread run: their ratio is to that run, made at the same time.
+        System.out.printf(Locale.ROOT, "  in-process CPU per record       %8.1f µs (1 thread), %.1f µs (2 side by side: %.2f× the one "
+                + "thread just before them)%n", cpuIn1, cpuIn2, cpuIn2 / r.baseline().before().cpuUs());
         if (r.latency().skipped()) {
             System.out.println("  latency                         not measured (--latency-rate 0)");
         } else {

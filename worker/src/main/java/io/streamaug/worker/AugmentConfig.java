@@ -13,7 +13,8 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
  * defaults are filled in with {@code putIfAbsent}: exactly-once v2, poison records to the
  * dead-letter topic (Kafka Streams' own handlers, KIP-1034, with the stage named), the output
  * compressed with {@link #DEFAULT_OUTPUT_COMPRESSION}, a 50 ms linger and batches of
- * {@link #DEFAULT_OUTPUT_BATCH_BYTES} on the output (prepared records are large).
+ * {@link #DEFAULT_OUTPUT_BATCH_BYTES} (256 KiB, less where the output topics take less) on the output
+ * (prepared records are large).
  */
 public final class AugmentConfig {
     public static final String DEFAULT_APPLICATION_ID = "streamaug-augment";
@@ -29,9 +30,10 @@ public final class AugmentConfig {
      * The output producer's {@code batch.size} unless the operator sets it, capped by the largest
      * value the output topics take (a cluster may lower {@code max.message.bytes}). For camera-size
      * records {@code bench pipeline --photos} measured 768 KiB ({@code --kafka producer.batch.size=786432})
-     * beside it: two workers' sender threads then spent 1.14× one worker's CPU per record instead of
-     * 1.39–1.46×, but with Fashion-MNIST's small records two workers' stream threads spent more in two
-     * runs of two, so 256 kB stays the default (docs/workers.md).
+     * beside it: two workers' sender threads then spent 1.14–1.18× one worker's CPU per record instead
+     * of 1.39–1.46×, but two workers' CPU per record in all did not fall reliably, and with Fashion-MNIST's
+     * small records two workers' stream threads spent more in both runs, so 256 KiB stays the default
+     * (docs/benchmarks.md, "Photos through Kafka").
      */
     public static final int DEFAULT_OUTPUT_BATCH_BYTES = 256 * 1024;
 
