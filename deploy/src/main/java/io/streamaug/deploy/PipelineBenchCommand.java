@@ -412,6 +412,23 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             return baseline.faster();
         }
 
+        double oneWorkerOverInProcess() {
+            return oneWorker.rps() / inProcess().rps();
+        }
+
+        /** The most one worker could reach on the cores this JVM (and so each worker JVM) may use, over the in-process rate. */
+        double boundOverInProcess() {
+            return oneWorker.boundRps(usableCores()) / inProcess().rps();
+        }
+
+        double cpuTwoOverOne() {
+            return twoWorkers.cpuUs() / oneWorker.cpuUs();
+        }
+
+        double cpuTwoOverOneWithoutJit() {
+            return twoWorkers.cpuUsWithoutJit() / oneWorker.cpuUsWithoutJit();
+        }
+
         /** The targets of the photo benchmark. */
         static final double TARGET_1_WORKER_OVER_IN_PROCESS = 0.8;
         static final double TARGET_CPU_2_WORKERS_OVER_1 = 1.1;
@@ -463,14 +480,13 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                     out.put(p + "compression_" + codec + "_rps", finiteOrNull(run.rps()));
                 });
                 out.put(p + "compression_recommended", photos.recommended());
-                out.put(p + "1_worker_over_in_process", finiteOrNull(oneWorker.rps() / inProcess().rps()));
-                out.put(p + "target_1_worker_over_in_process_met", oneWorker.rps() / inProcess().rps() >= TARGET_1_WORKER_OVER_IN_PROCESS);
+                out.put(p + "1_worker_over_in_process", finiteOrNull(oneWorkerOverInProcess()));
+                out.put(p + "target_1_worker_over_in_process_met", oneWorkerOverInProcess() >= TARGET_1_WORKER_OVER_IN_PROCESS);
                 // What this machine allows at the CPU per record measured (see Run.boundRps).
-                out.put(p + "1_worker_bound_over_in_process",
-                        finiteOrNull(oneWorker.boundRps(Runtime.getRuntime().availableProcessors()) / inProcess().rps()));
-                out.put(p + "cpu_per_record_2_workers_over_1", finiteOrNull(twoWorkers.cpuUs() / oneWorker.cpuUs()));
-                out.put(p + "target_cpu_per_record_2_workers_over_1_met", twoWorkers.cpuUs() / oneWorker.cpuUs() <= TARGET_CPU_2_WORKERS_OVER_1);
-                out.put(p + "cpu_per_record_2_workers_over_1_without_jit", finiteOrNull(twoWorkers.cpuUsWithoutJit() / oneWorker.cpuUsWithoutJit()));
+                out.put(p + "1_worker_bound_over_in_process", finiteOrNull(boundOverInProcess()));
+                out.put(p + "cpu_per_record_2_workers_over_1", finiteOrNull(cpuTwoOverOne()));
+                out.put(p + "target_cpu_per_record_2_workers_over_1_met", cpuTwoOverOne() <= TARGET_CPU_2_WORKERS_OVER_1);
+                out.put(p + "cpu_per_record_2_workers_over_1_without_jit", finiteOrNull(cpuTwoOverOneWithoutJit()));
                 out.put(p + "target_prepared_over_raw_tensor_met", prepared.overRawTensor() <= TARGET_PREPARED_OVER_RAW_TENSOR);
             }
             return out;
@@ -717,6 +733,11 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     /** The consumer lag at which the measured window closes: the last thirtieth of the records stays out of it. */
     static long windowEndLag(long produced) {
         return produced / 30;
+    }
+
+    /** The cores the worker JVMs and the broker may use (this JVM's view: a container's limit where there is one). */
+    static int usableCores() {
+        return Runtime.getRuntime().availableProcessors();
     }
 
     /** The CPU time of this JVM, which hosts the embedded broker (and the benchmark's lag polling), in ns. */
@@ -1039,23 +1060,23 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                             ? "that is the workers' default (AugmentConfig.DEFAULT_OUTPUT_COMPRESSION)"
                             : "the workers' default, AugmentConfig.DEFAULT_OUTPUT_COMPRESSION, is " + current);
         }
-        double oneOverIn = r.oneWorker().rps() / r.inProcess().rps();
-        double cpuTwoOverOne = r.twoWorkers().cpuUs() / r.oneWorker().cpuUs();
+        double oneOverIn = r.oneWorkerOverInProcess();
+        double cpuTwoOverOne = r.cpuTwoOverOne();
         System.out.println("  targets:");
         target("1 worker ≥ " + Results.TARGET_1_WORKER_OVER_IN_PROCESS + "× in-process", oneOverIn,
                 oneOverIn >= Results.TARGET_1_WORKER_OVER_IN_PROCESS);
-        int cores = Runtime.getRuntime().availableProcessors();
+        int cores = usableCores();
         Run one = r.oneWorker();
-        if (Double.isFinite(one.boundRps(cores))) {
+        if (Double.isFinite(r.boundOverInProcess())) {
             System.out.printf(Locale.ROOT, "      at most %.2f× on this machine: its %d cores carry %.0f records/s of the worker's and the broker's "
                             + "work at the CPU per record measured (%.0f + %.0f µs), the one stream thread %.0f/s%n",
-                    one.boundRps(cores) / r.inProcess().rps(), cores, one.coresRps(cores), one.cpuUs(), one.benchJvmCpuUs(),
+                    r.boundOverInProcess(), cores, one.coresRps(cores), one.cpuUs(), one.benchJvmCpuUs(),
                     one.streamThreadRps());
         }
         target("2 workers' CPU per record ≤ " + Results.TARGET_CPU_2_WORKERS_OVER_1 + "× one worker's", cpuTwoOverOne,
                 cpuTwoOverOne <= Results.TARGET_CPU_2_WORKERS_OVER_1);
         System.out.printf(Locale.ROOT, "      %s× without the JIT compilers' threads (each JVM compiles for its first tens of seconds); "
-                + "the machine's cores %s %% busy%n", finite("%.2f", r.twoWorkers().cpuUsWithoutJit() / r.oneWorker().cpuUsWithoutJit()),
+                + "the machine's cores %s %% busy%n", finite("%.2f", r.cpuTwoOverOneWithoutJit()),
                 finite("%.0f", 100 * r.twoWorkers().machineBusy()));
         target("prepared record ≤ " + Results.TARGET_PREPARED_OVER_RAW_TENSOR + "× the raw uint8 tensor", prepared.overRawTensor(),
                 prepared.overRawTensor() <= Results.TARGET_PREPARED_OVER_RAW_TENSOR);

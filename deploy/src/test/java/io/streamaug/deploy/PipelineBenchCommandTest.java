@@ -58,6 +58,10 @@ class PipelineBenchCommandTest {
         // The faster one-thread run, here the one after the runs through Kafka, is the baseline.
         assertThat(results.json()).containsEntry("in_process_rps", 48000.0).containsEntry("cpu_us_per_record_in_process_1_thread", 19.0)
                 .containsEntry("in_process_rps_before_kafka", 47000.0).containsEntry("in_process_rps_after_kafka", 48000.0);
+        // The ratios the JSON and the printout share divide by that baseline.
+        assertThat(results.oneWorkerOverInProcess()).isEqualTo(100 / 48000.0);
+        assertThat(results.cpuTwoOverOne()).isEqualTo(1.0);
+        assertThat(results.boundOverInProcess()).isNaN(); // these runs carry no broker figure, so no bound
         var fast = new PipelineBenchCommand.InProcess(50000, 18);
         var slow = new PipelineBenchCommand.InProcess(40000, 22);
         assertThat(new PipelineBenchCommand.Baseline(fast, slow).faster()).isSameAs(fast);
